@@ -1,0 +1,172 @@
+"""The faust app factory: one app per process role, tuned for the embedded broker and for real Kafka alike.
+
+A message that cannot be decoded never reaches an agent body: `RejectingTopic` puts it on `rejected` with its reason
+and raw bytes and lets the stream go on. `consume()` wraps a plain handler into an agent that logs one line per
+message, sends what the handler returns, and routes `InvalidMessage` to `rejected`.
+"""
+
+from __future__ import annotations
+
+import base64
+import traceback
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import faust
+import structlog
+from faust.types import Message
+
+from config.settings import Settings
+
+from .catalog import TopicSpec, spec
+from .records import MessageRejected, Record
+
+log = structlog.get_logger(__name__)
+
+#: What a handler returns: records to send, each with the unprefixed catalog name of its topic.
+Outgoing = Iterable[tuple[str, Record]]
+
+
+class InvalidMessage(ValueError):
+    """A message that is well-formed JSON but makes no sense to its consumer (it goes to `rejected`)."""
+
+
+def _b64(value: bytes | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = value.encode("utf-8")
+    return base64.b64encode(value).decode("ascii")
+
+
+def rejection(message: Message, reason: str, error: BaseException | None, consumer: str) -> MessageRejected:
+    """The `rejected` record for a message that could not be used."""
+    headers = {}
+    for k, v in (message.headers or []):
+        headers[str(k)] = v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+    return MessageRejected(
+        source_topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        consumer=consumer,
+        reason=reason[:2000],
+        error_type=type(error).__name__ if error else "",
+        key_b64=_b64(message.key),
+        raw_b64=_b64(message.value),
+        headers=headers,
+    )
+
+
+class RejectingTopic(faust.Topic):
+    """A topic whose undecodable messages go to `rejected` instead of crashing the agent."""
+
+    async def on_key_decode_error(self, exc: Exception, message: Message) -> None:
+        await self._reject(exc, message)
+
+    async def on_value_decode_error(self, exc: Exception, message: Message) -> None:
+        await self._reject(exc, message)
+
+    async def _reject(self, exc: Exception, message: Message) -> None:
+        cause = exc.__cause__ or exc
+        reason = f"cannot decode: {type(cause).__name__}: {cause}"
+        record = rejection(message, reason, cause, consumer=self.app.conf.id)
+        log.warning("message.rejected", topic=message.topic, partition=message.partition, offset=message.offset,
+                    reason=reason)
+        await self.app.rrm_topic("rejected").send(key=message.topic, value=record)
+
+
+class RrmApp(faust.App):
+    """A faust app that knows the catalog: `app.rrm_topic("articles.ingested")`."""
+
+    rrm_settings: Settings
+
+    def rrm_topic(self, name: str) -> faust.TopicT:
+        """The faust topic for a catalog entry (cached)."""
+        cache: dict[str, faust.TopicT] = self.__dict__.setdefault("_rrm_topics", {})
+        if name not in cache:
+            entry: TopicSpec = spec(name)
+            cache[name] = self.topic(
+                entry.full_name(self.rrm_settings.kafka.topic_prefix),
+                key_type=bytes,
+                value_type=entry.record,
+                partitions=entry.partitions or self.rrm_settings.kafka.default_partitions,
+                value_serializer="json",
+                key_serializer="raw",
+            )
+        return cache[name]
+
+    async def publish(self, name: str, record: Record, key: str | None = None) -> None:
+        """Send a record to a catalog topic, keyed as the catalog says."""
+        from .publisher import record_key
+
+        entry = spec(name)
+        key_value = key or record_key(entry, record)
+        await self.rrm_topic(name).send(key=key_value.encode("utf-8"), value=record)
+
+
+def create_app(role: str, settings: Settings, **overrides: Any) -> RrmApp:
+    """The faust app of one process role (`detect`, `mobilize`, ...): its consumer group is `<prefix><role>`."""
+    kafka = settings.kafka
+    options: dict[str, Any] = {
+        "broker": [f"kafka://{server}" for server in kafka.servers.split(",")],
+        "Topic": RejectingTopic,
+        "value_serializer": "json",
+        "topic_partitions": kafka.default_partitions,
+        "topic_replication_factor": kafka.replication_factor,
+        "topic_disable_leader": True,
+        # joins and rebalances wait about half the session timeout (shared/GROUND.md)
+        "broker_session_timeout": kafka.session_timeout_s,
+        "broker_heartbeat_interval": kafka.heartbeat_interval_s,
+        "broker_rebalance_timeout": kafka.session_timeout_s,
+        "broker_request_timeout": max(kafka.request_timeout_s * 3, 30.0),
+        "broker_commit_every": 100,
+        "broker_commit_interval": 1.0,
+        "consumer_auto_offset_reset": "earliest",
+        "producer_acks": -1,
+        "web_enabled": False,
+        "store": "memory://",
+        "datadir": str(settings.data_dir / "faust" / role),
+        "autodiscover": False,
+        "processing_guarantee": "at_least_once",
+    }
+    options.update(overrides)
+    app = RrmApp(f"{kafka.topic_prefix}{role}", **options)
+    app.rrm_settings = settings
+    return app
+
+
+Handler = Callable[[Any], Awaitable[Outgoing | None]]
+
+
+def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1):
+    """Register an agent on a catalog topic that calls `handler(record)` for each message.
+
+    The handler returns the records to send. `InvalidMessage` (or a `ValueError` from validation) sends the
+    message to `rejected` and the stream goes on; any other error propagates, so the message is redelivered after
+    the worker restarts (at-least-once; handlers are idempotent).
+    """
+    agent_name = name or f"{getattr(handler, '__name__', 'handle')}"
+
+    async def run(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            message = event.message
+            bound = log.bind(topic=message.topic, partition=message.partition, offset=message.offset,
+                             message_id=getattr(event.value, "message_id", ""), agent=agent_name)
+            try:
+                outgoing = await handler(event.value)
+            except (InvalidMessage, ValueError) as exc:
+                bound.warning("message.rejected", reason=str(exc))
+                record = rejection(message, f"{type(exc).__name__}: {exc}", exc, consumer=f"{app.conf.id}/{agent_name}")
+                await app.publish("rejected", record, key=message.topic)
+                continue
+            except Exception:
+                bound.error("message.failed", error=traceback.format_exc(limit=5))
+                raise
+            sent = 0
+            for out_topic, record in outgoing or ():
+                await app.publish(out_topic, record)
+                sent += 1
+            bound.info("message.handled", sent=sent)
+
+    run.__name__ = agent_name
+    return app.agent(app.rrm_topic(topic), name=agent_name, concurrency=concurrency)(run)

@@ -1,0 +1,39 @@
+"""Every record type on the bus, importable from one place."""
+
+from .base import Record, deterministic_id, utcnow
+from .detect import ArticleScored, OpenStory, StoryEscalated, StoryFlagged
+from .distribute import DeliveryEvent, OpEdReleased, TranslationReady
+from .ingest import ArticleIngested
+from .mobilize import (
+    DraftSubmitted,
+    InvitationAnswered,
+    InvitationSent,
+    MobilizationStarted,
+    OpEdApproved,
+    StartMobilization,
+)
+from .registry import RegistryChanged, RegistryCommand
+from .system import MessageRejected
+
+__all__ = [
+    "ArticleIngested",
+    "ArticleScored",
+    "DeliveryEvent",
+    "DraftSubmitted",
+    "InvitationAnswered",
+    "InvitationSent",
+    "MessageRejected",
+    "MobilizationStarted",
+    "OpEdApproved",
+    "OpEdReleased",
+    "OpenStory",
+    "Record",
+    "RegistryChanged",
+    "RegistryCommand",
+    "StartMobilization",
+    "StoryEscalated",
+    "StoryFlagged",
+    "TranslationReady",
+    "deterministic_id",
+    "utcnow",
+]

@@ -1,0 +1,110 @@
+"""The base of every record on the bus: JSON, validated, with a deterministic `message_id`."""
+
+from __future__ import annotations
+
+import types
+import typing
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import faust
+
+#: Namespace of every `message_id`: uuid5(RRM_NAMESPACE, "<record namespace>:<natural key>").
+RRM_NAMESPACE = uuid.UUID("6f2b9a8e-3c1d-5e4f-9a7b-2d8c0e1f4a6b")
+
+
+_PLAIN_TYPES: dict[Any, type | tuple[type, ...]] = {
+    str: str,
+    int: int,
+    float: (int, float),
+    bool: bool,
+    list: list,
+    dict: dict,
+    datetime: datetime,
+}
+
+
+def _plain(annotation: Any) -> Any:
+    """`list[str] | None` -> list; `str` -> str."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (types.UnionType, typing.Union) and len(args) == 1:
+        annotation = args[0]
+    return typing.get_origin(annotation) or annotation
+
+
+def _type_name(annotation: Any) -> str:
+    return getattr(annotation, "__name__", None) or str(annotation)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def deterministic_id(*parts: Any) -> str:
+    """A stable id from a natural key: the same parts always give the same id."""
+    return str(uuid.uuid5(RRM_NAMESPACE, "\x1f".join(str(p) for p in parts)))
+
+
+class Record(
+    faust.Record,
+    abstract=True,
+    include_metadata=False,
+    validation=True,
+    coerce=False,
+    isodates=True,
+    serializer="json",
+):
+    """A message on the bus.
+
+    Subclasses pin `namespace` (so that moving a module never breaks consumers) and name their natural key in
+    `key_fields`: `message_id` is derived from it, so that the same fact published twice has the same id and
+    consumers can de-duplicate it.
+    """
+
+    key_fields: ClassVar[tuple[str, ...]] = ()
+
+    message_id: str = ""
+    occurred_at: datetime | None = None
+    schema_version: int = 1
+
+    def __post_init__(self) -> None:
+        if self.occurred_at is None:
+            self.occurred_at = utcnow()
+        elif self.occurred_at.tzinfo is None:
+            self.occurred_at = self.occurred_at.replace(tzinfo=UTC)
+        if not self.message_id:
+            if not self.key_fields:
+                raise TypeError(f"{type(self).__name__} names no key_fields for its message_id")
+            self.message_id = deterministic_id(
+                self._options.namespace, *(getattr(self, f) for f in self.key_fields)
+            )
+
+    @classmethod
+    def from_data(cls, data: Any, *, preferred_type: Any = None) -> Record:
+        """Build a record from decoded JSON, refusing wrong shapes before faust coerces them into strings."""
+        if not isinstance(data, dict):
+            raise ValueError(f"{cls.__name__}: expected a JSON object, got {type(data).__name__}")
+        for name, field in cls._options.descriptors.items():
+            value = data.get(name)
+            if value is None:
+                continue
+            plain = _plain(field.type)
+            expected = (str,) if plain is datetime else _PLAIN_TYPES.get(plain)
+            if expected is None:
+                continue
+            wrong_bool = isinstance(value, bool) and plain is not bool
+            if wrong_bool or not isinstance(value, expected):
+                raise ValueError(f"{cls.__name__}.{name}: expected {_type_name(field.type)}, got {type(value).__name__}")
+        data = {k: v for k, v in data.items() if k in cls._options.descriptors}
+        return super().from_data(data, preferred_type=preferred_type)
+
+    def to_json(self) -> bytes:
+        """The record as JSON bytes, as it travels on the bus."""
+        return self.dumps(serializer="json")
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> Record:
+        """Decode and validate a record; raises on malformed input."""
+        return cls.loads(raw, serializer="json")

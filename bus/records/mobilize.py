@@ -1,0 +1,72 @@
+"""Records of mobilize/: mobilizations, invitations, drafts and approvals."""
+
+from __future__ import annotations
+
+from .base import Record
+
+
+class StartMobilization(Record, namespace="rrm.StartMobilization"):
+    """Command: start a mobilization for a story (a duty officer, or a flagged story)."""
+
+    key_fields = ("story_id",)
+
+    story_id: str = ""
+    officer: str = ""
+    urgent: bool = False
+
+
+class MobilizationStarted(Record, namespace="rrm.MobilizationStarted"):
+    """A mobilization began for a story."""
+
+    key_fields = ("mobilization_id",)
+
+    mobilization_id: str = ""
+    story_id: str = ""
+    title: str = ""
+
+
+class InvitationSent(Record, namespace="rrm.InvitationSent"):
+    """A network member was paged."""
+
+    key_fields = ("invitation_id",)
+
+    invitation_id: str = ""
+    mobilization_id: str = ""
+    member_id: str = ""
+    wave: int = 1
+
+
+class InvitationAnswered(Record, namespace="rrm.InvitationAnswered"):
+    """A member accepted or declined (or the invitation expired)."""
+
+    key_fields = ("invitation_id", "answer")
+
+    invitation_id: str = ""
+    mobilization_id: str = ""
+    member_id: str = ""
+    answer: str = ""
+
+
+class DraftSubmitted(Record, namespace="rrm.DraftSubmitted"):
+    """Co-authors submitted a draft for review."""
+
+    key_fields = ("draft_id", "revision")
+
+    draft_id: str = ""
+    mobilization_id: str = ""
+    revision: int = 0
+
+
+class OpEdApproved(Record, namespace="rrm.OpEdApproved"):
+    """A duty officer approved an op-ed: translation and distribution start."""
+
+    key_fields = ("oped_id",)
+
+    oped_id: str = ""
+    mobilization_id: str = ""
+    story_id: str = ""
+    title: str = ""
+    body: str = ""
+    lang: str = "en"
+    authors: list[str] | None = None
+    officer: str = ""

@@ -1,0 +1,245 @@
+"""Every setting of Rapid Response, read from environment variables with the `RRM_` prefix.
+
+Nested groups use a double underscore: `RRM_KAFKA__BOOTSTRAP_SERVERS`, `RRM_DB__URL`, `RRM_MAIL__BACKEND`.
+The defaults run the embedded demo with no environment at all: an embedded tansu broker, SQLite under `var/`,
+the local mail sink and the web console on http://127.0.0.1:8000. Production is a matter of setting variables.
+`docs/settings.md` is generated from this file (`rrm settings --markdown`).
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class KafkaSettings(BaseModel):
+    """Where the bus is, and how clients talk to it."""
+
+    model_config = {"frozen": True}
+
+    bootstrap_servers: str = Field(
+        "",
+        description="Comma-separated Kafka bootstrap servers (`host:port`). Empty: start and use the embedded "
+        "tansu broker on `embedded_port`.",
+    )
+    embedded_port: int = Field(19092, description="Port of the embedded tansu broker on 127.0.0.1.")
+    topic_prefix: str = Field(
+        "rrm.", description="Prefix of every topic name, so that several engines (or test runs) share one cluster."
+    )
+    default_partitions: int = Field(
+        4, description="Partitions of the topics whose catalog entry does not fix a number."
+    )
+    replication_factor: int = Field(1, description="Replication factor of created topics (3 on a real cluster).")
+    session_timeout_s: float = Field(
+        10.0, description="Consumer group session timeout; short, because every join waits about half of it."
+    )
+    heartbeat_interval_s: float = Field(1.0, description="Consumer group heartbeat interval.")
+    request_timeout_s: float = Field(10.0, description="How long a client waits for one broker request.")
+    client_id: str = Field("rrm", description="Client id prefix sent to the broker.")
+
+    @property
+    def embedded(self) -> bool:
+        """True when no external cluster is configured and the embedded broker is used."""
+        return not self.bootstrap_servers.strip()
+
+    @property
+    def servers(self) -> str:
+        """The bootstrap servers actually used."""
+        return self.bootstrap_servers.strip() or f"127.0.0.1:{self.embedded_port}"
+
+
+class DatabaseSettings(BaseModel):
+    """The store."""
+
+    model_config = {"frozen": True}
+
+    url: str = Field(
+        "",
+        description="SQLAlchemy URL, e.g. `postgresql+psycopg://rrm@db/rrm`. Empty: SQLite at `<data_dir>/rrm.sqlite3`.",
+    )
+    echo: bool = Field(False, description="Log every SQL statement (debugging only).")
+    pool_size: int = Field(5, description="Connections kept open per process (PostgreSQL).")
+
+
+class WebSettings(BaseModel):
+    """The web console, member and editor links, webhooks and dashboards."""
+
+    model_config = {"frozen": True}
+
+    host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(8000, description="Port the web server listens on.")
+    public_url: str = Field(
+        "", description="Base URL used in emails and links. Empty: `http://<host>:<port>`."
+    )
+    secret_key: str = Field(
+        "",
+        description="Key that signs sessions and member/editor links. Empty: a random key kept in "
+        "`<data_dir>/secret_key` (created on first start).",
+    )
+    max_body_bytes: int = Field(2_000_000, description="Largest request body accepted (bytes).")
+
+    @property
+    def base_url(self) -> str:
+        """Base URL for links that leave the system."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+class MailSettings(BaseModel):
+    """Outgoing and incoming email."""
+
+    model_config = {"frozen": True}
+
+    backend: Literal["sink", "smtp", "sendgrid"] = Field(
+        "sink", description="`sink` keeps messages in the database, readable in the console (demo); `smtp`; `sendgrid`."
+    )
+    from_address: str = Field("rapid-response@aoc.example.org", description="Sender address.")
+    from_name: str = Field("Rapid Response, AoC Secretariat", description="Sender display name.")
+    reply_domain: str = Field(
+        "reply.aoc.example.org", description="Domain of per-invitation reply addresses (SendGrid Inbound Parse)."
+    )
+    smtp_host: str = Field("127.0.0.1", description="SMTP relay host.")
+    smtp_port: int = Field(25, description="SMTP relay port.")
+    smtp_username: str = Field("", description="SMTP user (empty: no AUTH).")
+    smtp_password: str = Field("", description="SMTP password.", repr=False)
+    smtp_starttls: bool = Field(False, description="Use STARTTLS.")
+    sendgrid_api_key: str = Field("", description="SendGrid API key.", repr=False)
+    sendgrid_host: str = Field("https://api.sendgrid.com", description="SendGrid API base URL.")
+    sendgrid_webhook_public_key: str = Field(
+        "", description="SendGrid Event Webhook verification key (base64 ECDSA public key)."
+    )
+    timeout_s: float = Field(15.0, description="Timeout of one send.")
+
+
+class TranslateSettings(BaseModel):
+    """Machine translation of approved op-eds."""
+
+    model_config = {"frozen": True}
+
+    languages: list[str] = Field(
+        default_factory=lambda: ["ar", "zh", "en", "fr", "ru", "es", "tr", "ur", "fa", "id", "de", "pt"],
+        description="Target languages (the six UN languages plus Turkish, Urdu, Persian, Indonesian, German, "
+        "Portuguese).",
+    )
+    backends: list[str] = Field(
+        default_factory=lambda: ["offline"],
+        description="Fallback order of translation backends: `libre`, `deepl`, `google`, `microsoft`, `mymemory`, "
+        "`offline` (no machine translation: the language waits for a human translator).",
+    )
+    libre_url: str = Field("", description="Base URL of a self-hosted LibreTranslate server.")
+    libre_api_key: str = Field("", description="LibreTranslate API key.", repr=False)
+    deepl_auth_key: str = Field("", description="DeepL API key.", repr=False)
+    deepl_server_url: str = Field("", description="DeepL server URL (empty: DeepL's own).")
+    microsoft_api_key: str = Field("", description="Microsoft Translator key.", repr=False)
+    microsoft_region: str = Field("", description="Microsoft Translator region.")
+    timeout_s: float = Field(20.0, description="Timeout of one translation request.")
+    retries: int = Field(3, description="Retries per chunk before the next backend is tried.")
+    requests_per_second: float = Field(5.0, description="Rate limit per backend.")
+
+
+class DetectSettings(BaseModel):
+    """Flagging polarizing stories."""
+
+    model_config = {"frozen": True}
+
+    threshold: float = Field(0.5, description="Article score at or above which an article counts as polarizing.")
+    window_minutes: int = Field(360, description="Window over which a story's spread is measured.")
+    min_sources: int = Field(2, description="Distinct sources in the window before a polarizing story is flagged.")
+    spacy_model: str = Field(
+        "auto",
+        description="Trained spaCy pipeline for entities: a package name, `auto` (use one if installed) or `none`.",
+    )
+
+
+class IngestSettings(BaseModel):
+    """Reading news feeds."""
+
+    model_config = {"frozen": True}
+
+    feeds_file: str = Field(
+        "", description="Feed registry file (TOML). Empty: `config/feeds.demo.toml` in the demo, else none."
+    )
+    timeout_s: float = Field(10.0, description="Timeout of one feed fetch.")
+    max_bytes: int = Field(5_000_000, description="Largest feed body read; more is refused.")
+    max_redirects: int = Field(5, description="Redirects followed per fetch.")
+    per_host_concurrency: int = Field(2, description="Fetches at once against one host.")
+    concurrency: int = Field(64, description="Fetches at once in all.")
+    user_agent: str = Field("RapidResponse/0.1 (+https://www.unaoc.org)", description="User-Agent header.")
+
+
+class Settings(BaseSettings):
+    """All settings; read once per process with `get_settings()`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RRM_", env_nested_delimiter="__", frozen=True, extra="ignore", env_file=None
+    )
+
+    env: Literal["demo", "production", "test"] = Field(
+        "demo", description="`demo` seeds fictional data and serves demo feeds; `production` seeds nothing."
+    )
+    data_dir: Path = Field(
+        PROJECT_ROOT / "var", description="Where the embedded store, the secret key and local files live."
+    )
+    log_format: Literal["auto", "console", "json"] = Field(
+        "auto", description="`console` for people, `json` for machines; `auto` picks by whether stderr is a terminal."
+    )
+    log_level: str = Field("INFO", description="Log level.")
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    db: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
+    translate: TranslateSettings = Field(default_factory=TranslateSettings)
+    detect: DetectSettings = Field(default_factory=DetectSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL actually used."""
+        return self.db.url or f"sqlite:///{self.data_dir / 'rrm.sqlite3'}"
+
+    @property
+    def secret_key(self) -> str:
+        """The signing key: the configured one, else one kept in the data directory."""
+        if self.web.secret_key:
+            return self.web.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment once."""
+    return Settings()
+
+
+def describe(model: type[BaseModel] = Settings, prefix: str = "RRM_") -> list[tuple[str, str, str]]:
+    """Every setting as (variable, default, description), for `rrm settings` and docs/settings.md."""
+    rows: list[tuple[str, str, str]] = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows.extend(describe(annotation, f"{prefix}{name.upper()}__"))
+            continue
+        default = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
+        if isinstance(default, Path):
+            default = str(default.relative_to(PROJECT_ROOT)) if default.is_relative_to(PROJECT_ROOT) else str(default)
+        rows.append((f"{prefix}{name.upper()}", repr(default) if default != "" else '""', field.description or ""))
+    return rows

@@ -1,0 +1,1 @@
+"""The `rrm` command line and the process supervisor behind `rrm up`."""

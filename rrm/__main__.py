@@ -1,0 +1,5 @@
+"""`python -m rrm` is `rrm`."""
+
+from rrm.cli import main
+
+main()

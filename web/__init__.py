@@ -1,0 +1,1 @@
+"""Every HTTP entrypoint: the duty-officer console, member and editor links, webhooks, operator dashboards."""
