@@ -130,6 +130,7 @@ def create_app(role: str, settings: Settings, **overrides: Any) -> RrmApp:
         "processing_guarantee": "at_least_once",
     }
     options.update(overrides)
+    (settings.data_dir / "faust" / role).mkdir(parents=True, exist_ok=True)
     app = RrmApp(f"{kafka.topic_prefix}{role}", **options)
     app.rrm_settings = settings
     return app

@@ -47,7 +47,6 @@ class KafkaPublisher:
             "linger_ms": 5,
             "max_in_flight_requests_per_connection": 1,  # keeps order per partition across retries
             "request_timeout_ms": int(kafka.request_timeout_s * 1000),
-            "key_serializer": lambda k: k.encode("utf-8") if isinstance(k, str) else k,
         }
         options.update(overrides)
         self._producer = KafkaProducer(**options)
@@ -62,6 +61,8 @@ class KafkaPublisher:
     def send_raw(self, full_topic: str, value: bytes, key: str | bytes | None = None,
                  headers: list[tuple[str, bytes]] | None = None):
         """Send bytes as they are to a topic by its full name (re-drive, fault tests); returns the future."""
+        if isinstance(key, str):
+            key = key.encode("utf-8")
         return self._producer.send(full_topic, value=value, key=key, headers=headers or [])
 
     def flush(self, timeout: float | None = None) -> None:

@@ -101,7 +101,8 @@ def worker(stage: str) -> None:
 @cli.command()
 @click.option("--markdown", is_flag=True, help="Print as Markdown (docs/settings.md).")
 def settings(markdown: bool) -> None:
-    """List every setting with its variable, default and meaning."""
+    """Check the current settings, then list every setting with its variable, default and meaning."""
+    get_settings()  # bad values stop here with one line naming the variable
     rows = describe(Settings)
     if markdown:
         click.echo("| variable | default | meaning |\n| --- | --- | --- |")

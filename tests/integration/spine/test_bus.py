@@ -1,0 +1,64 @@
+"""The bus end to end on the embedded broker: kafka-python in, faust agent, rejected topic."""
+
+from __future__ import annotations
+
+import base64
+
+from bus.app import InvalidMessage, consume, create_app
+from bus.catalog import spec
+from bus.publisher import KafkaPublisher
+from bus.records import ArticleIngested, ArticleScored, MessageRejected
+from tests.support.streams import read_topic, running_app
+
+
+def _score(record: ArticleIngested):
+    if record.title == "refuse me":
+        raise InvalidMessage("titles like this are refused by the test handler")
+    return [("articles.scored", ArticleScored(article_id=record.article_id, title=record.title, score=0.5))]
+
+
+def test_record_from_kafka_python_reaches_a_faust_agent(bus_settings):
+    """A record produced with kafka-python is consumed by a faust agent, which publishes its result."""
+    app = create_app("test-bus", bus_settings)
+
+    async def handler(record):
+        return _score(record)
+
+    consume(app, "articles.ingested", handler, name="score")
+    publisher = KafkaPublisher(bus_settings.kafka)
+    publisher.publish("articles.ingested", ArticleIngested(article_id="a-1", title="Hello"))
+    publisher.flush()
+    with running_app(app):
+        scored = read_topic(bus_settings, "articles.scored", expect=1)
+    publisher.close()
+    assert [(s.article_id, s.title) for s in scored] == [("a-1", "Hello")]
+
+
+def test_undecodable_and_invalid_messages_end_on_rejected_with_reason(bus_settings):
+    """Bytes that are not a valid record, and a record the handler refuses, land on `rejected` with the reason."""
+    app = create_app("test-reject", bus_settings)
+
+    async def handler(record):
+        return _score(record)
+
+    consume(app, "articles.ingested", handler, name="score")
+    publisher = KafkaPublisher(bus_settings.kafka)
+    full = spec("articles.ingested").full_name(bus_settings.kafka.topic_prefix)
+    publisher.send_raw(full, b'{"article_id": 42, "title": "wrong type"}', key="k1")
+    publisher.send_raw(full, b"\xff not json at all", key="k2")
+    publisher.publish("articles.ingested", ArticleIngested(article_id="a-2", title="refuse me"))
+    publisher.publish("articles.ingested", ArticleIngested(article_id="a-3", title="fine"))
+    publisher.flush()
+    with running_app(app):
+        rejected = read_topic(bus_settings, "rejected", expect=3)
+        scored = read_topic(bus_settings, "articles.scored", expect=1)
+    publisher.close()
+    assert all(isinstance(r, MessageRejected) for r in rejected)
+    raws = {base64.b64decode(r.raw_b64) for r in rejected}
+    assert b'{"article_id": 42, "title": "wrong type"}' in raws
+    assert b"\xff not json at all" in raws
+    reasons = " | ".join(r.reason for r in rejected)
+    assert "article_id: expected str, got int" in reasons
+    assert "refused by the test handler" in reasons
+    assert {r.source_topic for r in rejected} == {full}
+    assert [s.article_id for s in scored] == ["a-3"]

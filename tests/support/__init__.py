@@ -1,0 +1,1 @@
+"""Helpers shared by tests: running a faust app in a thread, reading topics with kafka-python."""
