@@ -1,0 +1,87 @@
+"""translate/'s use cases on SQLite and PostgreSQL: jobs, machine drafts, reviews, the outbox."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bus.records import OpEdApproved, TranslationReady
+from config.settings import TranslateSettings
+from db.tables import OutboxMessage
+from translate import model, queries
+from translate.adapters import OfflineBackend, SqlChunkCache
+from translate.bootstrap import build_backend
+from translate.chain import TranslatorChain
+from translate.handlers import ReviewRefused, register_oped, save_review, translate_pending
+
+BODY = "Dialogue is a practice. It begins with listening.\n\nAmina Diallo has seen it work."
+
+
+def approved(oped_id: str = "oped-1") -> OpEdApproved:
+    return OpEdApproved(oped_id=oped_id, title="Listening first", body=BODY, lang="en",
+                        authors=["Amina Diallo"], officer="duty officer")
+
+
+def ready_in_outbox(sessions) -> list[TranslationReady]:
+    with sessions() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "translations.ready")
+                               .order_by(OutboxMessage.id)).all()
+        return [TranslationReady.from_json(r.payload) for r in rows]
+
+
+def test_approved_oped_releases_its_original_and_queues_the_other_languages(sessions):
+    """The English original is released at once; French and Arabic wait in the queue."""
+    assert register_oped(sessions, approved(), ["en", "fr", "ar"])
+    statuses = {v.lang: v.status for v in queries.versions(sessions, "oped-1")}
+    assert statuses == {"en": model.ORIGINAL, "fr": model.QUEUED, "ar": model.QUEUED}
+    assert [(r.lang, r.body, r.translator) for r in ready_in_outbox(sessions)] == [("en", BODY, "original")]
+
+
+def test_redelivered_approval_changes_nothing(sessions):
+    """The same OpEdApproved handled twice opens one job and releases the original once."""
+    register_oped(sessions, approved(), ["en", "fr"])
+    assert not register_oped(sessions, approved(), ["en", "fr"])
+    assert len(ready_in_outbox(sessions)) == 1
+
+
+def test_machine_draft_waits_for_review_then_is_released(sessions, libre_server):
+    """A LibreTranslate draft is not released until a reviewer approves it; then TranslationReady leaves."""
+    register_oped(sessions, approved(), ["en", "fr"])
+    backend = build_backend("libre", TranslateSettings(libre_url=libre_server.url, libre_api_key="test-key"))
+    chain = TranslatorChain([backend], cache=SqlChunkCache(sessions), per_second=1000)
+    assert translate_pending(sessions, chain) == 1
+    fr = queries.version(sessions, "oped-1", "fr")
+    assert fr.status == model.REVIEW and fr.backend == "libre"
+    assert fr.body == "DIALOGUE IS A PRACTICE. IT BEGINS WITH LISTENING.\n\nAmina Diallo HAS SEEN IT WORK."
+    assert [r.lang for r in ready_in_outbox(sessions)] == ["en"]
+    save_review(sessions, "oped-1", "fr", title="Écouter d'abord", body="Le dialogue est une pratique.",
+                reviewer="Claire (network member)", approve=True)
+    released = ready_in_outbox(sessions)[-1]
+    assert (released.lang, released.title, released.body) == ("fr", "Écouter d'abord", "Le dialogue est une pratique.")
+    assert released.translator == "machine (libre), corrected by Claire (network member)"
+
+
+def test_cache_answers_the_second_op_ed_with_the_same_text(sessions, libre_server):
+    """Chunks translated once are not sent again: the cache (backend + language + hash) answers."""
+    register_oped(sessions, approved("oped-1"), ["en", "fr"])
+    register_oped(sessions, approved("oped-2"), ["en", "fr"])
+    backend = build_backend("libre", TranslateSettings(libre_url=libre_server.url, libre_api_key="test-key"))
+    chain = TranslatorChain([backend], cache=SqlChunkCache(sessions), per_second=1000)
+    translate_pending(sessions, chain)
+    assert queries.version(sessions, "oped-2", "fr").body == queries.version(sessions, "oped-1", "fr").body
+    assert len(libre_server.behaviour.requests) == 3  # title + two paragraphs, once
+
+
+def test_offline_language_waits_for_a_human_who_may_not_paste_the_original(sessions):
+    """Offline, a language awaits a human translation; the English pasted back is refused; a real one released."""
+    register_oped(sessions, approved(), ["en", "ar"])
+    translate_pending(sessions, TranslatorChain([OfflineBackend()]))
+    ar = queries.version(sessions, "oped-1", "ar")
+    assert ar.status == model.AWAITING_HUMAN and ar.body == ""
+    with pytest.raises(ReviewRefused, match="original English text"):
+        save_review(sessions, "oped-1", "ar", title="x", body=BODY, reviewer="Officer", approve=True)
+    save_review(sessions, "oped-1", "ar", title="الاستماع أولا", body="الحوار ممارسة.", reviewer="Officer",
+                approve=True)
+    assert ready_in_outbox(sessions)[-1].translator == "human translation by Officer"
+    with pytest.raises(ReviewRefused, match="already released"):
+        save_review(sessions, "oped-1", "ar", title="x", body="y", reviewer="Officer", approve=True)
