@@ -43,6 +43,11 @@ class KafkaSettings(BaseModel):
     heartbeat_interval_s: float = Field(1.0, description="Consumer group heartbeat interval.")
     request_timeout_s: float = Field(10.0, description="How long a client waits for one broker request.")
     client_id: str = Field("rrm", description="Client id prefix sent to the broker.")
+    embedded_replay_hours: float = Field(
+        24.0,
+        description="When the embedded broker (in memory) starts afresh, re-publish the outbox of this many past "
+        "hours so that nothing it held is lost; idempotent consumers ignore what they had applied.",
+    )
 
     @property
     def embedded(self) -> bool:
@@ -84,6 +89,24 @@ class WebSettings(BaseModel):
         "`<data_dir>/secret_key` (created on first start).",
     )
     max_body_bytes: int = Field(2_000_000, description="Largest request body accepted (bytes).")
+    session_max_age_s: int = Field(12 * 3600, description="How long a console login lasts (seconds).")
+    login_window_s: int = Field(900, description="Window over which failed logins are counted (seconds).")
+    login_max_failures_per_account: int = Field(
+        5, description="Failed logins for one account within the window before it is locked for the window."
+    )
+    login_max_failures_per_ip: int = Field(
+        20, description="Failed logins from one address within the window before it is refused for the window."
+    )
+    link_max_age_s: int = Field(
+        7 * 24 * 3600, description="Default lifetime of signed member and editor links (seconds)."
+    )
+    monitor_interval_s: float = Field(
+        1.5, description="How often the operator dashboard samples topics and consumer groups (seconds)."
+    )
+    stall_after_s: float = Field(
+        30.0,
+        description="A partition with lag whose committed offset has not moved for this long is marked stalled.",
+    )
 
     @property
     def base_url(self) -> str:
@@ -115,6 +138,15 @@ class MailSettings(BaseModel):
         "", description="SendGrid Event Webhook verification key (base64 ECDSA public key)."
     )
     timeout_s: float = Field(15.0, description="Timeout of one send.")
+    send_attempts: int = Field(
+        5, description="Attempts of one queued email whose send failed for sure (a refused connection) before it is "
+        "marked failed and shown to officers."
+    )
+    pending_grace_s: float = Field(
+        120.0, description="A ledger row left `pending` this long (a worker died mid-send) is marked `uncertain` "
+        "and never resent automatically: at most one copy of each email."
+    )
+    inbound_max_bytes: int = Field(10_000_000, description="Largest Inbound Parse post stored (bytes).")
 
 
 class TranslateSettings(BaseModel):
@@ -173,6 +205,36 @@ class IngestSettings(BaseModel):
     user_agent: str = Field("RapidResponse/0.1 (+https://www.unaoc.org)", description="User-Agent header.")
 
 
+class MobilizeSettings(BaseModel):
+    """Paging the network, co-authoring and approval."""
+
+    model_config = {"frozen": True}
+
+    auto_start: bool = Field(True, description="Start a mobilization for every flagged story (else only by hand).")
+    auto_start_severities: list[str] = Field(
+        default_factory=list, description="Severities of flagged stories that start a mobilization (empty: all)."
+    )
+    quorum: int = Field(2, description="Co-authors wanted per mobilization (a pair across communities by default).")
+    wave_size: int = Field(4, description="Members paged in one wave.")
+    max_waves: int = Field(4, description="Waves paged before the mobilization waits for the duty officer.")
+    answer_deadline_s: float = Field(
+        3600.0, description="Seconds a paged member has to answer before the next wave is paged."
+    )
+    reminder_after_s: float = Field(
+        1800.0, description="Seconds after paging when a silent member gets one reminder (0: no reminder)."
+    )
+    draft_deadline_s: float = Field(
+        4 * 3600.0, description="Seconds after the quorum is reached by which a draft is expected for review."
+    )
+    link_ttl_s: float = Field(48 * 3600.0, description="Lifetime of accept/decline links in invitation emails.")
+    draft_link_ttl_s: float = Field(7 * 24 * 3600.0, description="Lifetime of the co-authors' draft links.")
+    tick_s: float = Field(2.0, description="How often the scheduler looks for due timers and queued email.")
+    fairness_days: int = Field(30, description="Window over which requests per member are counted and capped.")
+    officer_email: str = Field(
+        "duty-officer@aoc.example.org", description="Where duty-officer notifications go (drafts to review)."
+    )
+
+
 class Settings(BaseSettings):
     """All settings; read once per process with `get_settings()`."""
 
@@ -197,6 +259,7 @@ class Settings(BaseSettings):
     translate: TranslateSettings = Field(default_factory=TranslateSettings)
     detect: DetectSettings = Field(default_factory=DetectSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    mobilize: MobilizeSettings = Field(default_factory=MobilizeSettings)
 
     @field_validator("log_level")
     @classmethod

@@ -1,18 +1,85 @@
-"""The web application factory."""
+"""The web application factory: sessions, CSRF, error pages, and every stage's router.
+
+Each stage adds `web/routes/<stage>.py` exposing `router = APIRouter()` (and optionally `nav = [NavItem(...)]`);
+`create_app` includes every module it finds there, so nobody edits this file to add pages. Routes open to anyone
+(login, signed-link pages, webhooks) carry `tags=["public"]`; every other route must depend on `require_user` or
+`require_role(...)` (tests/web check both).
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from dataclasses import dataclass
 from pathlib import Path
 
+import structlog
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import Response
 
 from config.settings import Settings, get_settings
+from db.engine import make_engine, session_factory
+
+from .auth import LoginRequired
+from .csrf import CsrfMiddleware
+from .links import LinkError, make_links
+from .templating import render
 
 HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
+log = structlog.get_logger(__name__)
+
+ERROR_TITLES = {
+    400: "The request could not be used",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Not allowed",
+    410: "This link can no longer be used",
+    413: "Too large",
+    429: "Too many attempts",
+    500: "Something went wrong",
+}
+ERROR_TEXT = {
+    404: "There is no page at this address. Check the address, or go back to the start page.",
+    500: "The error has been logged. Try again in a moment; if it keeps happening, tell the operators.",
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A navigation entry shown to users whose role is in `roles` (empty: every logged-in user)."""
+
+    label: str
+    path: str
+    roles: tuple[str, ...] = ()
+    order: int = 50
+
+
+def route_modules() -> list[str]:
+    """The module names under web/routes/, sorted."""
+    return sorted(m.name for m in pkgutil.iter_modules([str(HERE / "routes")]) if not m.name.startswith("_"))
+
+
+def wants_json(request: Request) -> bool:
+    """True for API and machine callers (JSON error bodies instead of pages)."""
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or ("application/json" in accept and "text/html" not in accept)
+
+
+def error_response(request: Request, status: int, detail: str | None = None) -> Response:
+    """A page (or JSON) for an error: never a traceback."""
+    title = ERROR_TITLES.get(status, "Error")
+    text = detail or ERROR_TEXT.get(status, title)
+    if wants_json(request):
+        return JSONResponse({"error": title, "detail": text}, status_code=status)
+    if "session" not in request.scope:
+        request.scope["session"] = {}
+    return render(request, "errors/error.html", {"status": status, "title": title, "detail": text},
+                  status_code=status)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -20,14 +87,62 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="Rapid Response", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
+    engine = make_engine(settings.database_url, echo=settings.db.echo, pool_size=settings.db.pool_size)
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.links = make_links(settings, app.state.sessions)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    @app.get("/healthz")
-    def healthz() -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+    app.add_middleware(CsrfMiddleware, max_body_bytes=settings.web.max_body_bytes,
+                       on_error=lambda request, status, text: error_response(request, status, text))
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="rrm_session",
+                       max_age=settings.web.session_max_age_s, same_site="lax",
+                       https_only=settings.web.base_url.startswith("https://"))
 
-    @app.get("/", response_class=HTMLResponse)
-    def home(request: Request) -> HTMLResponse:
-        return templates.TemplateResponse(request, "home.html", {"settings": settings})
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": "login required"}, status_code=401)
+        from urllib.parse import quote
 
+        return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in (404, 405) else None
+        if exc.status_code == 405:
+            detail = "This address does not accept that kind of request."
+        response = error_response(request, exc.status_code, detail)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = sorted({".".join(str(p) for p in err.get("loc", ())[1:]) or "request" for err in exc.errors()})
+        return error_response(request, 400, f"Some fields are missing or invalid: {', '.join(fields)}.")
+
+    @app.exception_handler(LinkError)
+    async def _bad_link(request: Request, exc: LinkError) -> Response:
+        return error_response(request, exc.status_code, str(exc))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.error("web.error", path=request.url.path, error=f"{type(exc).__name__}: {exc}", exc_info=exc)
+        return error_response(request, 500)
+
+    nav: list[dict] = []
+    for name in route_modules():
+        module = importlib.import_module(f"web.routes.{name}")
+        router = getattr(module, "router", None)
+        if router is None:
+            continue
+        app.include_router(router)
+        for item in getattr(module, "nav", ()):
+            nav.append({"label": item.label, "path": item.path, "roles": item.roles, "order": item.order})
+        setup = getattr(module, "setup", None)
+        if setup is not None:
+            setup(app, settings)
+    app.state.nav = sorted(nav, key=lambda e: (e["order"], e["label"]))
+    app.router.add_event_handler("shutdown", engine.dispose)
     return app

@@ -1,0 +1,85 @@
+"""Login, logout, the start page and account administration."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from starlette.responses import Response
+
+from ..app import NavItem
+from ..auth import (ROLES, AccountError, LoginRefused, User, add_user, authenticate, login_session, logout_session,
+                    optional_user, require_role, require_user)
+from ..tables import WebUser
+from ..templating import flash, render
+
+router = APIRouter()
+nav = [NavItem("Start", "/", (), order=0), NavItem("Accounts", "/admin/users", ("admin",), order=90)]
+
+
+def safe_next(value: str | None) -> str:
+    """A local path to go back to after login (never another site)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+@router.get("/login", tags=["public"])
+def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
+    """The login form."""
+    if optional_user(request) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "login.html", {"next": safe_next(next), "email": ""})
+
+
+@router.post("/login", tags=["public"])
+def login(request: Request, email: str = Form(""), password: str = Form(""), next: str = Form("/")) -> Response:  # noqa: A002
+    """Check the credentials (rate-limited per account and per address) and start a session."""
+    web = request.app.state.settings.web
+    ip = request.client.host if request.client else "unknown"
+    try:
+        user = authenticate(request.app.state.sessions, email, password, ip, window_s=web.login_window_s,
+                            max_per_account=web.login_max_failures_per_account,
+                            max_per_ip=web.login_max_failures_per_ip)
+    except LoginRefused as exc:
+        return render(request, "login.html", {"next": safe_next(next), "email": email, "error": exc.message},
+                      status_code=429 if exc.limited else 401)
+    login_session(request, user)
+    flash(request, f"Signed in as {user.display}.", "success")
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout", tags=["public"])
+def logout(request: Request) -> Response:
+    """End the session."""
+    logout_session(request)
+    flash(request, "You are signed out.", "info")
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/")
+def home(request: Request, user: User = Depends(require_user)) -> Response:
+    """The start page: what this role can do."""
+    return render(request, "home.html", {"user": user})
+
+
+@router.get("/admin/users")
+def users_page(request: Request, user: User = Depends(require_role("admin"))) -> Response:
+    """Every console account (admins only)."""
+    with request.app.state.sessions() as session:
+        accounts = session.scalars(select(WebUser).order_by(WebUser.role, WebUser.email)).all()
+    return render(request, "accounts/users.html", {"accounts": accounts, "roles": ROLES})
+
+
+@router.post("/admin/users")
+def create_user(request: Request, email: str = Form(...), name: str = Form(""), role: str = Form(...),
+                password: str = Form(...), user: User = Depends(require_role("admin"))) -> Response:
+    """Create a console account (admins only)."""
+    try:
+        with request.app.state.sessions() as session, session.begin():
+            add_user(session, email, password, role, name)
+    except AccountError as exc:
+        flash(request, str(exc), "error")
+    else:
+        flash(request, f"Account {email.strip().lower()} created.", "success")
+    return RedirectResponse("/admin/users", status_code=303)
