@@ -1,0 +1,49 @@
+"""Signing in and out of the console in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import ACCOUNTS
+
+pytestmark = pytest.mark.browser
+
+
+def test_anonymous_visitor_is_sent_to_login_and_back(page, live_server) -> None:
+    """Opening a protected page asks for a login, then shows that page."""
+    page.goto(live_server.url + "/admin/users")
+    assert page.url.startswith(live_server.url + "/login")
+    email, password = ACCOUNTS["admin"]
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/admin/users")
+    assert page.get_by_role("heading", name="Accounts", level=1).is_visible()
+
+
+def test_wrong_password_shows_an_error(page, live_server) -> None:
+    """A wrong password keeps the visitor on the login page with a clear message."""
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill(ACCOUNTS["operator"][0])
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "Wrong email or password" in page.locator("#login-error").inner_text()
+
+
+def test_sign_out_ends_the_session(page_as, live_server) -> None:
+    """After signing out, protected pages ask for a login again."""
+    page = page_as("duty_officer")
+    assert "Duty officer" in page.locator(".role-badge").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(live_server.url + "/login")
+    page.goto(live_server.url + "/")
+    assert page.url.startswith(live_server.url + "/login")
+
+
+def test_wrong_role_sees_a_clear_403_page(page_as, live_server) -> None:
+    """An operator opening the admin page gets a 403 page that says why, without a traceback."""
+    page = page_as("operator")
+    response = page.goto(live_server.url + "/admin/users")
+    assert response.status == 403
+    assert "This page is for admins" in page.content()
+    assert "Traceback" not in page.content()
