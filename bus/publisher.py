@@ -69,6 +69,11 @@ class KafkaPublisher:
         """Block until every send is acknowledged (raises the first delivery error)."""
         self._producer.flush(timeout=timeout)
 
-    def close(self) -> None:
-        """Flush and close."""
-        self._producer.close(timeout=10)
+    def close(self, timeout: float = 10) -> None:
+        """Flush and close; records the broker never acknowledged are reported, not silently dropped."""
+        from kafka.errors import KafkaTimeoutError
+
+        try:
+            self._producer.close(timeout=timeout)
+        except KafkaTimeoutError:
+            log.warning("publisher.closed_with_unacknowledged_records", timeout_s=timeout)

@@ -92,6 +92,22 @@ class OutboxRelay:
         self._stop.set()
 
 
+def replay_since(sessions: sessionmaker[Session], since) -> int:  # noqa: ANN001 - datetime
+    """Mark outbox rows created since `since` as unpublished, so the relay sends them again.
+
+    Used when the embedded broker (which keeps messages in memory) starts afresh: what it held is re-published,
+    and idempotent consumers ignore what they had already applied. Returns the number of rows queued again.
+    """
+    with sessions() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.created_at >= since, OutboxMessage.published_at.is_not(None))
+            .values(published_at=None)
+        )
+        session.commit()
+        return result.rowcount or 0
+
+
 def pending_count(sessions: sessionmaker[Session]) -> int:
     """How many outbox rows wait to be published (dashboards)."""
     from sqlalchemy import func
@@ -100,4 +116,4 @@ def pending_count(sessions: sessionmaker[Session]) -> int:
         return session.scalar(select(func.count()).where(OutboxMessage.published_at.is_(None))) or 0
 
 
-__all__ = ["OutboxRelay", "add_to_outbox", "pending_count", "record_key"]
+__all__ = ["OutboxRelay", "add_to_outbox", "pending_count", "record_key", "replay_since"]

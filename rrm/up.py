@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -23,8 +24,10 @@ from bus.admin import ensure_topics
 from bus.broker import BrokerError, EmbeddedBroker, port_open, wait_for_kafka
 from config.logging import configure_logging
 from config.settings import PROJECT_ROOT, Settings
-from db.engine import make_engine
+from bus.records import utcnow
+from db.engine import make_engine, session_factory
 from db.migrate import upgrade
+from db.outbox import replay_since
 
 from . import stages
 from .errors import UserFacingError
@@ -116,6 +119,10 @@ def run_up(settings: Settings, *, demo: bool = True) -> int:
     try:
         ensure_topics(settings.kafka.model_copy(update={"bootstrap_servers": servers}))
         notes = prepare(settings, demo=demo)
+        if broker is not None:
+            replayed = _replay_outbox(settings, utcnow() - timedelta(hours=settings.kafka.embedded_replay_hours))
+            if replayed:
+                log.info("outbox.replayed", rows=replayed, reason="the embedded broker started empty")
         env = _child_env(settings, servers)
         if demo:
             env["RRM_DEMO"] = "1"
@@ -128,7 +135,7 @@ def run_up(settings: Settings, *, demo: bool = True) -> int:
             child.start()
         _wait_for_web(settings, children[-1])
         _announce(settings, servers, broker is not None, names, logs_dir, notes)
-        return _supervise(children)
+        return _supervise(children, settings, broker)
     finally:
         _stop_all(children)
         if broker is not None:
@@ -162,7 +169,25 @@ def _announce(settings: Settings, servers: str, embedded: bool, names: list[str]
     click.echo(bar)
 
 
-def _supervise(children: list[Child]) -> int:
+def _replay_outbox(settings: Settings, since: datetime) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        return replay_since(session_factory(engine), since)
+    finally:
+        engine.dispose()
+
+
+def _restart_broker(settings: Settings, broker: EmbeddedBroker) -> None:
+    """The embedded broker died: start it again on the same port, recreate the topics, re-publish what it held
+    (the same window as at start: consumers ignore what they had already applied)."""
+    log.error("broker.died", bootstrap_servers=broker.bootstrap_servers)
+    broker.start()
+    ensure_topics(settings.kafka.model_copy(update={"bootstrap_servers": broker.bootstrap_servers}))
+    replayed = _replay_outbox(settings, utcnow() - timedelta(hours=settings.kafka.embedded_replay_hours))
+    log.warning("broker.restarted", bootstrap_servers=broker.bootstrap_servers, outbox_replayed=replayed)
+
+
+def _supervise(children: list[Child], settings: Settings, broker: EmbeddedBroker | None) -> int:
     stopping = False
 
     def _on_term(*_: object) -> None:
@@ -172,6 +197,8 @@ def _supervise(children: list[Child]) -> int:
     signal.signal(signal.SIGTERM, _on_term)
     try:
         while not stopping:
+            if broker is not None and (broker.process is None or broker.process.poll() is not None):
+                _restart_broker(settings, broker)
             now = time.monotonic()
             for child in children:
                 if child.alive() or child.next_start > now:
