@@ -15,7 +15,7 @@ from alembic.config import Config
 
 from config.settings import PROJECT_ROOT
 
-STAGES = ("ingest", "detect", "mobilize", "translate", "distribute", "registry", "web")
+STAGES = ("ingest", "detect", "mobilize", "translate", "distribute", "registry", "web", "mail")
 SPINE_VERSIONS = PROJECT_ROOT / "db" / "migrations" / "versions"
 
 
