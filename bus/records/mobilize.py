@@ -13,6 +13,12 @@ class StartMobilization(Record, namespace="rrm.StartMobilization"):
     story_id: str = ""
     officer: str = ""
     urgent: bool = False
+    #: For a story mobilize/ has not seen on `stories.flagged` (opened by hand): what matching needs.
+    title: str = ""
+    summary: str = ""
+    topics: list[str] | None = None
+    countries: list[str] | None = None
+    languages: list[str] | None = None
 
 
 class MobilizationStarted(Record, namespace="rrm.MobilizationStarted"):
@@ -23,6 +29,8 @@ class MobilizationStarted(Record, namespace="rrm.MobilizationStarted"):
     mobilization_id: str = ""
     story_id: str = ""
     title: str = ""
+    started_by: str = ""
+    urgent: bool = False
 
 
 class InvitationSent(Record, namespace="rrm.InvitationSent"):
@@ -34,6 +42,7 @@ class InvitationSent(Record, namespace="rrm.InvitationSent"):
     mobilization_id: str = ""
     member_id: str = ""
     wave: int = 1
+    reason: str = ""
 
 
 class InvitationAnswered(Record, namespace="rrm.InvitationAnswered"):
@@ -55,6 +64,8 @@ class DraftSubmitted(Record, namespace="rrm.DraftSubmitted"):
     draft_id: str = ""
     mobilization_id: str = ""
     revision: int = 0
+    title: str = ""
+    authors: list[str] | None = None
 
 
 class OpEdApproved(Record, namespace="rrm.OpEdApproved"):

@@ -1,0 +1,208 @@
+"""Matching, pure: which members to page for a story, in which order, in pairs across communities.
+
+Values in, values out; the clock is passed in. Scoring: topic and entity overlap first, then the story's countries
+and regions, then languages, then past response; minus recent load, so that nobody is paged every time. Members
+over their monthly cap, inactive, already invited, or inside their quiet hours (unless the mobilization is urgent)
+are not candidates at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: Country (ISO 3166 alpha-2) -> region, for stories that name countries and members who name regions.
+_REGION_MEMBERS = {
+    "north-africa": "DZ EG LY MA TN SD",
+    "middle-east": "SA AE QA KW BH OM YE JO LB SY IQ PS IL IR TR AZ AM GE",
+    "sub-saharan-africa": "NG GH SN KE ET ZA UG TZ ML NE CM SO",
+    "europe": "FR DE GB UK NL BE ES IT PT SE DK NO FI AT CH IE PL CZ HU GR",
+    "eastern-europe": "RU UA BY RS BA AL XK MK",
+    "north-america": "US CA",
+    "latin-america": "MX BR AR CO CL PE VE",
+    "south-asia": "IN PK BD LK NP AF",
+    "south-east-asia": "ID MY PH TH VN SG MM",
+    "east-asia": "CN JP KR TW HK MN",
+    "oceania": "AU NZ",
+    "central-asia": "KZ UZ TJ KG TM",
+}
+REGIONS: dict[str, str] = {code: region for region, codes in _REGION_MEMBERS.items() for code in codes.split()}
+
+WEIGHTS = {"topic": 3.0, "country": 2.0, "region": 1.0, "language": 0.5, "response": 2.0, "load": 1.0}
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    """What matching needs to know about a member."""
+
+    id: str
+    name: str
+    languages: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    cultural_background: str = ""
+    faith_background: str = ""
+    topics: tuple[str, ...] = ()
+    timezone: str = "UTC"
+    quiet_start: int | None = None
+    quiet_end: int | None = None
+    max_per_month: int = 4
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class MemberHistory:
+    """A member's past invitations: all time, and within the fairness window."""
+
+    invited: int = 0
+    accepted: int = 0
+    declined: int = 0
+    recent: int = 0
+
+
+@dataclass(frozen=True)
+class StoryProfile:
+    """What matching needs to know about a story."""
+
+    story_id: str
+    title: str = ""
+    topics: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A member worth paging, with a score and the reasons people can read."""
+
+    member_id: str
+    name: str
+    score: float
+    community: str
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _norm(values) -> set[str]:  # noqa: ANN001
+    return {re.sub(r"[\s_]+", "-", str(v).strip().lower()) for v in values if str(v).strip()}
+
+
+def community(member: MemberProfile) -> str:
+    """The community a member pairs across: self-declared background, else their first region."""
+    parts = [p for p in (member.cultural_background.strip().lower(), member.faith_background.strip().lower()) if p]
+    if parts:
+        return " / ".join(parts)
+    return (member.regions[0].lower() if member.regions else "") or "unspecified"
+
+
+def in_quiet_hours(member: MemberProfile, now: datetime) -> bool:
+    """True when `now` falls in the member's quiet hours, in their own time zone (start inclusive, end exclusive)."""
+    if member.quiet_start is None or member.quiet_end is None or member.quiet_start == member.quiet_end:
+        return False
+    try:
+        zone = ZoneInfo(member.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    hour = now.astimezone(zone).hour
+    start, end = member.quiet_start % 24, member.quiet_end % 24
+    if start < end:
+        return start <= hour < end
+    return hour >= start or hour < end
+
+
+def response_rate(history: MemberHistory) -> float:
+    """Share of invitations the member answered with a yes, smoothed so that newcomers start at one half."""
+    return (history.accepted + 1) / (history.invited + 2)
+
+
+def score_member(story: StoryProfile, member: MemberProfile, history: MemberHistory) -> tuple[float, list[str]]:
+    """A relevance score and its reasons."""
+    reasons: list[str] = []
+    story_terms = _norm(story.topics) | _norm(story.entities)
+    title_words = _norm(re.findall(r"\w+", story.title))
+    member_topics = _norm(member.topics)
+    topic_hits = sorted(member_topics & story_terms) + sorted((member_topics & title_words) - story_terms)
+    score = WEIGHTS["topic"] * len(topic_hits)
+    if topic_hits:
+        reasons.append("topics: " + ", ".join(topic_hits))
+    story_countries = {c.upper() for c in story.countries}
+    country_hits = sorted({c.upper() for c in member.countries} & story_countries)
+    score += WEIGHTS["country"] * len(country_hits)
+    if country_hits:
+        reasons.append("countries: " + ", ".join(country_hits))
+    story_regions = {REGIONS[c] for c in story_countries if c in REGIONS}
+    region_hits = sorted(_norm(member.regions) & story_regions)
+    score += WEIGHTS["region"] * len(region_hits)
+    if region_hits:
+        reasons.append("regions: " + ", ".join(region_hits))
+    language_hits = sorted(_norm(member.languages) & _norm(story.languages))
+    score += WEIGHTS["language"] * len(language_hits)
+    if language_hits:
+        reasons.append("languages: " + ", ".join(language_hits))
+    rate = response_rate(history)
+    score += WEIGHTS["response"] * rate
+    if history.invited:
+        reasons.append(f"answered yes {history.accepted}/{history.invited}")
+    if member.max_per_month > 0:
+        score -= WEIGHTS["load"] * history.recent / member.max_per_month * 2
+    if history.recent:
+        reasons.append(f"paged {history.recent}x lately")
+    return round(score, 3), reasons
+
+
+def exclusion(member: MemberProfile, history: MemberHistory, now: datetime, *, urgent: bool) -> str:
+    """Why a member must not be paged now ("" when they may be)."""
+    if not member.active:
+        return "inactive"
+    if history.recent >= member.max_per_month:
+        return f"monthly cap reached ({member.max_per_month})"
+    if not urgent and in_quiet_hours(member, now):
+        return "quiet hours"
+    return ""
+
+
+def rank_members(story: StoryProfile, members: list[MemberProfile], histories: dict[str, MemberHistory],
+                 now: datetime, *, urgent: bool = False, exclude: set[str] = frozenset()) -> list[Candidate]:
+    """Members who may be paged for `story`, best first (ties broken by id, so the order is stable)."""
+    ranked = []
+    for member in members:
+        if member.id in exclude:
+            continue
+        history = histories.get(member.id, MemberHistory())
+        if exclusion(member, history, now, urgent=urgent):
+            continue
+        score, reasons = score_member(story, member, history)
+        ranked.append(Candidate(member.id, member.name, score, community(member), tuple(reasons)))
+    ranked.sort(key=lambda c: (-c.score, c.member_id))
+    return ranked
+
+
+def choose_wave(ranked: list[Candidate], size: int, *, partners: tuple[str, ...] = ()) -> list[Candidate]:
+    """Up to `size` candidates, as pairs across communities.
+
+    The first of each pair is the best candidate whose community is not among `partners` (the communities of
+    members who already accepted); the second is the best whose community differs from the first's. When no such
+    candidate exists the best remaining one is taken: a same-community pair beats no op-ed.
+    """
+    pool = list(ranked)
+    chosen: list[Candidate] = []
+    taken = set(partners)
+    while pool and len(chosen) < size:
+        avoid = set(taken) if len(chosen) % 2 == 0 else taken | {chosen[-1].community}
+        pick = next((c for c in pool if c.community not in avoid), pool[0])
+        chosen.append(pick)
+        pool.remove(pick)
+    return chosen
+
+
+def propose_pairs(ranked: list[Candidate], count: int) -> list[tuple[Candidate, Candidate]]:
+    """Up to `count` co-author pairs from different communities (for the officer's page)."""
+    chosen = choose_wave(ranked, count * 2)
+    return [(chosen[i], chosen[i + 1]) for i in range(0, len(chosen) - 1, 2)]
+
+
+def spans_communities(communities: list[str]) -> bool:
+    """True when the accepted co-authors come from at least two communities."""
+    return len(set(communities)) >= 2

@@ -1,0 +1,165 @@
+"""Tables mobilize/ owns: the network, mobilizations, invitations, drafts, replies and the timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base
+
+_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Member(Base):
+    """A personality of the network. Background fields are self-declared, optional, and used only for pairing."""
+
+    __tablename__ = "mobilize_members"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    languages: Mapped[list] = mapped_column(JSON)
+    regions: Mapped[list] = mapped_column(JSON)
+    countries: Mapped[list] = mapped_column(JSON)
+    cultural_background: Mapped[str] = mapped_column(String(200), default="")
+    faith_background: Mapped[str] = mapped_column(String(200), default="")
+    topics: Mapped[list] = mapped_column(JSON)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    quiet_start: Mapped[int | None] = mapped_column(Integer)
+    quiet_end: Mapped[int | None] = mapped_column(Integer)
+    max_per_month: Mapped[int] = mapped_column(default=4)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class StoryBrief(Base):
+    """What mobilize/ knows of a flagged story (from `stories.flagged`), kept for matching and for reviewers."""
+
+    __tablename__ = "mobilize_stories"
+
+    story_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    severity: Mapped[str] = mapped_column(String(40), default="")
+    data: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime]
+
+
+class Mobilization(Base):
+    """An incident: a story, a quorum of co-authors wanted, waves of invitations, a draft, a decision."""
+
+    __tablename__ = "mobilize_mobilizations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    story_id: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    quorum: Mapped[int] = mapped_column(default=2)
+    wave: Mapped[int] = mapped_column(default=0)
+    started_by: Mapped[str] = mapped_column(String(200), default="")
+    started_at: Mapped[datetime]
+    first_accepted_at: Mapped[datetime | None]
+    quorum_at: Mapped[datetime | None]
+    first_draft_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class Invitation(Base):
+    """One member paged for one mobilization, with its deadline, reminder and answer."""
+
+    __tablename__ = "mobilize_invitations"
+    __table_args__ = (UniqueConstraint("mobilization_id", "member_id", name="uq_mobilize_invitations_pair"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mobilization_id: Mapped[str] = mapped_column(ForeignKey("mobilize_mobilizations.id"), index=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("mobilize_members.id"), index=True)
+    wave: Mapped[int] = mapped_column(default=1)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    reply_token: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_at: Mapped[datetime]
+    deadline_at: Mapped[datetime] = mapped_column(index=True)
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)
+    reminded_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+
+
+class Draft(Base):
+    """The op-ed the co-authors of a mobilization write together."""
+
+    __tablename__ = "mobilize_drafts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mobilization_id: Mapped[str] = mapped_column(ForeignKey("mobilize_mobilizations.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    lang: Mapped[str] = mapped_column(String(12), default="en")
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    revision: Mapped[int] = mapped_column(default=0)
+    submissions: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    overdue_noted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+
+
+class DraftRevision(Base):
+    """One saved version of a draft, with who wrote it."""
+
+    __tablename__ = "mobilize_draft_revisions"
+    __table_args__ = (UniqueConstraint("draft_id", "number", name="uq_mobilize_draft_revisions_number"),)
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("mobilize_drafts.id"), index=True)
+    number: Mapped[int]
+    author: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    body_html: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime]
+
+
+class DraftComment(Base):
+    """A comment on a draft by a co-author or a duty officer."""
+
+    __tablename__ = "mobilize_draft_comments"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("mobilize_drafts.id"), index=True)
+    author: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class InboundReply(Base):
+    """An email reply from SendGrid Inbound Parse, attached to its invitation or kept as rejected with the reason."""
+
+    __tablename__ = "mobilize_inbound_replies"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    invitation_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    to: Mapped[str] = mapped_column(String(1000), default="")
+    sender: Mapped[str] = mapped_column(String(1000), default="")
+    subject: Mapped[str] = mapped_column(String(1000), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    fields: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime]
+
+
+class TimelineEntry(Base):
+    """Every user-visible step of a mobilization, in order, readable by people."""
+
+    __tablename__ = "mobilize_timeline"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    mobilization_id: Mapped[str] = mapped_column(ForeignKey("mobilize_mobilizations.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
