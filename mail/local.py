@@ -200,6 +200,12 @@ class SendGridEndpoint:
         self.accepted: list[SendGridRequest] = []
         self.refused: list[tuple[int, dict]] = []
         self.fail_next: list[int] = []
+        #: batch ids cancelled through POST /v3/user/scheduled_sends (added for distribute/)
+        self.cancelled: list[str] = []
+        #: seconds each mail/send request is held before it is answered (to stop a sender mid-request)
+        self.delay_s = 0.0
+        #: mail/send requests that arrived (counted before the delay)
+        self.started = 0
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -241,9 +247,23 @@ class SendGridEndpoint:
                 if self.path == "/v3/mail/batch":
                     self._answer(201, {"batch_id": uuid.uuid4().hex})
                     return
+                if self.path == "/v3/user/scheduled_sends":
+                    request = json.loads(raw or b"{}")
+                    if request.get("status") not in ("cancel", "pause") or not request.get("batch_id"):
+                        self._answer(400, {"errors": [{"field": "status", "message": "status must be cancel or "
+                                                                                      "pause, with a batch_id"}]})
+                        return
+                    with endpoint._lock:
+                        endpoint.cancelled.append(str(request["batch_id"]))
+                    self._answer(201, {"batch_id": request["batch_id"], "status": request["status"]})
+                    return
                 if self.path != "/v3/mail/send":
                     self._answer(404, {"errors": [{"field": None, "message": "not found"}]})
                     return
+                with endpoint._lock:
+                    endpoint.started += 1
+                if endpoint.delay_s:
+                    time.sleep(endpoint.delay_s)
                 if "application/json" not in (self.headers.get("Content-Type") or ""):
                     self._answer(415, {"errors": [{"field": None, "message": "Content-Type must be JSON"}]})
                     return
@@ -278,6 +298,12 @@ class SendGridEndpoint:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def delivered_recipients(self) -> list[str]:
+        """Recipients of accepted requests whose batch was not cancelled: what SendGrid would deliver."""
+        with self._lock:
+            return [to["email"] for r in self.accepted if r.body.get("batch_id") not in self.cancelled
+                    for p in r.body["personalizations"] for to in p["to"]]
 
     def recipients(self) -> list[str]:
         """Every recipient of every accepted mail/send request."""
