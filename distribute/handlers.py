@@ -1,0 +1,541 @@
+"""Use cases of distribute/: editors and segments, distributions, the release, unsubscribes and delivery events.
+
+Exactly one email per editor and distribution: the ledger row (`distribution_sends`) exists before anything is
+sent, and a request leaves only after its rows are committed `pending` with the request's batch id. After a crash,
+`recover_in_doubt` cancels every batch whose outcome is unknown (SendGrid holds it until the release time) and sends
+those editors again; where the release is too close to cancel reliably, they become `uncertain` and are shown to
+officers instead of being mailed twice.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bus.records import DeliveryEvent, OpEdReleased, TranslationReady, utcnow
+from db.idempotency import first_time
+from db.outbox import add_to_outbox
+from mail.ports import BatchMessage, BatchRecipient, Mailer, MailError, OutgoingMessage
+
+from . import model
+from .ports import EventVerifier, ScheduledBatchSender
+from .tables import (
+    DeliveryEventRow,
+    Distribution,
+    DistributionSend,
+    Editor,
+    EditorList,
+    ListMember,
+    Outlet,
+    ReadyTranslation,
+    Segment,
+    Suppression,
+)
+
+log = structlog.get_logger(__name__)
+
+CONSUMER = "distribute"
+
+
+class DistributeError(ValueError):
+    """A request that cannot be done; the message says why in words an officer understands."""
+
+
+# ---------------------------------------------------------------- editors, lists, segments, do-not-contact
+
+@dataclass
+class ImportResult:
+    """What an import did: counts and the rows it refused, each with a reason."""
+
+    created: int = 0
+    updated: int = 0
+    suppressed: int = 0
+    bad: list[model.BadRow] = field(default_factory=list)
+
+
+def import_editors(sessions: sessionmaker[Session], data: bytes | str, now: datetime | None = None) -> ImportResult:
+    """Create or update editors from a CSV; bad rows are reported, never half-imported."""
+    parsed = model.parse_editors_csv(data)
+    result = ImportResult(bad=parsed.bad)
+    at = now or utcnow()
+    with sessions() as session, session.begin():
+        outlets = {o.name: o for o in session.scalars(select(Outlet))}
+        existing = {e.email: e for e in session.scalars(
+            select(Editor).where(Editor.email.in_([r.email for r in parsed.rows])))} if parsed.rows else {}
+        suppressed = set(session.scalars(select(Suppression.email).where(
+            Suppression.email.in_([r.email for r in parsed.rows])))) if parsed.rows else set()
+        for row in parsed.rows:
+            outlet = None
+            if row.outlet:
+                outlet = outlets.get(row.outlet)
+                if outlet is None:
+                    outlet = Outlet(name=row.outlet, country=row.country, region=row.region, created_at=at)
+                    session.add(outlet)
+                    session.flush()
+                    outlets[row.outlet] = outlet
+            editor = existing.get(row.email)
+            if editor is None:
+                session.add(Editor(email=row.email, name=row.name, outlet_id=outlet.id if outlet else None,
+                                   language=row.language, region=row.region, beat=row.beat,
+                                   opt_in_source=row.opt_in_source, created_at=at))
+                result.created += 1
+            else:
+                editor.name, editor.language, editor.region = row.name, row.language, row.region
+                editor.beat, editor.opt_in_source = row.beat, row.opt_in_source
+                editor.outlet_id = outlet.id if outlet else editor.outlet_id
+                result.updated += 1
+            result.suppressed += row.email in suppressed
+    log.info("distribute.imported", created=result.created, updated=result.updated, bad=len(result.bad))
+    return result
+
+
+def create_list(sessions: sessionmaker[Session], name: str, emails: list[str]) -> int:
+    """A named list of editors (by address); unknown addresses are an error naming them."""
+    wanted = {model.normalize_email(e) for e in emails if e.strip()}
+    with sessions() as session, session.begin():
+        editors = {e.email: e.id for e in session.scalars(select(Editor).where(Editor.email.in_(wanted)))}
+        unknown = sorted(wanted - set(editors))
+        if unknown:
+            raise DistributeError(f"not in the editors registry: {', '.join(unknown[:10])}")
+        lst = EditorList(name=name.strip(), created_at=utcnow())
+        session.add(lst)
+        session.flush()
+        for editor_id in editors.values():
+            session.add(ListMember(list_id=lst.id, editor_id=editor_id))
+        return lst.id
+
+
+def create_segment(sessions: sessionmaker[Session], name: str, criteria: model.Criteria) -> int:
+    """A saved selection of editors."""
+    if not name.strip():
+        raise DistributeError("a segment needs a name")
+    with sessions() as session, session.begin():
+        if session.scalar(select(Segment.id).where(Segment.name == name.strip())) is not None:
+            raise DistributeError(f"a segment named {name.strip()!r} exists already")
+        segment = Segment(name=name.strip(), criteria=criteria.to_dict(), created_at=utcnow())
+        session.add(segment)
+        session.flush()
+        return segment.id
+
+
+def suppress(session: Session, email: str, reason: str, detail: str = "", now: datetime | None = None) -> bool:
+    """Put an address on the do-not-contact list for good; False if it was there already."""
+    email = model.normalize_email(email)
+    if session.get(Suppression, email) is not None:
+        return False
+    session.add(Suppression(email=email, reason=reason, detail=detail[:2000], created_at=now or utcnow()))
+    session.flush()
+    return True
+
+
+def add_to_do_not_contact(sessions: sessionmaker[Session], email: str, detail: str = "") -> bool:
+    """An officer puts an address on the do-not-contact list."""
+    if not model.valid_email(model.normalize_email(email)):
+        raise DistributeError(f"not an email address: {email!r}")
+    with sessions() as session, session.begin():
+        return suppress(session, email, "manual", detail)
+
+
+def unsubscribe(sessions: sessionmaker[Session], secret: str, token: str) -> str:
+    """One-click unsubscribe from a signed link; returns the address (suppressed for good)."""
+    read = model.read_unsubscribe_token(secret, token)
+    if read is None:
+        raise DistributeError("this unsubscribe link is not valid")
+    email, distribution_id = read
+    with sessions() as session, session.begin():
+        if suppress(session, email, "unsubscribe", f"one-click link of distribution {distribution_id}"):
+            log.info("distribute.unsubscribed", distribution_id=distribution_id)
+    return email
+
+
+# ---------------------------------------------------------------- translations and distributions
+
+def record_translation(sessions: sessionmaker[Session], record: TranslationReady) -> bool:
+    """Keep an approved language version of an op-ed (idempotent)."""
+    if not record.oped_id or not record.lang or not record.body.strip():
+        raise ValueError("a TranslationReady needs an oped_id, a lang and a body")
+    with sessions() as session, session.begin():
+        if not first_time(session, CONSUMER, record.message_id):
+            return False
+        row = session.get(ReadyTranslation, (record.oped_id, record.lang))
+        if row is None:
+            session.add(ReadyTranslation(oped_id=record.oped_id, lang=record.lang, title=record.title,
+                                         body=record.body, translator=record.translator, received_at=utcnow()))
+        else:
+            row.title, row.body, row.translator = record.title, record.body, record.translator
+    return True
+
+
+def create_distribution(sessions: sessionmaker[Session], *, oped_id: str, languages: list[str],
+                        segment_ids: list[int], release_at: datetime, created_by: str, backend: str,
+                        now: datetime | None = None) -> str:
+    """Schedule an op-ed for some languages and segments at a release time (the embargo)."""
+    now = now or utcnow()
+    if release_at.tzinfo is None:
+        raise DistributeError("the release time needs a time zone")
+    if release_at < now - timedelta(minutes=1):
+        raise DistributeError("the release time is in the past")
+    languages = [lang.strip().lower() for lang in languages if lang.strip()]
+    if not languages:
+        raise DistributeError("choose at least one language")
+    if not segment_ids:
+        raise DistributeError("choose at least one segment")
+    with sessions() as session, session.begin():
+        found = set(session.scalars(select(Segment.id).where(Segment.id.in_(segment_ids))))
+        if missing := sorted(set(segment_ids) - found):
+            raise DistributeError(f"no segment with id {missing}")
+        if session.scalar(select(func.count()).select_from(ReadyTranslation)
+                          .where(ReadyTranslation.oped_id == oped_id)) == 0:
+            raise DistributeError("this op-ed has no approved version yet")
+        dist = Distribution(id=str(uuid.uuid4()), oped_id=oped_id, languages=languages, segment_ids=list(found),
+                            release_at=release_at.astimezone(UTC), status=model.SCHEDULED, backend=backend,
+                            created_by=created_by, created_at=now)
+        session.add(dist)
+        return dist.id
+
+
+def cancel_distribution(sessions: sessionmaker[Session], distribution_id: str, *,
+                        batches: ScheduledBatchSender | None, actor: str) -> int:
+    """Stop a distribution before its release: scheduled SendGrid batches are cancelled; returns editors stopped."""
+    with sessions() as session:
+        dist = session.get(Distribution, distribution_id)
+        if dist is None:
+            raise DistributeError("no such distribution")
+        if dist.status in (model.RELEASED, model.CANCELLED):
+            raise DistributeError(f"the distribution is already {model.STATUS_LABELS[dist.status]}")
+        batch_ids = sorted(set(session.scalars(select(DistributionSend.batch_id).where(
+            DistributionSend.distribution_id == distribution_id, DistributionSend.batch_id != "",
+            DistributionSend.status.in_(("pending", "sent"))))))
+    if batch_ids and batches is None:
+        raise DistributeError("this distribution was handed to SendGrid; SendGrid is not configured here")
+    for batch_id in batch_ids:
+        batches.cancel_batch(batch_id)
+    with sessions() as session, session.begin():
+        stopped = session.execute(update(DistributionSend).where(
+            DistributionSend.distribution_id == distribution_id,
+            DistributionSend.status.in_(("planned", "pending", "sent"))).values(
+            status="cancelled", updated_at=utcnow(), error=f"cancelled by {actor}")).rowcount or 0
+        dist = session.get(Distribution, distribution_id)
+        dist.status, dist.note = model.CANCELLED, f"cancelled by {actor}"
+    return stopped
+
+
+def _recipients(session: Session, dist: Distribution, languages: list[str]) -> list[Editor]:
+    segments = [model.Criteria.from_dict(s.criteria) for s in session.scalars(
+        select(Segment).where(Segment.id.in_(dist.segment_ids)))]
+    editors = session.scalars(select(Editor).where(Editor.language.in_(languages)).order_by(Editor.id)).all()
+    memberships: dict[int, set[int]] = defaultdict(set)
+    for list_id, editor_id in session.execute(select(ListMember.list_id, ListMember.editor_id)):
+        memberships[editor_id].add(list_id)
+    suppressed = set(session.scalars(select(Suppression.email)))
+    return [e for e in editors if e.email not in suppressed
+            and any(c.matches(e.language, e.region, e.beat, memberships[e.id]) for c in segments)]
+
+
+def _ready_languages(session: Session, dist: Distribution) -> dict[str, ReadyTranslation]:
+    rows = session.scalars(select(ReadyTranslation).where(ReadyTranslation.oped_id == dist.oped_id,
+                                                          ReadyTranslation.lang.in_(dist.languages))).all()
+    return {r.lang: r for r in rows}
+
+
+def plan_sends(sessions: sessionmaker[Session], distribution_id: str, now: datetime) -> int:
+    """Write one `planned` ledger row per recipient (in languages with an approved version); returns rows added."""
+    with sessions() as session, session.begin():
+        dist = session.get(Distribution, distribution_id)
+        ready = _ready_languages(session, dist)
+        editors = _recipients(session, dist, sorted(ready))
+        already = set(session.scalars(select(DistributionSend.editor_id).where(
+            DistributionSend.distribution_id == distribution_id)))
+        new = [e for e in editors if e.id not in already]
+        session.bulk_insert_mappings(DistributionSend, [  # type: ignore[arg-type]
+            {"distribution_id": distribution_id, "editor_id": e.id, "email": e.email, "lang": e.language,
+             "status": "planned", "batch_id": "", "attempts": 0, "provider_id": "", "last_event": "", "error": "",
+             "updated_at": now} for e in new])
+        missing = [lang for lang in dist.languages if lang not in ready]
+        dist.status = model.SENDING
+        dist.handed_over_at = dist.handed_over_at or now
+        if missing:
+            dist.note = ("no approved version at hand-over for: " + ", ".join(missing) + "; editors in those "
+                         "languages were not mailed")
+        return len(new)
+
+
+@dataclass
+class Composer:
+    """Builds each language's email: subject, text with substitution markers, headers for one-click unsubscribe."""
+
+    secret: str
+    base_url: str
+    unsubscribe_mailto: str = ""
+
+    def unsubscribe_url(self, email: str, distribution_id: str) -> str:
+        """The signed one-click unsubscribe link of one editor."""
+        return f"{self.base_url}/unsubscribe/{model.unsubscribe_token(self.secret, email, distribution_id)}"
+
+    def headers(self, url: str) -> dict[str, str]:
+        """RFC 8058 one-click unsubscribe headers."""
+        target = f"<{url}>" + (f", <mailto:{self.unsubscribe_mailto}>" if self.unsubscribe_mailto else "")
+        return {"List-Unsubscribe": target, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+    def text(self, version: ReadyTranslation, release_at: datetime, unsubscribe: str) -> str:
+        """The email text for one language version."""
+        return model.message_text(version.title, version.body, authors_line=version.translator and
+                                  f"Translation: {version.translator}" or "", unsubscribe_url=unsubscribe,
+                                  release_note=f"Embargoed until {release_at:%Y-%m-%d %H:%M} UTC.")
+
+
+def _mark(sessions: sessionmaker[Session], ids: list[int], **values) -> None:
+    with sessions() as session, session.begin():
+        session.execute(update(DistributionSend).where(DistributionSend.id.in_(ids)).values(
+            updated_at=utcnow(), **values))
+
+
+def _claim_pending(sessions: sessionmaker[Session], ids: list[int], batch_id: str) -> list[int]:
+    """Commit rows as `pending` with their batch id before the request leaves; returns the rows claimed."""
+    with sessions() as session, session.begin():
+        session.execute(update(DistributionSend).where(DistributionSend.id.in_(ids),
+                                                       DistributionSend.status == "planned")
+                        .values(status="pending", batch_id=batch_id, attempts=DistributionSend.attempts + 1,
+                                updated_at=utcnow()))
+        return list(session.scalars(select(DistributionSend.id).where(
+            DistributionSend.id.in_(ids), DistributionSend.status == "pending",
+            DistributionSend.batch_id == batch_id)))
+
+
+def send_planned(sessions: sessionmaker[Session], distribution_id: str, *, composer: Composer,
+                 batches: ScheduledBatchSender | None, mailer: Mailer | None, now: datetime,
+                 after_request: Callable[[int], None] | None = None) -> int:
+    """Send every `planned` row of a distribution; returns recipients handed over."""
+    with sessions() as session:
+        dist = session.get(Distribution, distribution_id)
+        ready = _ready_languages(session, dist)
+        planned = session.execute(select(DistributionSend.id, DistributionSend.email, DistributionSend.lang,
+                                         Editor.name).join(Editor, Editor.id == DistributionSend.editor_id)
+                                  .where(DistributionSend.distribution_id == distribution_id,
+                                         DistributionSend.status == "planned")
+                                  .order_by(DistributionSend.lang, DistributionSend.id)).all()
+    by_lang: dict[str, list] = defaultdict(list)
+    for row in planned:
+        by_lang[row.lang].append(row)
+    handed = 0
+    requests = 0
+    for lang, rows in by_lang.items():
+        version = ready[lang]
+        if batches is not None:
+            for chunk in model.batches(rows, batches.batch_size):
+                batch_id = batches.new_batch_id()
+                ids = _claim_pending(sessions, [r.id for r in chunk], batch_id)
+                claimed = [r for r in chunk if r.id in set(ids)]
+                if not claimed:
+                    continue
+                recipients = []
+                for r in claimed:
+                    url = composer.unsubscribe_url(r.email, distribution_id)
+                    recipients.append(BatchRecipient(
+                        to=r.email, name=r.name or "", substitutions={"-unsubscribe_url-": url},
+                        custom_args={"distribution_id": distribution_id, "send_id": str(r.id)},
+                        headers=composer.headers(url)))
+                batch = BatchMessage(recipients=tuple(recipients), subject=version.title,
+                                     text=composer.text(version, dist.release_at, "-unsubscribe_url-"),
+                                     categories=("rrm-distribution", f"lang-{lang}"),
+                                     send_at=int(dist.release_at.timestamp()) if dist.release_at > now else None,
+                                     batch_id=batch_id)
+                try:
+                    provider_id = batches.send_batch(batch)
+                except MailError as exc:
+                    if exc.delivered_unknown:  # may have been accepted: left pending for recover_in_doubt
+                        _mark(sessions, ids, error=str(exc)[:2000])
+                        raise
+                    _mark(sessions, ids, status="planned" if exc.transient else "failed", error=str(exc)[:2000])
+                    raise
+                _mark(sessions, ids, status="sent", provider_id=provider_id[:200], error="")
+                handed += len(ids)
+                requests += 1
+                if after_request is not None:
+                    after_request(requests)
+        else:
+            for r in rows:
+                ids = _claim_pending(sessions, [r.id], f"single-{r.id}")
+                if not ids:
+                    continue
+                url = composer.unsubscribe_url(r.email, distribution_id)
+                message = OutgoingMessage(to=r.email, to_name=r.name or "", subject=version.title,
+                                          text=composer.text(version, dist.release_at, url),
+                                          headers=composer.headers(url),
+                                          categories=("rrm-distribution", f"lang-{lang}"),
+                                          custom_args={"distribution_id": distribution_id, "send_id": str(r.id)},
+                                          idempotency_key=f"distribution:{distribution_id}:{r.id}")
+                try:
+                    result = mailer.send(message)
+                except MailError as exc:
+                    status = "uncertain" if exc.delivered_unknown else ("planned" if exc.transient else "failed")
+                    _mark(sessions, ids, status=status, error=str(exc)[:2000])
+                    if status == "planned":
+                        raise
+                    continue
+                _mark(sessions, ids, status="sent", provider_id=result.provider_id[:200], error="")
+                handed += 1
+    return handed
+
+
+def recover_in_doubt(sessions: sessionmaker[Session], *, batches: ScheduledBatchSender | None,
+                     now: datetime | None = None) -> dict[str, int]:
+    """After a crash: cancel in-doubt batches still cancellable and send those editors again; else `uncertain`."""
+    now = now or utcnow()
+    counts = {"resent": 0, "uncertain": 0}
+    with sessions() as session:
+        pending = session.execute(select(DistributionSend.distribution_id, DistributionSend.batch_id,
+                                         Distribution.release_at)
+                                  .join(Distribution, Distribution.id == DistributionSend.distribution_id)
+                                  .where(DistributionSend.status == "pending")
+                                  .group_by(DistributionSend.distribution_id, DistributionSend.batch_id,
+                                            Distribution.release_at)).all()
+    for distribution_id, batch_id, release_at in pending:
+        where = (DistributionSend.distribution_id == distribution_id, DistributionSend.batch_id == batch_id,
+                 DistributionSend.status == "pending")
+        if batches is not None and not batch_id.startswith("single-") and model.can_still_cancel(release_at, now):
+            batches.cancel_batch(batch_id)
+            with sessions() as session, session.begin():
+                n = session.execute(update(DistributionSend).where(*where).values(
+                    status="planned", batch_id="", updated_at=utcnow(),
+                    error=f"batch {batch_id} was in doubt after a restart: cancelled and sent again")).rowcount
+            counts["resent"] += n or 0
+            log.warning("distribute.batch_cancelled_and_resent", distribution_id=distribution_id, batch_id=batch_id)
+        else:
+            with sessions() as session, session.begin():
+                n = session.execute(update(DistributionSend).where(*where).values(
+                    status="uncertain", updated_at=utcnow(),
+                    error="the worker stopped during this send: it may or may not have left; not resent")).rowcount
+            counts["uncertain"] += n or 0
+    return counts
+
+
+def _finish(sessions: sessionmaker[Session], distribution_id: str, now: datetime, scheduled: bool) -> None:
+    with sessions() as session, session.begin():
+        dist = session.get(Distribution, distribution_id)
+        left = session.scalar(select(func.count()).select_from(DistributionSend).where(
+            DistributionSend.distribution_id == distribution_id,
+            DistributionSend.status.in_(("planned", "pending"))))
+        if left:
+            return
+        if scheduled and dist.release_at > now:
+            dist.status = model.HANDED_OVER
+            return
+        _release(session, dist, now)
+
+
+def _release(session: Session, dist: Distribution, now: datetime) -> None:
+    sent = session.scalar(select(func.count()).select_from(DistributionSend).where(
+        DistributionSend.distribution_id == dist.id, DistributionSend.status == "sent")) or 0
+    dist.status, dist.released_at = model.RELEASED, max(now, dist.release_at)
+    add_to_outbox(session, "opeds.released", OpEdReleased(distribution_id=dist.id, oped_id=dist.oped_id,
+                                                          languages=list(dist.languages),
+                                                          released_at=dist.released_at, recipients=sent))
+    log.info("distribute.released", distribution_id=dist.id, recipients=sent)
+
+
+def release_due(sessions: sessionmaker[Session], *, composer: Composer, batches: ScheduledBatchSender | None,
+                mailer: Mailer | None, now: datetime | None = None,
+                after_request: Callable[[int], None] | None = None) -> list[str]:
+    """The scheduler's job: hand over every distribution whose time has come; returns the ids worked on.
+
+    With SendGrid a distribution is handed over as soon as every chosen language is approved (SendGrid keeps it
+    until `send_at`, 72 h at most) or at the release time with what is approved; SMTP and the sink send at the
+    release time.
+    """
+    now = now or utcnow()
+    scheduled = batches is not None
+    horizon = now + (model.SENDGRID_MAX_AHEAD - timedelta(minutes=5) if scheduled else timedelta(0))
+    worked = []
+    with sessions() as session:
+        due = session.scalars(select(Distribution).where(Distribution.status.in_((model.SCHEDULED, model.SENDING)),
+                                                         Distribution.release_at <= horizon)
+                              .order_by(Distribution.release_at)).all()
+        waiting_release = session.scalars(select(Distribution.id).where(
+            Distribution.status == model.HANDED_OVER, Distribution.release_at <= now)).all()
+        complete = {d.id: set(_ready_languages(session, d)) >= set(d.languages) for d in due}
+    for dist in due:
+        if dist.status == model.SCHEDULED and not complete[dist.id] and dist.release_at > now:
+            continue  # wait for the remaining translations until the release time
+        if dist.status == model.SCHEDULED:
+            plan_sends(sessions, dist.id, now)
+        send_planned(sessions, dist.id, composer=composer, batches=batches, mailer=mailer, now=now,
+                     after_request=after_request)
+        _finish(sessions, dist.id, now, scheduled)
+        worked.append(dist.id)
+    for distribution_id in waiting_release:
+        with sessions() as session, session.begin():
+            _release(session, session.get(Distribution, distribution_id), now)
+    return worked
+
+
+# ---------------------------------------------------------------- delivery events
+
+class WebhookRefused(ValueError):
+    """A webhook post that is not from the provider, or too old to trust (a replay)."""
+
+
+def receive_events(sessions: sessionmaker[Session], verifier: EventVerifier, raw_body: bytes, signature: str,
+                   timestamp: str, *, now: datetime | None = None, max_age_s: float = 300.0) -> int:
+    """Verify a SendGrid Event Webhook post over its raw body, then store its new events; returns events stored."""
+    now = now or utcnow()
+    if not verifier.verify(raw_body, signature, timestamp):
+        raise WebhookRefused("the signature does not match the body")
+    try:
+        signed_at = datetime.fromtimestamp(int(timestamp), UTC)
+    except (ValueError, OverflowError) as exc:
+        raise WebhookRefused("the timestamp header is not a Unix time") from exc
+    if abs((now - signed_at).total_seconds()) > max_age_s:
+        raise WebhookRefused(f"signed {int((now - signed_at).total_seconds())} s ago: too old (a replay?)")
+    try:
+        events = json.loads(raw_body)
+    except ValueError as exc:
+        raise WebhookRefused("the body is not JSON") from exc
+    if not isinstance(events, list):
+        raise WebhookRefused("the body is not a list of events")
+    return record_events(sessions, events, now)
+
+
+def record_events(sessions: sessionmaker[Session], events: list[dict], now: datetime | None = None) -> int:
+    """Store each new event once (by `sg_event_id`), update the ledger, suppress bounces and complaints for good."""
+    now = now or utcnow()
+    stored = 0
+    with sessions() as session, session.begin():
+        ids = [str(e.get("sg_event_id")) for e in events if isinstance(e, dict) and e.get("sg_event_id")]
+        seen = set(session.scalars(select(DeliveryEventRow.event_id).where(DeliveryEventRow.event_id.in_(ids))))
+        for event in events:
+            if not isinstance(event, dict) or not event.get("sg_event_id") or not event.get("event"):
+                continue
+            event_id = str(event["sg_event_id"])
+            if event_id in seen:
+                continue
+            seen.add(event_id)
+            kind = str(event["event"])[:40]
+            email = model.normalize_email(str(event.get("email", "")))
+            distribution_id = str(event.get("distribution_id", ""))[:64]
+            try:
+                at = datetime.fromtimestamp(int(event.get("timestamp", 0)), UTC) if event.get("timestamp") else now
+            except (TypeError, ValueError, OverflowError):
+                at = now
+            session.add(DeliveryEventRow(event_id=event_id, distribution_id=distribution_id, email=email,
+                                         event=kind, at=at, data=event))
+            if distribution_id and email:
+                session.execute(update(DistributionSend).where(
+                    DistributionSend.distribution_id == distribution_id, DistributionSend.email == email)
+                    .values(last_event=kind))
+            if kind in model.SUPPRESSING_EVENTS and email:
+                suppress(session, email, model.SUPPRESSING_EVENTS[kind],
+                         str(event.get("reason") or event.get("type") or kind), now=now)
+            add_to_outbox(session, "deliveries.reported", DeliveryEvent(event_id=event_id,
+                                                                        distribution_id=distribution_id,
+                                                                        email=email, event=kind))
+            stored += 1
+    return stored

@@ -1,0 +1,214 @@
+"""Pure distribution logic: reading an editors CSV, choosing recipients, batching, embargo times, unsubscribe
+tokens, and what a delivery event means. Values in, values out; clock and secrets passed in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+# Distribution status
+DRAFT = "draft"
+SCHEDULED = "scheduled"  # waiting for its handover time (and for its translations)
+SENDING = "sending"  # the ledger is being worked through
+HANDED_OVER = "handed_over"  # every request is with the provider, scheduled for the release time
+RELEASED = "released"  # the release time has passed and every message left
+CANCELLED = "cancelled"
+STATUS_LABELS = {DRAFT: "draft", SCHEDULED: "scheduled", SENDING: "sending", HANDED_OVER: "handed to SendGrid, "
+                 "embargoed until release", RELEASED: "released", CANCELLED: "cancelled"}
+
+#: SendGrid accepts `send_at` at most 72 hours ahead.
+SENDGRID_MAX_AHEAD = timedelta(hours=72)
+#: SendGrid does not promise that a scheduled send cancelled less than 10 minutes ahead is stopped.
+SENDGRID_CANCEL_MARGIN = timedelta(minutes=10)
+
+#: Events that put an address on the do-not-contact list for good.
+SUPPRESSING_EVENTS = {"bounce": "bounce", "spamreport": "spam report", "unsubscribe": "unsubscribe",
+                      "group_unsubscribe": "unsubscribe", "dropped": "dropped"}
+COUNTED_EVENTS = ("processed", "delivered", "deferred", "open", "click", "bounce", "dropped", "spamreport",
+                  "unsubscribe")
+
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+CSV_COLUMNS = ("email", "name", "outlet", "language", "region", "beat", "opt_in_source", "country")
+REQUIRED_COLUMNS = ("email", "language", "opt_in_source")
+
+
+def normalize_email(value: str) -> str:
+    """Addresses are compared in lower case, without surrounding spaces."""
+    return value.strip().lower()
+
+
+def valid_email(value: str) -> bool:
+    """A plausible single address (no display name, no list)."""
+    return bool(_EMAIL.match(value)) and len(value) <= 320
+
+
+@dataclass(frozen=True)
+class EditorRow:
+    """One valid row of an editors CSV."""
+
+    line: int
+    email: str
+    name: str
+    outlet: str
+    language: str
+    region: str
+    beat: str
+    opt_in_source: str
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row that was not imported, with the reason in words."""
+
+    line: int
+    reason: str
+    raw: str
+
+
+@dataclass
+class ParsedCsv:
+    """Good rows to import and bad rows to report."""
+
+    rows: list[EditorRow] = field(default_factory=list)
+    bad: list[BadRow] = field(default_factory=list)
+
+
+class CsvRefused(ValueError):
+    """The file as a whole cannot be read as an editors CSV."""
+
+
+def parse_editors_csv(data: bytes | str, max_rows: int = 100_000) -> ParsedCsv:
+    """Read an editors CSV (header row; `email`, `language`, `opt_in_source` required); each bad row has a reason."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CsvRefused("the file is not UTF-8 text: save it as CSV UTF-8 and try again") from exc
+    else:
+        text = data
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise CsvRefused(f"the header row lacks the column(s) {', '.join(missing)} "
+                         f"(expected: {', '.join(CSV_COLUMNS)})")
+    reader.fieldnames = header
+    parsed = ParsedCsv()
+    seen: set[str] = set()
+    for index, raw in enumerate(reader):
+        line = index + 2
+        if index >= max_rows:
+            parsed.bad.append(BadRow(line, f"more than {max_rows} rows: the rest was not read", ""))
+            break
+        if None in raw:  # more cells than columns
+            parsed.bad.append(BadRow(line, "more cells than the header has columns", _raw(raw)))
+            continue
+        row = {k: (v or "").strip() for k, v in raw.items() if k}
+        email = normalize_email(row.get("email", ""))
+        lang = row.get("language", "").lower()
+        if not email:
+            reason = "no email address"
+        elif not valid_email(email):
+            reason = f"not an email address: {row.get('email', '')!r}"
+        elif email in seen:
+            reason = f"{email} appears twice in the file"
+        elif not _LANG.match(lang):
+            reason = f"language must be a code such as en, ar or zh, not {row.get('language', '')!r}"
+        elif not row.get("opt_in_source"):
+            reason = "no opt-in source: say where this editor agreed to receive op-eds"
+        else:
+            seen.add(email)
+            parsed.rows.append(EditorRow(line, email, row.get("name", ""), row.get("outlet", ""), lang,
+                                         row.get("region", ""), row.get("beat", ""), row["opt_in_source"],
+                                         row.get("country", "")))
+            continue
+        parsed.bad.append(BadRow(line, reason, _raw(raw)))
+    return parsed
+
+
+def _raw(raw: dict) -> str:
+    return ", ".join(str(v) for v in raw.values() if v)[:300]
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a segment selects; an empty field means 'any'."""
+
+    languages: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    beats: tuple[str, ...] = ()
+    list_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Criteria:
+        """From the JSON stored with a segment."""
+        data = data or {}
+        return cls(tuple(data.get("languages") or ()), tuple(data.get("regions") or ()),
+                   tuple(data.get("beats") or ()), tuple(int(i) for i in data.get("list_ids") or ()))
+
+    def to_dict(self) -> dict:
+        """The JSON stored with a segment."""
+        return {"languages": list(self.languages), "regions": list(self.regions), "beats": list(self.beats),
+                "list_ids": list(self.list_ids)}
+
+    def matches(self, language: str, region: str, beat: str, lists: Iterable[int]) -> bool:
+        """Whether an editor with these attributes is in the segment."""
+        fold = lambda values: {v.strip().lower() for v in values}  # noqa: E731
+        return ((not self.languages or language.lower() in fold(self.languages))
+                and (not self.regions or region.lower() in fold(self.regions))
+                and (not self.beats or beat.lower() in fold(self.beats))
+                and (not self.list_ids or bool(set(self.list_ids) & set(lists))))
+
+
+def batches(items: Sequence, size: int) -> Iterator[Sequence]:
+    """Consecutive slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def handover_time(release_at: datetime, *, scheduled_by_provider: bool) -> datetime:
+    """When to hand a distribution over: SendGrid holds it until `send_at` (72 h at most); others send on time."""
+    if scheduled_by_provider:
+        return release_at - SENDGRID_MAX_AHEAD + timedelta(minutes=5)
+    return release_at
+
+
+def can_still_cancel(release_at: datetime, now: datetime, margin: timedelta = SENDGRID_CANCEL_MARGIN) -> bool:
+    """Whether a batch scheduled for `release_at` can still be reliably cancelled."""
+    return release_at - now > margin
+
+
+def unsubscribe_serializer(secret: str) -> URLSafeSerializer:
+    """Signs unsubscribe tokens (one per editor and distribution; they never expire: the law wants them to work)."""
+    return URLSafeSerializer(secret, salt="rrm.distribute.unsubscribe")
+
+
+def unsubscribe_token(secret: str, email: str, distribution_id: str) -> str:
+    """A signed token naming an address (and the distribution it came with)."""
+    return unsubscribe_serializer(secret).dumps({"e": normalize_email(email), "d": distribution_id})
+
+
+def read_unsubscribe_token(secret: str, token: str) -> tuple[str, str] | None:
+    """(email, distribution id) from a token, or None when it was not signed by us."""
+    try:
+        data = unsubscribe_serializer(secret).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or "e" not in data:
+        return None
+    return str(data["e"]), str(data.get("d", ""))
+
+
+def message_text(title: str, body: str, *, authors_line: str, unsubscribe_url: str, release_note: str) -> str:
+    """The plain-text email an editor receives."""
+    return (f"{title}\n\n{authors_line}\n\n{body}\n\n--\n{release_note}\n"
+            "Free to republish with the authors' names. Sent by the UN Alliance of Civilizations' Rapid Response "
+            f"secretariat.\nStop receiving op-eds: {unsubscribe_url}\n")

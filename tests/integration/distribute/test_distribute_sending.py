@@ -1,0 +1,115 @@
+"""Distributions through SendGrid (a local v3 endpoint), SMTP (aiosmtpd) and the sink, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import collections
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from distribute import model, queries
+from distribute.adapters import SendGridBatchSender
+from distribute.handlers import import_editors, release_due, unsubscribe
+from distribute.tables import DistributionSend
+from mail.adapters import SendGridMailer, SmtpMailer
+from mail.local import SendGridEndpoint, SmtpInbox
+
+SECRET = "test-secret-for-unsubscribe-links"
+
+
+@pytest.fixture
+def sendgrid():
+    """A local SendGrid v3 endpoint and a batch sender pointed at it."""
+    with SendGridEndpoint() as endpoint:
+        mailer = SendGridMailer("SG.test-key", host=endpoint.url, from_address="rr@aoc.example.org", timeout_s=10)
+        yield endpoint, SendGridBatchSender(mailer)
+
+
+def test_2500_editors_go_in_three_batches_with_no_address_twice(sessions, seeded, composer, sendgrid):
+    """2,500 editors: three requests of at most 1,000, each with its own batch id and the release as send_at."""
+    endpoint, batches = sendgrid
+    now = datetime.now(UTC)
+    dist = seeded(2500, now=now)
+    release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
+    requests = endpoint.accepted
+    sizes = [len(r.body["personalizations"]) for r in requests]
+    recipients = endpoint.recipients()
+    assert sorted(sizes) == [500, 1000, 1000]
+    assert len(recipients) == 2500 and len(set(recipients)) == 2500
+    assert len({r.body["batch_id"] for r in requests}) == 3
+    assert queries.distribution(sessions, dist).status == model.HANDED_OVER
+    # a second pass of the scheduler sends nothing more
+    release_due(sessions, composer=composer, batches=batches, mailer=None, now=now + timedelta(seconds=5))
+    assert len(endpoint.accepted) == 3
+
+
+def test_embargo_is_carried_as_send_at_of_every_request(sessions, seeded, composer, sendgrid):
+    """SendGrid gets the op-ed ahead of time but with send_at = the release time, in every request."""
+    endpoint, batches = sendgrid
+    now = datetime.now(UTC)
+    dist = seeded(30, languages=("en", "fr", "ar"), release_in=timedelta(hours=5), now=now)
+    release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
+    release = int(queries.distribution(sessions, dist).release_at.timestamp())
+    assert {r.body["send_at"] for r in endpoint.accepted} == {release}
+    assert all("Embargoed until" in r.body["content"][0]["value"] for r in endpoint.accepted)
+
+
+def test_each_editor_gets_the_version_in_their_language(sessions, seeded, composer, sendgrid):
+    """Arabic editors get the Arabic title, French editors the French one."""
+    endpoint, batches = sendgrid
+    seeded(30, languages=("en", "fr", "ar"))
+    release_due(sessions, composer=composer, batches=batches, mailer=None)
+    subject_of = {to["email"]: r.body["subject"] for r in endpoint.accepted
+                  for p in r.body["personalizations"] for to in p["to"]}
+    assert subject_of["editor2@outlet2.example.org"] == "Title [ar]"
+    assert subject_of["editor1@outlet1.example.org"] == "Title [fr]"
+    assert len(subject_of) == 30
+
+
+def test_smtp_sends_nothing_before_the_release_time_and_everything_after(sessions, seeded, composer):
+    """With SMTP the embargo is kept by the scheduler: nothing leaves before the release time."""
+    now = datetime.now(UTC)
+    with SmtpInbox() as inbox:
+        mailer = SmtpMailer("127.0.0.1", inbox.port, from_address="rr@aoc.example.org", timeout_s=5)
+        dist = seeded(5, release_in=timedelta(minutes=30), backend="smtp", now=now)
+        release_due(sessions, composer=composer, batches=None, mailer=mailer, now=now + timedelta(minutes=29))
+        assert inbox.messages == []
+        release_due(sessions, composer=composer, batches=None, mailer=mailer, now=now + timedelta(minutes=30))
+        got = inbox.wait_for(5)
+    assert sorted(m.recipients[0] for m in got) == sorted(f"editor{i}@outlet{i}.example.org" for i in range(5))
+    assert all(m.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in got)
+    assert all(m.message["List-Unsubscribe"].startswith("<https://rrm.example.org/unsubscribe/") for m in got)
+    assert queries.distribution(sessions, dist).status == model.RELEASED
+
+
+def test_unsubscribed_editor_is_never_mailed_again(sessions, seeded, composer, sendgrid, csv_of):
+    """An editor who used the one-click link gets nothing from any later distribution."""
+    endpoint, batches = sendgrid
+    now = datetime.now(UTC)
+    seeded(3, now=now)
+    release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
+    link = endpoint.accepted[0].body["personalizations"][0]["headers"]["List-Unsubscribe"]
+    token = link.split("/unsubscribe/")[1].rstrip(">").split(">")[0]
+    who = unsubscribe(sessions, SECRET, token)
+    import_editors(sessions, csv_of(3))  # re-importing the same list does not undo it
+    from distribute.handlers import create_distribution, create_segment
+
+    segment = create_segment(sessions, "again", model.Criteria())
+    create_distribution(sessions, oped_id="oped-1", languages=["en"], segment_ids=[segment],
+                        release_at=now + timedelta(hours=2), created_by="officer", backend="sendgrid", now=now)
+    release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
+    counts = collections.Counter(endpoint.recipients())
+    assert counts[who] == 1 and len(counts) == 3
+    assert who in queries.suppressed(sessions)
+
+
+def test_ledger_has_one_row_per_editor_written_before_the_send(sessions, seeded, composer, sendgrid):
+    """Every recipient has exactly one ledger row, marked sent with the batch id of its request."""
+    endpoint, batches = sendgrid
+    dist = seeded(1200)
+    release_due(sessions, composer=composer, batches=batches, mailer=None)
+    with sessions() as session:
+        rows = session.scalars(select(DistributionSend).where(DistributionSend.distribution_id == dist)).all()
+    assert len(rows) == 1200 and {r.status for r in rows} == {"sent"}
+    assert {r.batch_id for r in rows} == {r.body["batch_id"] for r in endpoint.accepted}
