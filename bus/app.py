@@ -7,6 +7,7 @@ message, sends what the handler returns, and routes `InvalidMessage` to `rejecte
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
@@ -139,14 +140,33 @@ def create_app(role: str, settings: Settings, **overrides: Any) -> RrmApp:
 Handler = Callable[[Any], Awaitable[Outgoing | None]]
 
 
-def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1):
+def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1,
+            give_up_after_s: float = 600.0):
     """Register an agent on a catalog topic that calls `handler(record)` for each message.
 
     The handler returns the records to send. `InvalidMessage` (or a `ValueError` from validation) sends the
-    message to `rejected` and the stream goes on; any other error propagates, so the message is redelivered after
-    the worker restarts (at-least-once; handlers are idempotent).
+    message to `rejected` and the stream goes on. Any other error (database or broker unavailable, a bug) is retried
+    with back-off, holding the partition (back-pressure: nothing later is handled or committed meanwhile); after
+    `give_up_after_s` the worker crashes, so the message is redelivered when it restarts (at-least-once; handlers are
+    idempotent).
     """
     agent_name = name or f"{getattr(handler, '__name__', 'handle')}"
+
+    async def handle_with_retries(value: Any, bound: Any) -> Outgoing | None:
+        delay, waited = 0.2, 0.0
+        while True:
+            try:
+                return await handler(value)
+            except (InvalidMessage, ValueError):
+                raise
+            except Exception as exc:
+                if waited >= give_up_after_s:
+                    bound.error("message.failed", error=traceback.format_exc(limit=5), gave_up_after_s=waited)
+                    raise
+                bound.warning("message.retry", error=f"{type(exc).__name__}: {str(exc)[:300]}", retry_in_s=delay)
+                await asyncio.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 15.0)
 
     async def run(stream: faust.StreamT) -> None:
         async for event in stream.events():
@@ -154,14 +174,14 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
             bound = log.bind(topic=message.topic, partition=message.partition, offset=message.offset,
                              message_id=getattr(event.value, "message_id", ""), agent=agent_name)
             try:
-                outgoing = await handler(event.value)
+                outgoing = await handle_with_retries(event.value, bound)
             except (InvalidMessage, ValueError) as exc:
                 bound.warning("message.rejected", reason=str(exc))
                 record = rejection(message, f"{type(exc).__name__}: {exc}", exc, consumer=f"{app.conf.id}/{agent_name}")
                 await app.publish("rejected", record, key=message.topic)
                 continue
-            except Exception:
-                bound.error("message.failed", error=traceback.format_exc(limit=5))
+            except Exception as exc:
+                await app.crash(exc)
                 raise
             sent = 0
             for out_topic, record in outgoing or ():

@@ -25,5 +25,5 @@ def run_app(app: RrmApp | faust.App, settings: Settings) -> None:
     """Run `app` until it is stopped; a SIGTERM stops it after the messages in hand are done and committed."""
     configure_logging(settings.log_level, settings.log_format)
     worker = RrmWorker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False,
-                       override_logging=False, daemon=False)
+                       override_logging=False, daemon=True)
     worker.execute_from_commandline()

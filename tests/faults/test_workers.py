@@ -1,0 +1,115 @@
+"""Workers die and groups rebalance while busy: every article is applied, each exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bus.admin import ensure_topics
+from bus.publisher import KafkaPublisher
+from bus.records import ArticleIngested
+from db.engine import make_engine, session_factory
+from db.tables import ProcessedMessage
+from tests.conftest import make_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start(settings, name: str, log: Path, work_ms: int = 10) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RRM_")}
+    env.update({
+        "RRM_ENV": "test",
+        "RRM_KAFKA__BOOTSTRAP_SERVERS": settings.kafka.servers,
+        "RRM_KAFKA__TOPIC_PREFIX": settings.kafka.topic_prefix,
+        "RRM_DB__URL": settings.database_url,
+        "RRM_DATA_DIR": str(settings.data_dir / name),
+        "RRM_LOG_LEVEL": "WARNING",
+        "WORKER_NAME": name,
+        "WORK_MS": str(work_ms),
+        "PYTHONPATH": str(ROOT),
+    })
+    return subprocess.Popen([sys.executable, "-m", "tests.support.idempotent_worker"], cwd=ROOT, env=env,
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)  # noqa: SIM115
+
+
+def _applied(sessions) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(ProcessedMessage)) or 0
+
+
+def _wait(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not predicate():
+        time.sleep(0.25)
+    return predicate()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _publish(settings, prefix: str, n: int) -> None:
+    publisher = KafkaPublisher(settings.kafka)
+    for i in range(n):
+        publisher.publish("articles.ingested", ArticleIngested(article_id=f"{prefix}-{i}"))
+    publisher.flush()
+    publisher.close()
+
+
+@pytest.mark.timeout(300)
+def test_a_worker_killed_mid_batch_and_restarted_applies_everything_once(broker, tmp_path, sqlite_url):
+    """SIGKILL a worker halfway through 300 articles; its restart applies the rest, none twice."""
+    settings = make_settings(tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url)
+    ensure_topics(settings.kafka)
+    sessions = session_factory(make_engine(sqlite_url))
+    _publish(settings, "kill", 300)
+    first = _start(settings, "first", tmp_path / "first.log")
+    try:
+        assert _wait(lambda: _applied(sessions) >= 100, 120), "the first worker applied too little"
+        first.kill()  # mid-batch: no chance to commit what it handled since the last commit
+        first.wait()
+        done_before = _applied(sessions)
+        assert done_before < 300
+        second = _start(settings, "second", tmp_path / "second.log")
+        try:
+            assert _wait(lambda: _applied(sessions) == 300, 180), f"only {_applied(sessions)} of 300 applied"
+        finally:
+            _stop(second)
+    finally:
+        _stop(first)
+    log = (tmp_path / "second.log").read_text()
+    assert log.count(" applied ") == 300 - done_before
+
+
+@pytest.mark.timeout(300)
+def test_two_workers_in_one_group_share_the_work_through_a_rebalance(broker, tmp_path, sqlite_url):
+    """A second worker joins while the first is busy: the group rebalances, both work, each article applied once."""
+    settings = make_settings(tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url)
+    ensure_topics(settings.kafka)
+    sessions = session_factory(make_engine(sqlite_url))
+    _publish(settings, "group", 400)
+    a = _start(settings, "a", tmp_path / "a.log", work_ms=40)
+    b = None
+    try:
+        assert _wait(lambda: _applied(sessions) >= 20, 120)
+        b = _start(settings, "b", tmp_path / "b.log", work_ms=40)
+        assert _wait(lambda: _applied(sessions) == 400, 240), f"only {_applied(sessions)} of 400 applied"
+    finally:
+        _stop(a)
+        if b is not None:
+            _stop(b)
+    a_log, b_log = (tmp_path / "a.log").read_text(), (tmp_path / "b.log").read_text()
+    assert a_log.count(" applied ") > 0 and b_log.count(" applied ") > 0
+    assert a_log.count(" applied ") + b_log.count(" applied ") == 400
