@@ -193,6 +193,21 @@ def handle_start_command(session: Session, deps: Deps, command: StartMobilizatio
                               urgent=command.urgent)
 
 
+def request_start(session: Session, *, story_id: str, title: str, officer: str, summary: str = "",
+                  topics: list[str] | None = None, countries: list[str] | None = None, urgent: bool = False,
+                  now: datetime | None = None) -> StartMobilization:
+    """The console's "start": a StartMobilization command on `mobilize.commands`, through the outbox."""
+    story_id, title = story_id.strip(), " ".join(title.split())
+    if not story_id and not title:
+        raise MobilizeError("Choose a flagged story, or give the story a title.")
+    if not story_id:
+        story_id = "manual-" + deterministic_id("manual-story", title, (now or utcnow()).isoformat())[:13]
+    command = StartMobilization(story_id=story_id, officer=officer, urgent=urgent, title=title[:500],
+                                summary=summary[:5000], topics=topics or [], countries=countries or [])
+    add_to_outbox(session, "mobilize.commands", command)
+    return command
+
+
 def start_mobilization(session: Session, deps: Deps, story_id: str, *, started_by: str,
                        urgent: bool = False) -> Mobilization:
     """Open the incident for a story and page its first wave (at most one mobilization per story)."""
@@ -324,15 +339,9 @@ def answer_invitation(session: Session, deps: Deps, invitation_id: str, answer: 
         raise MobilizeError("This invitation does not exist.")
     mob = session.get(Mobilization, invitation.mobilization_id)
     member = session.get(Member, invitation.member_id)
-    if invitation.status != "sent":
-        raise MobilizeError({
-            "accepted": "You have already accepted this invitation; your draft link is in your inbox.",
-            "declined": "You have already declined this invitation. Thank you for answering.",
-            "expired": "This invitation has expired: the secretariat paged other members. Thank you all the same.",
-            "withdrawn": "This invitation is no longer needed: enough co-authors have accepted. Thank you.",
-        }.get(invitation.status, "This invitation can no longer be answered."))
-    if mob.status != "paging":
-        raise MobilizeError("This invitation is no longer needed: the mobilization has moved on. Thank you.")
+    refusal = closed_reason(invitation, mob)
+    if refusal:
+        raise MobilizeError(refusal)
     now = deps.now()
     invitation.status, invitation.answered_at = answer, now
     add_to_outbox(session, "invitations.answered",
@@ -348,6 +357,20 @@ def answer_invitation(session: Session, deps: Deps, invitation_id: str, answer: 
     if len(_invitations(session, mob.id, "accepted")) >= mob.quorum:
         reach_quorum(session, deps, mob)
     return invitation
+
+
+def closed_reason(invitation: Invitation, mob: Mobilization) -> str:
+    """Why an invitation can no longer be answered ("" when it can), in words for the member."""
+    if invitation.status != "sent":
+        return {
+            "accepted": "You have already accepted this invitation; your draft link is in your inbox.",
+            "declined": "You have already declined this invitation. Thank you for answering.",
+            "expired": "This invitation has expired: the secretariat paged other members. Thank you all the same.",
+            "withdrawn": "This invitation is no longer needed: enough co-authors have accepted. Thank you.",
+        }.get(invitation.status, "This invitation can no longer be answered.")
+    if mob.status != "paging":
+        return "This invitation is no longer needed: the mobilization has moved on. Thank you."
+    return ""
 
 
 def _still_needed(session: Session, mob: Mobilization) -> int:
