@@ -113,6 +113,15 @@ def settings(markdown: bool) -> None:
         click.echo(f"{var}={default}\n    {doc}")
 
 
+@cli.command()
+def docs() -> None:
+    """Regenerate docs/events.md and docs/settings.md from the code."""
+    from .docs import write_docs
+
+    for path in write_docs():
+        click.echo(f"wrote {path}")
+
+
 def _add_stage_commands() -> None:
     for module in stages.cli_modules():
         for command in getattr(module, "commands", ()):
