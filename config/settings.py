@@ -87,6 +87,7 @@ class WebSettings(BaseModel):
         "",
         description="Key that signs sessions and member/editor links. Empty: a random key kept in "
         "`<data_dir>/secret_key` (created on first start).",
+        repr=False,
     )
     max_body_bytes: int = Field(2_000_000, description="Largest request body accepted (bytes).")
     session_max_age_s: int = Field(12 * 3600, description="How long a console login lasts (seconds).")
@@ -106,6 +107,9 @@ class WebSettings(BaseModel):
     stall_after_s: float = Field(
         30.0,
         description="A partition with lag whose committed offset has not moved for this long is marked stalled.",
+    )
+    metrics_token: str = Field(
+        "", description="Bearer token Prometheus must send to read /metrics. Empty: /metrics is open.", repr=False
     )
 
     @property
