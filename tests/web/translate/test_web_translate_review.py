@@ -1,0 +1,85 @@
+"""Translation review in a real browser: an officer writes the Arabic version, a French reader approves by link."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from bus.records import OpEdApproved, TranslationReady
+from db.tables import OutboxMessage
+from translate.adapters import OfflineBackend
+from translate.chain import TranslatorChain
+from translate.handlers import register_oped, translate_pending
+
+pytestmark = [pytest.mark.browser, pytest.mark.broker]
+
+BODY = "Dialogue is a practice. It begins with listening.\n\nAmina Diallo has seen it work in Stockholm."
+
+
+def released(server, lang: str) -> list[TranslationReady]:
+    with server.sessions() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "translations.ready")).all()
+    return [r for r in (TranslationReady.from_json(row.payload) for row in rows) if r.lang == lang]
+
+
+@pytest.fixture
+def oped(live_server):
+    """An approved op-ed with Arabic and French waiting for a human (no translator reachable)."""
+    import uuid
+
+    oped_id = f"oped-{uuid.uuid4().hex[:8]}"
+    register_oped(live_server.sessions, OpEdApproved(oped_id=oped_id, title="Listening first", body=BODY, lang="en",
+                                                     authors=["Amina Diallo"], officer="Officer"), ["en", "ar", "fr"])
+    translate_pending(live_server.sessions, TranslatorChain([OfflineBackend()]))
+    return oped_id
+
+
+def test_officer_writes_and_approves_the_arabic_version(page_as, live_server, oped):
+    """The page says no machine translation exists; the officer's Arabic text is approved and released."""
+    page = page_as("duty_officer")
+    page.goto(live_server.url + "/translate")
+    page.get_by_role("link", name="Listening first").first.click()
+    row = page.get_by_role("row", name=re.compile("Arabic"))
+    assert "awaiting human translation" in row.inner_text()
+    page.get_by_role("link", name="Review Arabic").click()
+    assert page.get_by_text("No machine translation is available for this language.").is_visible()
+    assert page.get_by_label("Text in Arabic").get_attribute("dir") == "rtl"
+    page.get_by_label("Title in Arabic").fill("الاستماع أولا")
+    page.get_by_label("Text in Arabic").fill("الحوار ممارسة. يبدأ بالاستماع.")
+    page.get_by_role("button", name="Approve for release").click()
+    assert "Arabic: approved for release." in page.inner_text("body")
+    assert "approved" in page.get_by_role("row", name=re.compile("Arabic")).inner_text()
+    assert [(r.title, r.translator) for r in released(live_server, "ar") if r.oped_id == oped] == [
+        ("الاستماع أولا", "human translation by Duty Officer")]
+
+
+def test_pasting_the_original_is_refused_with_a_clear_message(page_as, live_server, oped):
+    """An officer who pastes the English text as 'French' is told it is not a translation."""
+    page = page_as("duty_officer")
+    page.goto(f"{live_server.url}/translate/{oped}/fr")
+    page.get_by_label("Title in French").fill("Listening first")
+    page.get_by_label("Text in French").fill(BODY)
+    page.get_by_role("button", name="Approve for release").click()
+    assert "this is the original English text, not a French translation" in page.inner_text("body")
+    assert [r for r in released(live_server, "fr") if r.oped_id == oped] == []
+
+
+def test_french_reader_approves_through_a_single_use_link(page_as, page, live_server, oped):
+    """A network member with the signed link corrects and approves French; the link then stops working."""
+    officer = page_as("duty_officer")
+    officer.goto(f"{live_server.url}/translate/{oped}")
+    officer.get_by_role("button", name="Link for a French reader").click()
+    url = re.search(r"https?://\S+/review/\S+", officer.inner_text("body")).group(0)
+    url = live_server.url + url[url.index("/review/"):]
+    page.goto(url)
+    page.get_by_label("Your name").fill("Claire Dubois")
+    page.get_by_label("Title in French").fill("Écouter d'abord")
+    page.get_by_label("Text in French").fill("Le dialogue est une pratique. Il commence par l'écoute.")
+    page.get_by_role("button", name="Approve for release").click()
+    assert page.get_by_role("heading", name="Thank you").is_visible()
+    assert [r.translator for r in released(live_server, "fr") if r.oped_id == oped] == [
+        "human translation by Claire Dubois (network member)"]
+    page.goto(url)
+    assert page.get_by_role("heading", name="This link cannot be used").is_visible()

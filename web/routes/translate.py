@@ -1,0 +1,144 @@
+"""translate/ pages: the officer's list of op-eds in translation, the review of one language (correct, approve
+for release), and the signed-link review page for a network member who reads that language."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from translate import model
+from translate import queries as q
+from translate.handlers import ReviewRefused, retry_machine, save_review
+
+from ..app import NavItem
+from ..auth import User, require_role
+from ..links import LinkError
+from ..templating import flash, render, templates
+
+router = APIRouter()
+nav = [NavItem("Translations", "/translate", ("duty_officer", "admin"), order=40)]
+officer = require_role("duty_officer", "admin")
+LINK_PURPOSE = "translation-review"
+LINK_TTL_S = 3 * 24 * 3600
+STATUS_KIND = {model.QUEUED: "idle", model.TRANSLATING: "idle", model.REVIEW: "warn", model.AWAITING_HUMAN: "bad",
+               model.APPROVED: "ok", model.ORIGINAL: "ok"}
+templates.env.globals.setdefault("translation_kind", lambda s: STATUS_KIND.get(s, "idle"))
+templates.env.globals.setdefault("translation_label", lambda s: model.STATUS_LABELS.get(s, s))
+templates.env.globals.setdefault("language_name", model.language_name)
+templates.env.globals.setdefault("text_dir", lambda lang: "rtl" if lang in model.RTL_LANGUAGES else "ltr")
+
+
+def _review_context(request: Request, oped_id: str, lang: str) -> dict:
+    sessions = request.app.state.sessions
+    job, version = q.job(sessions, oped_id), q.version(sessions, oped_id, lang)
+    if job is None or version is None:
+        raise HTTPException(404, detail="There is no such language version of this op-ed.")
+    return {"job": job, "v": version, "lang": lang}
+
+
+@router.get("/translate")
+def translations_page(request: Request, user: User = Depends(officer)) -> Response:
+    """Every approved op-ed and where each of its languages stands."""
+    return render(request, "translate/index.html", {"jobs": q.list_jobs(request.app.state.sessions),
+                                                    "statuses": model.STATUSES})
+
+
+@router.get("/translate/{oped_id}")
+def oped_page(request: Request, oped_id: str, user: User = Depends(officer)) -> Response:
+    """One op-ed: its original, each language's status, and its timeline."""
+    sessions = request.app.state.sessions
+    job = q.job(sessions, oped_id)
+    if job is None:
+        raise HTTPException(404, detail="There is no such op-ed in translation.")
+    return render(request, "translate/oped.html", {"job": job, "versions": q.versions(sessions, oped_id),
+                                                   "timeline": q.timeline(sessions, oped_id)})
+
+
+@router.get("/translate/{oped_id}/{lang}")
+def review_page(request: Request, oped_id: str, lang: str, user: User = Depends(officer)) -> Response:
+    """The review form of one language, for an officer."""
+    return render(request, "translate/review.html", {**_review_context(request, oped_id, lang),
+                                                     "action": f"/translate/{oped_id}/{lang}",
+                                                     "reviewer": user.display, "member": False})
+
+
+@router.post("/translate/{oped_id}/{lang}")
+def review(request: Request, oped_id: str, lang: str, title: str = Form(""), body: str = Form(""),
+           action: str = Form("save"), user: User = Depends(officer)) -> Response:
+    """Save a correction, or approve the language for release."""
+    try:
+        save_review(request.app.state.sessions, oped_id, lang, title=title, body=body, reviewer=user.display,
+                    approve=action == "approve")
+    except ReviewRefused as exc:
+        flash(request, str(exc), "error")
+        return render(request, "translate/review.html", {
+            **_review_context(request, oped_id, lang), "action": f"/translate/{oped_id}/{lang}",
+            "reviewer": user.display, "member": False, "draft_title": title, "draft_body": body}, status_code=400)
+    flash(request, f"{model.language_name(lang)}: " + ("approved for release." if action == "approve"
+                                                        else "correction saved."), "success")
+    return RedirectResponse(f"/translate/{oped_id}", status_code=303)
+
+
+@router.post("/translate/{oped_id}/{lang}/retry")
+def retry(request: Request, oped_id: str, lang: str, user: User = Depends(officer)) -> Response:
+    """Ask the machine translators again (say, once one is reachable)."""
+    try:
+        retry_machine(request.app.state.sessions, oped_id, lang, user.display)
+        flash(request, f"{model.language_name(lang)}: machine translation queued again.", "success")
+    except ReviewRefused as exc:
+        flash(request, str(exc), "error")
+    return RedirectResponse(f"/translate/{oped_id}", status_code=303)
+
+
+@router.post("/translate/{oped_id}/{lang}/link")
+def make_review_link(request: Request, oped_id: str, lang: str, user: User = Depends(officer)) -> Response:
+    """A signed, single-use link for a network member who reads this language."""
+    _review_context(request, oped_id, lang)
+    links = request.app.state.links
+    url = links.url("/review/{token}", links.make_link(LINK_PURPOSE, f"{oped_id}/{lang}", max_age=LINK_TTL_S))
+    flash(request, f"Review link for a {model.language_name(lang)} reader (valid 3 days, one approval): {url}",
+          "success")
+    return RedirectResponse(f"/translate/{oped_id}", status_code=303)
+
+
+def _linked(request: Request, token: str) -> tuple[str, str]:
+    subject = request.app.state.links.peek_link(token, LINK_PURPOSE)
+    oped_id, _, lang = subject.rpartition("/")
+    return oped_id, lang
+
+
+@router.get("/review/{token}", tags=["public"])
+def member_review_page(request: Request, token: str) -> Response:
+    """The review form for a network member, opened with a signed link."""
+    try:
+        oped_id, lang = _linked(request, token)
+    except LinkError as exc:
+        return render(request, "translate/link_error.html", {"message": str(exc)}, status_code=exc.status_code)
+    return render(request, "translate/review.html", {**_review_context(request, oped_id, lang),
+                                                     "action": f"/review/{token}", "reviewer": "",
+                                                     "member": True})
+
+
+@router.post("/review/{token}", tags=["public"])
+def member_review(request: Request, token: str, title: str = Form(""), body: str = Form(""),
+                  reviewer: str = Form(""), action: str = Form("save")) -> Response:
+    """A member saves or approves; approving uses the link up."""
+    try:
+        oped_id, lang = _linked(request, token)
+    except LinkError as exc:
+        return render(request, "translate/link_error.html", {"message": str(exc)}, status_code=exc.status_code)
+    name = reviewer.strip() and f"{reviewer.strip()} (network member)"
+    try:
+        save_review(request.app.state.sessions, oped_id, lang, title=title, body=body, reviewer=name,
+                    approve=action == "approve")
+    except ReviewRefused as exc:
+        flash(request, str(exc), "error")
+        return render(request, "translate/review.html", {
+            **_review_context(request, oped_id, lang), "action": f"/review/{token}", "reviewer": reviewer,
+            "member": True, "draft_title": title, "draft_body": body}, status_code=400)
+    if action == "approve":
+        request.app.state.links.consume_link(token, LINK_PURPOSE)
+        return render(request, "translate/thanks.html", {"lang": lang})
+    flash(request, "Your correction is saved. Approve it when it is ready.", "success")
+    return RedirectResponse(f"/review/{token}", status_code=303)
