@@ -17,6 +17,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -42,6 +43,7 @@ ERROR_TITLES = {
     413: "Too large",
     429: "Too many attempts",
     500: "Something went wrong",
+    503: "Temporarily unavailable",
 }
 ERROR_TEXT = {
     404: "There is no page at this address. Check the address, or go back to the start page.",
@@ -62,6 +64,23 @@ class NavItem:
 def route_modules() -> list[str]:
     """The module names under web/routes/, sorted."""
     return sorted(m.name for m in pkgutil.iter_modules([str(HERE / "routes")]) if not m.name.startswith("_"))
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every API route of the app, from each included router (routers are included without a prefix)."""
+    found: list[APIRoute] = []
+
+    def walk(routes) -> None:  # noqa: ANN001
+        for route in routes:
+            if isinstance(route, APIRoute):
+                found.append(route)
+            elif hasattr(route, "original_router"):  # FastAPI >= 0.16x keeps included routers as a branch
+                walk(route.original_router.routes)
+            elif hasattr(route, "routes") and not hasattr(route, "app"):
+                walk(route.routes)
+
+    walk(app.router.routes)
+    return found
 
 
 def wants_json(request: Request) -> bool:

@@ -46,3 +46,17 @@ class UsedLink(Base):
     purpose: Mapped[str] = mapped_column(String(64))
     subject_id: Mapped[str] = mapped_column(String(200))
     used_at: Mapped[datetime]
+
+
+class Redrive(Base):
+    """A rejected message an operator sent back to its source topic."""
+
+    __tablename__ = "web_redrives"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rejected_partition: Mapped[int] = mapped_column(Integer)
+    rejected_offset: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), index=True)
+    source_topic: Mapped[str] = mapped_column(String(200))
+    edited: Mapped[bool] = mapped_column(Boolean)
+    by_email: Mapped[str] = mapped_column(String(254))
+    at: Mapped[datetime]

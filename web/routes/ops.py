@@ -1,0 +1,200 @@
+"""Operator dashboards: live bus figures (SSE), the rejected topic with re-drive, the story timeline, the funnel;
+`/metrics` for Prometheus and `/healthz`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
+from sqlalchemy import text
+from starlette.responses import Response
+
+from ..app import NavItem
+from ..auth import User, require_role
+from ..metrics import make_registry
+from ..metrics import render as render_metrics
+from ..monitor import BusMonitor
+from ..rejected import RedriveError, attach_redrives, read_one, read_rejected, redrive
+from ..templating import flash, render
+
+router = APIRouter()
+nav = [NavItem("Operations", "/ops", ("operator", "admin", "duty_officer"), order=80),
+       NavItem("Rejected", "/ops/rejected", ("operator", "admin"), order=81),
+       NavItem("Story timeline", "/ops/stories", ("operator", "admin", "duty_officer"), order=82)]
+watchers = require_role("operator", "admin", "duty_officer")
+operators = require_role("operator", "admin")
+STREAM_MAX_S = 300  # an EventSource reconnects by itself; short streams let the server stop promptly
+
+
+def setup(app, settings) -> None:  # noqa: ANN001
+    """Start the bus monitor with the app and stop it with the app."""
+    monitor = BusMonitor(settings)
+    app.state.monitor = monitor
+    app.state.metrics_registry = make_registry(monitor)
+    app.state.closing = False
+    app.router.add_event_handler("startup", monitor.start)
+
+    def _stop() -> None:
+        app.state.closing = True
+        monitor.stop()
+
+    app.router.add_event_handler("shutdown", _stop)
+
+
+def dashboard_data(request: Request) -> dict[str, Any]:
+    """Everything the dashboard shows, as JSON-able data (initial render, SSE and tests)."""
+    monitor: BusMonitor = request.app.state.monitor
+    snap = monitor.snapshot()
+    now = datetime.now(UTC)
+    return {
+        **snap,
+        "funnel": monitor.journal_view(lambda j: j.funnel()),
+        "feeds": monitor.journal_view(lambda j: j.feed_activity(now)),
+        "stories": monitor.journal_view(lambda j: j.timeline(10)),
+        "stalled": sum(1 for p in snap.get("partitions", []) if p["status"] == "stalled"),
+    }
+
+
+@router.get("/healthz", tags=["public"])
+def healthz(request: Request) -> JSONResponse:
+    """Liveness and readiness: the database answers; the bus state as the monitor last saw it."""
+    db_ok = True
+    try:
+        with request.app.state.sessions() as session:
+            session.execute(text("SELECT 1"))
+    except Exception:  # reported, not raised: this endpoint must always answer
+        db_ok = False
+    snap = request.app.state.monitor.snapshot()
+    body = {"status": "ok" if db_ok else "degraded", "database": db_ok, "bus": snap.get("bus", {}).get("ok", False),
+            "sampled_at": snap.get("at")}
+    return JSONResponse(body, status_code=200 if db_ok else 503)
+
+
+@router.get("/metrics", tags=["public"])
+def metrics(request: Request) -> Response:
+    """Prometheus text exposition of the dashboard's figures."""
+    token = request.app.state.settings.web.metrics_token
+    if token and request.headers.get("authorization", "") != f"Bearer {token}":
+        raise HTTPException(401, detail="A bearer token is required for /metrics.")
+    return Response(render_metrics(request.app.state.metrics_registry),
+                    media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+@router.get("/ops")
+def ops_page(request: Request, user: User = Depends(watchers)) -> Response:
+    """The live operator dashboard."""
+    return render(request, "ops/dashboard.html", {"data": dashboard_data(request), "user": user})
+
+
+@router.get("/ops/data.json")
+def ops_data(request: Request, user: User = Depends(watchers)) -> JSONResponse:
+    """The dashboard's figures as JSON."""
+    return JSONResponse(dashboard_data(request))
+
+
+@router.get("/ops/stream")
+async def ops_stream(request: Request, user: User = Depends(watchers)) -> StreamingResponse:
+    """Server-sent events: the dashboard's figures every sampling interval."""
+    interval = request.app.state.settings.web.monitor_interval_s
+
+    async def events():
+        started = time.monotonic()
+        yield f"retry: 2000\n\n"
+        while time.monotonic() - started < STREAM_MAX_S and not request.app.state.closing:
+            if await request.is_disconnected():
+                return
+            yield f"data: {json.dumps(dashboard_data(request), default=str)}\n\n"
+            await asyncio.sleep(interval)
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+def _parse_before(value: str | None) -> dict[int, int] | None:
+    if not value:
+        return None
+    try:
+        return {int(p): int(o) for p, o in (item.split(":") for item in value.split(","))}
+    except ValueError as exc:
+        raise HTTPException(400, detail="The page position in the address is malformed.") from exc
+
+
+@router.get("/ops/rejected")
+def rejected_page(request: Request, before: str | None = None, user: User = Depends(operators)) -> Response:
+    """The rejected topic, newest first, 50 a page."""
+    settings = request.app.state.settings
+    error = ""
+    before_offsets = _parse_before(before)
+    try:
+        if _bus_down(request):
+            raise ConnectionError("the monitor cannot reach the broker")
+        messages, total = read_rejected(settings, limit=50, before=before_offsets)
+    except Exception as exc:  # the bus is down: say so on the page
+        messages, total, error = [], 0, f"The bus cannot be read right now ({type(exc).__name__})."
+    with request.app.state.sessions() as session:
+        attach_redrives(session, messages)
+    older = ""
+    if messages and len(messages) == 50:
+        lowest: dict[int, int] = {}
+        for m in messages:
+            lowest[m.partition] = min(lowest.get(m.partition, m.offset), m.offset)
+        older = ",".join(f"{p}:{o}" for p, o in sorted(lowest.items()))
+    return render(request, "ops/rejected.html", {"messages": messages, "total": total, "older": older,
+                                                 "error": error, "prefix": settings.kafka.topic_prefix})
+
+
+def _bus_down(request: Request) -> bool:
+    """True when the monitor's last sample could not reach the broker (then pages do not wait on it)."""
+    snap = request.app.state.monitor.snapshot()
+    return snap.get("at") is not None and not snap.get("bus", {}).get("ok", False)
+
+
+def _load(request: Request, partition: int, offset: int):
+    if _bus_down(request):
+        raise HTTPException(503, detail="The bus cannot be reached right now; try again in a minute.")
+    try:
+        message = read_one(request.app.state.settings, partition, offset)
+    except Exception as exc:  # a broker error is an outage to report, not a crash
+        raise HTTPException(503, detail=f"The bus cannot be read right now ({type(exc).__name__}).") from exc
+    if message is None:
+        raise HTTPException(404)
+    with request.app.state.sessions() as session:
+        attach_redrives(session, [message])
+    return message
+
+
+@router.get("/ops/rejected/{partition}/{offset}")
+def rejected_detail(request: Request, partition: int, offset: int, user: User = Depends(operators)) -> Response:
+    """One rejected message: reason, raw payload, and the re-drive form."""
+    message = _load(request, partition, offset)
+    return render(request, "ops/rejected_detail.html", {"m": message,
+                                                        "prefix": request.app.state.settings.kafka.topic_prefix})
+
+
+@router.post("/ops/rejected/{partition}/{offset}/redrive")
+def rejected_redrive(request: Request, partition: int, offset: int, payload: str | None = Form(None),
+                     user: User = Depends(operators)) -> Response:
+    """Send a rejected message (as it was, or corrected) back to its source topic."""
+    message = _load(request, partition, offset)
+    try:
+        with request.app.state.sessions() as session, session.begin():
+            topic = redrive(request.app.state.settings, session, message, user.email, payload)
+    except RedriveError as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse(f"/ops/rejected/{partition}/{offset}", status_code=303)
+    flash(request, f"Message {partition}:{offset} was sent back to {topic}.", "success")
+    return RedirectResponse(f"/ops/rejected/{partition}/{offset}", status_code=303)
+
+
+@router.get("/ops/stories")
+def stories_page(request: Request, user: User = Depends(watchers)) -> Response:
+    """Flagged stories on a timeline, with how far each mobilization got."""
+    monitor: BusMonitor = request.app.state.monitor
+    stories = monitor.journal_view(lambda j: j.timeline(200))
+    return render(request, "ops/stories.html", {"stories": stories,
+                                                "funnel": monitor.journal_view(lambda j: j.funnel())})
