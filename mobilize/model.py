@@ -83,6 +83,8 @@ class Candidate:
     score: float
     community: str
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    culture: str = ""
+    faith: str = ""
 
 
 def _norm(values) -> set[str]:  # noqa: ANN001
@@ -174,24 +176,43 @@ def rank_members(story: StoryProfile, members: list[MemberProfile], histories: d
         if exclusion(member, history, now, urgent=urgent):
             continue
         score, reasons = score_member(story, member, history)
-        ranked.append(Candidate(member.id, member.name, score, community(member), tuple(reasons)))
+        ranked.append(Candidate(member.id, member.name, score, community(member), tuple(reasons),
+                                culture=member.cultural_background.strip().lower(),
+                                faith=member.faith_background.strip().lower()))
     ranked.sort(key=lambda c: (-c.score, c.member_id))
     return ranked
+
+
+def distance(a: Candidate, b: Candidate) -> int:
+    """How many lines two candidates write across: 2 (cultural and faith), 1 (one of them, or region), 0."""
+    if a.culture and b.culture and a.faith and b.faith:
+        return (a.culture != b.culture) + (a.faith != b.faith)
+    return 1 if a.community != b.community else 0
+
+
+#: How far down the ranking a partner from another community is looked for before relevance wins.
+PARTNER_DEPTH = 8
 
 
 def choose_wave(ranked: list[Candidate], size: int, *, partners: tuple[str, ...] = ()) -> list[Candidate]:
     """Up to `size` candidates, as pairs across communities.
 
     The first of each pair is the best candidate whose community is not among `partners` (the communities of
-    members who already accepted); the second is the best whose community differs from the first's. When no such
-    candidate exists the best remaining one is taken: a same-community pair beats no op-ed.
+    members who already accepted); the second is, among the next few best, the one who differs most from the
+    first (cultural and faith background both differ, else one of them). When nobody differs the best remaining
+    one is taken: a same-community pair beats no op-ed.
     """
     pool = list(ranked)
     chosen: list[Candidate] = []
     taken = set(partners)
     while pool and len(chosen) < size:
-        avoid = set(taken) if len(chosen) % 2 == 0 else taken | {chosen[-1].community}
-        pick = next((c for c in pool if c.community not in avoid), pool[0])
+        if len(chosen) % 2 == 0:
+            pick = next((c for c in pool if c.community not in taken), pool[0])
+        else:
+            anchor = chosen[-1]
+            window = [c for c in pool[:PARTNER_DEPTH] if c.community not in taken] or pool[:PARTNER_DEPTH]
+            best = max(distance(anchor, c) for c in window)
+            pick = next(c for c in window if distance(anchor, c) == best)
         chosen.append(pick)
         pool.remove(pick)
     return chosen

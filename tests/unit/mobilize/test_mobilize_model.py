@@ -85,3 +85,14 @@ def test_past_response_raises_rank():
 def test_inactive_members_are_never_candidates():
     """An inactive member is not paged."""
     assert rank_members(STORY, [member("x", topics=("quran",), active=False)], {}, NOON) == []
+
+
+def test_partner_differs_in_culture_and_faith_when_possible():
+    """A Turkish Muslim is paired with a Nordic Lutheran rather than a Somali Muslim ranked just above."""
+    ranked = rank_members(STORY, [
+        member("mehmet", topics=("quran", "protest", "religion"), cultural_background="Turkish",
+               faith_background="Muslim"),
+        member("yusuf", topics=("quran", "protest"), cultural_background="Somali", faith_background="Muslim"),
+        member("johan", topics=("quran",), cultural_background="Nordic", faith_background="Lutheran"),
+    ], {}, NOON)
+    assert [c.member_id for c in choose_wave(ranked, 2)] == ["mehmet", "johan"]
