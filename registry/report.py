@@ -1,0 +1,228 @@
+"""The High Representative's yearly report: figures of one year from registry/'s own tables (its registries and the
+summaries it keeps from the bus), charts drawn with matplotlib as SVG, one HTML document, and its PDF (weasyprint).
+
+`figures(session, year)` is pure reading; `render_html(figures)` and `render_pdf(html)` turn them into documents;
+`write_report(sessions, year, out_dir)` writes `report-<year>.html` and `report-<year>.pdf` (`rrm report`).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import statistics
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import model
+from . import tables as t
+
+HERE = Path(__file__).resolve().parent
+_env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]))
+
+
+def _bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+def _minutes(delta) -> float:  # noqa: ANN001 - timedelta
+    return round(delta.total_seconds() / 60, 1)
+
+
+def _stats(values: list[float]) -> dict:
+    if not values:
+        return {"count": 0, "median": None, "mean": None, "p90": None, "max": None}
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+    return {"count": len(values), "median": round(statistics.median(values), 1),
+            "mean": round(statistics.fmean(values), 1), "p90": p90, "max": ordered[-1]}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def figures(session: Session, year: int) -> dict:
+    """Every figure of the report for `year`."""
+    start, end = _bounds(year)
+    mobs = list(session.scalars(select(t.MobilizationRow).where(t.MobilizationRow.started_at >= start,
+                                                                t.MobilizationRow.started_at < end)))
+    per_month = Counter(_aware(m.started_at).month for m in mobs)
+    opeds = list(session.scalars(select(t.OpEdRow).where(t.OpEdRow.approved_at >= start,
+                                                         t.OpEdRow.approved_at < end)))
+    releases = list(session.scalars(select(t.ReleaseRow).where(t.ReleaseRow.released_at >= start,
+                                                               t.ReleaseRow.released_at < end)))
+    answers = list(session.scalars(select(t.AnswerRow).where(t.AnswerRow.answered_at >= start,
+                                                             t.AnswerRow.answered_at < end)))
+    started = {m.mobilization_id: _aware(m.started_at)
+               for m in session.scalars(select(t.MobilizationRow).where(
+                   t.MobilizationRow.mobilization_id.in_([o.mobilization_id for o in opeds])))}
+    to_approval = [_minutes(_aware(o.approved_at) - started[o.mobilization_id]) for o in opeds
+                   if o.mobilization_id in started]
+    to_release = [_minutes(_aware(o.released_at) - started[o.mobilization_id]) for o in opeds
+                  if o.released_at and o.mobilization_id in started]
+
+    per_language: Counter = Counter()
+    editors_per_language: Counter = Counter()
+    per_outlet: Counter = Counter()
+    for r in releases:
+        for lang in set(r.languages or []):
+            per_language[lang] += 1
+            editors_per_language[lang] += r.recipients // max(1, len(r.languages or []))
+        for outlet in r.outlets or []:
+            per_outlet[outlet] += 1
+    released_opeds = {r.oped_id for r in releases}
+
+    accepted = sum(1 for a in answers if a.answer == "accepted")
+    declined = sum(1 for a in answers if a.answer == "declined")
+    expired = sum(1 for a in answers if a.answer == "expired")
+
+    partners = list(session.scalars(select(t.PartnerRow).where(t.PartnerRow.status == "active")))
+    projects = list(session.scalars(select(t.ProjectRow).where(t.ProjectRow.status == "active")
+                                    .order_by(t.ProjectRow.title)))
+    events = list(session.scalars(select(t.EventRow).where(t.EventRow.status == "active",
+                                                           extract("year", t.EventRow.starts_on) == year)
+                                  .order_by(t.EventRow.starts_on)))
+    friends = list(session.scalars(select(t.FriendRow).where(t.FriendRow.status == "active")))
+    ambassadors = list(session.scalars(select(t.AmbassadorRow).where(t.AmbassadorRow.status == "active")))
+    resources = list(session.scalars(select(t.ResourceRow).where(t.ResourceRow.status == "active")))
+
+    funds = _fund_totals(session, year)
+    return {
+        "year": year,
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "mobilizations": {"count": len(mobs), "urgent": sum(1 for m in mobs if m.urgent),
+                          "per_month": [per_month.get(m, 0) for m in range(1, 13)]},
+        "invitations": {"answered": accepted + declined, "accepted": accepted, "declined": declined,
+                        "expired": expired,
+                        "acceptance": round(accepted / (accepted + declined), 3) if accepted + declined else None},
+        "opeds": {"approved": len(opeds), "released": len(released_opeds), "releases": len(releases),
+                  "editors_reached": sum(r.recipients for r in releases),
+                  "per_language": dict(sorted(per_language.items(), key=lambda kv: (-kv[1], kv[0]))),
+                  "editors_per_language": dict(editors_per_language),
+                  "per_outlet": dict(per_outlet.most_common(20)),
+                  "titles": [{"title": o.title, "lang": o.lang, "approved_at": _aware(o.approved_at)
+                              .strftime("%Y-%m-%d"), "released": o.oped_id in released_opeds} for o in opeds]},
+        "response_minutes": {"to_approval": _stats(to_approval), "to_release": _stats(to_release),
+                             "values_to_release": to_release},
+        "partners": {"count": len(partners),
+                     "new": sum(1 for p in partners if _aware(p.created_at) >= start and _aware(p.created_at) < end),
+                     "by_kind": dict(Counter(p.kind for p in partners).most_common())},
+        "projects": {"count": len(projects), "by_theme": dict(Counter(p.theme for p in projects)),
+                     "by_role": dict(Counter(p.role for p in projects)),
+                     "rows": [{"title": p.title, "category": model.CATEGORIES.get(p.category, p.category),
+                               "theme": model.THEMES.get(p.theme, p.theme), "role": model.ROLES.get(p.role, p.role),
+                               "status": p.project_status,
+                               "criteria": model.Criteria(**p.data.get("criteria", {})).met(),
+                               "partners": ", ".join(p.data.get("partners", []))} for p in projects]},
+        "events": [{"name": e.title, "kind": e.kind.replace("_", " "), "starts_on": str(e.starts_on),
+                    "host": e.data.get("host", ""), "participants": len(e.data.get("participants", [])),
+                    "outcomes": e.data.get("outcomes", "")} for e in events],
+        "friends": {"count": len(friends), "by_kind": dict(Counter(f.kind for f in friends))},
+        "ambassadors": {"count": sum(1 for a in ambassadors if a.role == "ambassador"),
+                        "personalities": sum(1 for a in ambassadors if a.role == "personality")},
+        "clearinghouse": {"count": len(resources),
+                          "new": sum(1 for r in resources if start <= _aware(r.created_at) < end),
+                          "by_theme": dict(Counter(r.theme for r in resources))},
+        "funds": funds,
+    }
+
+
+def _fund_totals(session: Session, year: int) -> dict:
+    """Totals of the year per fund, kind and currency (declined entries left out), and per year for every year."""
+    F = t.FundRow
+    rows = session.execute(select(F.year, F.fund, F.kind, F.currency, func.sum(F.amount), func.count())
+                           .where(F.status == "active", F.decision != "declined")
+                           .group_by(F.year, F.fund, F.kind, F.currency)
+                           .order_by(F.year, F.fund, F.kind, F.currency)).all()
+    this_year = [{"fund": fund.replace("_", " "), "kind": kind, "currency": cur, "total": f"{Decimal(total):,.2f}",
+                  "amount": float(total), "entries": n} for y, fund, kind, cur, total, n in rows if y == year]
+    by_year: dict[int, list[str]] = defaultdict(list)
+    for y, fund, kind, cur, total, _n in rows:
+        by_year[y].append(f"{fund.replace('_', ' ')} {kind}s: {Decimal(total):,.2f} {cur}")
+    decisions = dict(session.execute(select(F.decision, func.count()).where(
+        F.status == "active", F.year == year, F.fund == "youth_solidarity_fund", F.kind == "application")
+        .group_by(F.decision)).all())
+    return {"this_year": this_year, "by_year": dict(sorted(by_year.items())), "ysf_decisions": decisions}
+
+
+# --- charts ----------------------------------------------------------------------------------------------------
+
+def _svg(fig) -> str:  # noqa: ANN001
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _bar(labels: list[str], values: list[float], title: str, ylabel: str) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 2.6))
+    ax.bar(labels, values, color="#1f5f8b")
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    for i, v in enumerate(values):
+        if v:
+            ax.annotate(f"{v:g}", (i, v), ha="center", va="bottom", fontsize=7)
+    return _svg(fig)
+
+
+def charts(f: dict) -> dict[str, str]:
+    """The report's charts as SVG data URIs."""
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    out = {"mobilizations": _bar(months, f["mobilizations"]["per_month"], "Mobilizations per month", "mobilizations")}
+    langs = f["opeds"]["per_language"]
+    out["languages"] = _bar(list(langs) or ["—"], list(langs.values()) or [0], "Op-eds released per language",
+                            "op-eds")
+    response = f["response_minutes"]["values_to_release"]
+    buckets = [("< 6 h", 360), ("6-12 h", 720), ("12-24 h", 1440), ("1-2 d", 2880), ("> 2 d", float("inf"))]
+    counts, low = [], 0.0
+    for _, high in buckets:
+        counts.append(sum(1 for v in response if low <= v < high))
+        low = high
+    out["response"] = _bar([b[0] for b in buckets], counts, "From mobilization to release", "op-eds")
+    totals = f["funds"]["this_year"]
+    out["funds"] = _bar([f"{r['fund'].split()[0][:5]}. {r['kind']} ({r['currency']})" for r in totals] or ["—"],
+                        [r["amount"] for r in totals] or [0], "Funds of the year", "amount")
+    return out
+
+
+# --- documents -------------------------------------------------------------------------------------------------
+
+def render_html(f: dict) -> str:
+    """The report as one self-contained HTML document (charts inline)."""
+    return _env.get_template("report.html").render(f=f, charts=charts(f), themes=model.THEMES, roles=model.ROLES)
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of the report's HTML (weasyprint; needs pango)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(HERE)).write_pdf()
+
+
+def write_report(sessions: sessionmaker[Session], year: int, out_dir: Path) -> tuple[Path, Path]:
+    """Write `report-<year>.html` and `report-<year>.pdf` into `out_dir`; return both paths."""
+    with sessions() as session:
+        f = figures(session, year)
+    html = render_html(f)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path, pdf_path = out_dir / f"report-{year}.html", out_dir / f"report-{year}.pdf"
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path.write_bytes(render_pdf(html))
+    return html_path, pdf_path
