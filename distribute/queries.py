@@ -125,7 +125,8 @@ def delivery_report(sessions: sessionmaker[Session], distribution_id: str) -> De
             report.by_status[status] += n
             report.by_language.setdefault(lang, Counter())[status] += n
         # distinct addresses per event type
-        for event, n in session.execute(select(DeliveryEventRow.event, func.count(func.distinct(DeliveryEventRow.email)))
+        distinct_emails = func.count(func.distinct(DeliveryEventRow.email))
+        for event, n in session.execute(select(DeliveryEventRow.event, distinct_emails)
                                         .where(DeliveryEventRow.distribution_id == distribution_id)
                                         .group_by(DeliveryEventRow.event)):
             report.by_event[event] = n

@@ -39,7 +39,8 @@ _PLACEHOLDER = re.compile(r"\u27e6(\d+)\u27e7")
 # Quoted spans: “…”, "…", «…», 《…》, „…“
 _QUOTED = re.compile(r"(\u201c[^\u201d\n]{2,120}\u201d|\"[^\"\n]{2,120}\"|\u00ab[^\u00bb\n]{2,120}\u00bb|"
                      r"\u300a[^\u300b\n]{2,120}\u300b|\u201e[^\u201c\n]{2,120}\u201c)")
-_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with vs de du la le les et".split())
+_SMALL_WORDS = frozenset(["a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to",
+                          "with", "vs", "de", "du", "la", "le", "les", "et"])
 
 
 def language_name(code: str) -> str:

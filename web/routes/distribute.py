@@ -1,6 +1,7 @@
 """distribute/ pages: editors (CSV import, segments, do-not-contact), distributions with their delivery report,
 the editors' one-click unsubscribe, SendGrid's Event Webhook, and the public newsroom."""
 
+# ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -24,7 +25,6 @@ from distribute.handlers import (
     receive_events,
     unsubscribe,
 )
-
 from translate.model import RTL_LANGUAGES, language_name
 
 from ..app import NavItem

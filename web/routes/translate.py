@@ -1,6 +1,7 @@
 """translate/ pages: the officer's list of op-eds in translation, the review of one language (correct, approve
 for release), and the signed-link review page for a network member who reads that language."""
 
+# ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request

@@ -10,7 +10,7 @@ from bus.records import TranslationReady
 from distribute import model
 from distribute.handlers import Composer, create_distribution, create_segment, import_editors, record_translation
 
-SECRET = "test-secret-for-unsubscribe-links"
+SECRET = "test-secret-for-unsubscribe-links"  # noqa: S105 - a test signing key
 
 
 def editors_csv(count: int, languages=("en",), start: int = 0) -> str:

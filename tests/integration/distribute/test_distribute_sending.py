@@ -15,7 +15,7 @@ from distribute.tables import DistributionSend
 from mail.adapters import SendGridMailer, SmtpMailer
 from mail.local import SendGridEndpoint, SmtpInbox
 
-SECRET = "test-secret-for-unsubscribe-links"
+SECRET = "test-secret-for-unsubscribe-links"  # noqa: S105 - a test signing key
 
 
 @pytest.fixture

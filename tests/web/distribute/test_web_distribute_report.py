@@ -20,8 +20,14 @@ from bus.records import TranslationReady
 from distribute import model, queries
 from distribute.adapters import public_key_b64
 from distribute.bootstrap import build_composer
-from distribute.handlers import (create_distribution, create_segment, import_editors, record_events,
-                                 record_translation, release_due)
+from distribute.handlers import (
+    create_distribution,
+    create_segment,
+    import_editors,
+    record_events,
+    record_translation,
+    release_due,
+)
 from mail.adapters import SinkMailer
 from mail.tables import SinkMessage
 

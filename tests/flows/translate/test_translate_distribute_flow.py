@@ -1,0 +1,81 @@
+"""On the bus: an approved op-ed reaches translate/, reviewed languages leave through the outbox and reach
+distribute/, which mails each editor in their language at the release time."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bus.publisher import KafkaPublisher
+from bus.records import OpEdApproved
+from db.engine import make_engine, session_factory
+from db.outbox import OutboxRelay
+from distribute import model as dmodel
+from distribute import queries as dq
+from distribute.bootstrap import build as build_distribute
+from distribute.bootstrap import build_composer
+from distribute.handlers import create_distribution, create_segment, import_editors, release_due
+from mail.adapters import SmtpMailer
+from mail.local import SmtpInbox
+from tests.support.streams import read_topic, running_app
+from translate import model as tmodel
+from translate import queries as tq
+from translate.adapters import OfflineBackend
+from translate.bootstrap import create_worker_app
+from translate.chain import TranslatorChain
+from translate.handlers import save_review
+
+pytestmark = pytest.mark.broker
+
+
+def _until(predicate, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def test_approved_oped_is_translated_reviewed_and_mailed_in_each_editors_language(bus_settings):
+    """OpEdApproved -> French reviewed -> TranslationReady on the bus -> editors get English or French at release."""
+    engine = make_engine(bus_settings.database_url)
+    sessions = session_factory(engine)
+    publisher = KafkaPublisher(bus_settings.kafka)
+    relay = OutboxRelay(sessions, publisher, bus_settings.kafka.topic_prefix)
+    translate_app = create_worker_app(bus_settings, sessions, TranslatorChain([OfflineBackend()]))
+    worker = build_distribute(bus_settings)
+    publisher.publish("opeds.approved", OpEdApproved(
+        oped_id="oped-flow", title="Listening first", body="Dialogue is a practice.", lang="en",
+        authors=["Amina Diallo"], officer="Officer"))
+    publisher.flush()
+    with running_app(translate_app), running_app(worker.app):
+        _until(lambda: (v := tq.version(sessions, "oped-flow", "fr")) is not None
+               and v.status == tmodel.AWAITING_HUMAN)
+        save_review(sessions, "oped-flow", "fr", title="Écouter d'abord", body="Le dialogue est une pratique.",
+                    reviewer="Claire", approve=True)
+        relay.run_once()
+        ready = read_topic(bus_settings, "translations.ready", expect=2)
+        _until(lambda: set(dq.ready_languages(worker.sessions).get("oped-flow", [])) == {"en", "fr"})
+    assert sorted((r.lang, r.title) for r in ready) == [("en", "Listening first"), ("fr", "Écouter d'abord")]
+    import_editors(sessions, "email,name,outlet,language,region,beat,opt_in_source\n"
+                             "en@paper.example.org,E,Paper,en,Europe,opinion,forum\n"
+                             "fr@journal.example.org,F,Journal,fr,Europe,opinion,forum\n"
+                             "ar@sahifa.example.org,A,Sahifa,ar,Gulf,opinion,forum\n")
+    now = datetime.now(UTC)
+    segment = create_segment(sessions, "all", dmodel.Criteria())
+    create_distribution(sessions, oped_id="oped-flow", languages=["en", "fr", "ar"], segment_ids=[segment],
+                        release_at=now + timedelta(minutes=10), created_by="Officer", backend="smtp", now=now)
+    with SmtpInbox() as inbox:
+        mailer = SmtpMailer("127.0.0.1", inbox.port, from_address="rr@aoc.example.org", timeout_s=5)
+        composer = build_composer(bus_settings)
+        release_due(sessions, composer=composer, batches=None, mailer=mailer, now=now + timedelta(minutes=9))
+        assert inbox.messages == []
+        release_due(sessions, composer=composer, batches=None, mailer=mailer, now=now + timedelta(minutes=10))
+        got = {m.recipients[0]: m.message["Subject"] for m in inbox.wait_for(2)}
+    worker.close()
+    publisher.close()
+    engine.dispose()
+    assert got == {"en@paper.example.org": "Listening first", "fr@journal.example.org": "Écouter d'abord"}
