@@ -6,6 +6,7 @@ and the events are committed together or not at all.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -532,7 +533,7 @@ def draft_for_invitation(session: Session, invitation_id: str) -> tuple[Draft, I
 
 
 def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: str, body_html: str,
-               note_text: str = "", *, officer: bool = False) -> DraftRevision:
+               note_text: str = "", *, officer: bool = False, lang: str = "") -> DraftRevision:
     """Save a new revision (sanitized), remembering who wrote it."""
     draft = session.get(Draft, draft_id)
     if draft is None:
@@ -547,6 +548,10 @@ def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: 
     now = deps.now()
     draft.revision += 1
     draft.title, draft.body_html = title, clean
+    if lang:
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", lang):
+            raise MobilizeError(f"{lang!r} is not a language code (e.g. en, ar, fr).")
+        draft.lang = lang
     revision = DraftRevision(draft_id=draft.id, number=draft.revision, author=author, title=title, body_html=clean,
                              note=(note_text or "")[:500], created_at=now)
     session.add(revision)
@@ -695,8 +700,6 @@ def attach_reply(session: Session, deps: Deps, fields: dict[str, str]) -> Inboun
 
 
 def _reply_token(addresses: str, domain: str) -> str:
-    import re
-
     match = re.search(r"reply\+([0-9a-f]{20})@" + re.escape(domain.lower()), addresses.lower())
     return match.group(1) if match else ""
 

@@ -352,7 +352,8 @@ def _draft_context(request: Request, token: str):
         return {"draft": draft, "member": member, "mob": mob, "story": q.story(session, mob.story_id),
                 "coauthors": [m for _, m in h.authors_of(session, mob.id) if m.id != member.id],
                 "revisions": q.revisions(session, draft.id), "comments": q.comments(session, draft.id),
-                "token": token, "editable": draft.status in ("editing", "changes_requested")}
+                "token": token, "editable": draft.status in ("editing", "changes_requested"),
+                "languages": request.app.state.settings.translate.languages}
 
 
 @router.get("/m/draft/{token}", tags=["public"])
@@ -363,7 +364,7 @@ def draft_page(request: Request, token: str) -> Response:
 
 @router.post("/m/draft/{token}/{action}", tags=["public"])
 def draft_action(request: Request, token: str, action: str, title: str = Form(""), body: str = Form(""),
-                 note: str = Form(""), message: str = Form("")) -> Response:
+                 note: str = Form(""), message: str = Form(""), lang: str = Form("")) -> Response:
     """Save a revision, comment, or submit the draft."""
     context = _draft_context(request, token)
     name, draft_id = context["member"].name, context["draft"].id
@@ -372,7 +373,7 @@ def draft_action(request: Request, token: str, action: str, title: str = Form(""
     try:
         with transaction(request.app.state.sessions) as session:
             if action == "save":
-                h.save_draft(session, deps, draft_id, name, title, body, note)
+                h.save_draft(session, deps, draft_id, name, title, body, note, lang=lang)
                 flash(request, "Saved as a new revision.", "success")
             elif action == "comment":
                 h.comment_on_draft(session, deps, draft_id, name, message)
@@ -397,7 +398,11 @@ async def inbound_parse(request: Request) -> Response:
     """
     fields: dict[str, str] = {}
     problem = ""
+    limit = request.app.state.settings.mail.inbound_max_bytes
+    length = request.headers.get("content-length", "")
     try:
+        if length.isdigit() and int(length) > limit:
+            raise ValueError(f"{length} bytes, more than RRM_MAIL__INBOUND_MAX_BYTES={limit}; body not read")
         form = await request.form()
         for key, value in form.multi_items():
             if isinstance(value, str):

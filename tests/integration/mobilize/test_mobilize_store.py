@@ -141,7 +141,8 @@ def test_quorum_opens_draft_and_approval_publishes_oped(sessions, deps):
     with transaction(sessions) as s:
         draft, _, member = h.draft_for_invitation(s, invited["johan@example.org"].id)
         h.save_draft(s, deps, draft.id, member.name, "Burning books burns bridges",
-                     '<p>Words <script>alert(1)</script><a href="javascript:x()" onclick="y()">matter</a></p>')
+                     '<p>Words <script>alert(1)</script><a href="javascript:x()" onclick="y()">matter</a></p>',
+                     lang="ar")
         h.submit_draft(s, deps, draft.id, member.name)
     with sessions() as s:
         saved = q.draft(s, draft.id)
@@ -152,7 +153,7 @@ def test_quorum_opens_draft_and_approval_publishes_oped(sessions, deps):
         h.approve_draft(s, deps, draft.id, "officer@aoc.example.org")
     approved = [OpEdApproved.from_json(r.payload) for r in _outbox(sessions, "opeds.approved")]
     assert len(approved) == 1
-    assert approved[0].title == "Burning books burns bridges"
+    assert approved[0].title == "Burning books burns bridges" and approved[0].lang == "ar"
     assert sorted(approved[0].authors) == ["Johan Eriksson", "Mehmet Yilmaz"]
     with sessions() as s:
         fig = q.figures(s, mob_id)
@@ -253,3 +254,13 @@ def test_csv_import_reports_bad_rows_and_keeps_good_ones(sessions, deps):
     assert [line for line, _ in report.errors] == [3, 4, 5]
     assert "email is missing" in report.errors[0][1] and "Mars/Olympus" in report.errors[1][1]
     assert "quiet_hours" in report.errors[2][1]
+
+
+def test_draft_language_must_be_a_language_code(sessions, deps):
+    """Saving a draft with a made-up language is refused with a clear message."""
+    mob_id = _start(sessions, deps)
+    with transaction(sessions) as s:
+        for inv in _invitations(sessions, mob_id).values():
+            h.answer_invitation(s, deps, inv.id, "accepted")
+    with pytest.raises(h.MobilizeError, match="not a language code"), transaction(sessions) as s:
+        h.save_draft(s, deps, q.draft_of(s, mob_id).id, "Johan Eriksson", "T", "<p>x</p>", lang="<script>")

@@ -119,6 +119,18 @@ def test_inbound_reply_is_attached_and_garbage_is_kept_with_200(live_server, mob
     assert replies[1].invitation_id == inv.id and "Turkish" in replies[1].text
 
 
+def test_oversized_inbound_post_is_kept_as_rejected_with_200(live_server):
+    """A post larger than the inbound limit is answered 200 (SendGrid would drop it on a 413) and kept as rejected."""
+    limit = live_server.settings.mail.inbound_max_bytes
+    with _client(live_server) as c:
+        r = c.post("/webhooks/sendgrid/inbound", content=b"x" * (limit + 1),
+                   headers={"Content-Type": "multipart/form-data; boundary=zzz"})
+    assert r.status_code == 200
+    with live_server.sessions() as s:
+        newest = q.inbound_replies(s)[0]
+    assert newest.status == "rejected" and "INBOUND_MAX_BYTES" in newest.reason
+
+
 def test_draft_html_is_sanitized_on_the_page(live_server):
     """Script, event handlers and javascript: links written into a draft never reach the page."""
     mob = seed_mobilization(live_server, "xss-story", title="Cartoon row")
