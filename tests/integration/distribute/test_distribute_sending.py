@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -113,3 +114,77 @@ def test_ledger_has_one_row_per_editor_written_before_the_send(sessions, seeded,
         rows = session.scalars(select(DistributionSend).where(DistributionSend.distribution_id == dist)).all()
     assert len(rows) == 1200 and {r.status for r in rows} == {"sent"}
     assert {r.batch_id for r in rows} == {r.body["batch_id"] for r in endpoint.accepted}
+
+
+def _timing_out(endpoint) -> SendGridBatchSender:
+    """A sender whose requests time out while SendGrid still takes them (the outcome is unknown to us)."""
+    endpoint.delay_s = 1.0
+    return SendGridBatchSender(SendGridMailer("SG.test-key", host=endpoint.url, from_address="rr@aoc.example.org",
+                                              timeout_s=0.3))
+
+
+def test_timed_out_batch_far_from_release_is_cancelled_and_sent_again(sessions, seeded, composer, sendgrid):
+    """A request whose answer never came is cancelled by batch id and its editors sent again: one copy each."""
+    from distribute.handlers import recover_in_doubt
+    from mail.ports import MailError
+
+    endpoint, batches = sendgrid
+    now = datetime.now(UTC)
+    seeded(10, release_in=timedelta(hours=1), now=now)
+    with pytest.raises(MailError):
+        release_due(sessions, composer=composer, batches=_timing_out(endpoint), mailer=None, now=now)
+    time.sleep(1.0)  # the endpoint finishes taking the timed-out request
+    assert recover_in_doubt(sessions, batches=batches, now=now) == {"resent": 10, "uncertain": 0}
+    endpoint.delay_s = 0.0
+    release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
+    delivered = collections.Counter(endpoint.delivered_recipients())
+    assert len(endpoint.cancelled) == 1 and len(delivered) == 10 and set(delivered.values()) == {1}
+
+
+def test_timed_out_batch_close_to_release_is_uncertain_and_never_resent(sessions, seeded, composer, sendgrid):
+    """Five minutes before release a cancellation is not reliable: the editors are marked uncertain, not resent."""
+    from distribute.handlers import recover_in_doubt
+    from mail.ports import MailError
+
+    endpoint, batches = sendgrid
+    now = datetime.now(UTC)
+    dist = seeded(10, release_in=timedelta(minutes=5), now=now)
+    with pytest.raises(MailError):
+        release_due(sessions, composer=composer, batches=_timing_out(endpoint), mailer=None, now=now)
+    time.sleep(1.0)
+    assert recover_in_doubt(sessions, batches=batches, now=now) == {"resent": 0, "uncertain": 10}
+    endpoint.delay_s = 0.0
+    release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
+    assert endpoint.cancelled == [] and len(endpoint.recipients()) == 10
+    report = queries.delivery_report(sessions, dist)
+    assert report.by_status["uncertain"] == 10 and len(report.attention) == 10
+
+
+def test_cancelled_distribution_cancels_its_sendgrid_batches(sessions, seeded, composer, sendgrid):
+    """Cancelling before the release cancels every batch id handed to SendGrid: nobody receives it."""
+    from distribute.handlers import cancel_distribution
+
+    endpoint, batches = sendgrid
+    dist = seeded(1500)
+    release_due(sessions, composer=composer, batches=batches, mailer=None)
+    assert cancel_distribution(sessions, dist, batches=batches, actor="Officer") == 1500
+    assert endpoint.delivered_recipients() == []
+    assert queries.distribution(sessions, dist).status == model.CANCELLED
+
+
+def test_release_time_passing_publishes_op_ed_released(sessions, seeded, composer, sendgrid):
+    """Once the release time has passed the distribution is released and OpEdReleased leaves via the outbox."""
+    from bus.records import OpEdReleased
+    from db.tables import OutboxMessage
+
+    endpoint, batches = sendgrid
+    now = datetime.now(UTC)
+    dist = seeded(4, release_in=timedelta(minutes=30), now=now)
+    release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
+    assert queries.newsroom(sessions) == {}
+    release_due(sessions, composer=composer, batches=batches, mailer=None, now=now + timedelta(minutes=31))
+    with sessions() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "opeds.released")).all()
+    released = [OpEdReleased.from_json(r.payload) for r in rows]
+    assert [(r.distribution_id, r.recipients) for r in released] == [(dist, 4)]
+    assert [i.title for i in queries.newsroom(sessions)["en"]] == ["Title [en]"]
