@@ -41,7 +41,7 @@
     data: { labels: [], datasets: [] },
     options: { animation: false, maintainAspectRatio: false, interaction: { mode: "nearest", intersect: false },
       scales: { y: { beginAtZero: true, title: { display: true, text: "messages/s" } } },
-      plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } } }
+      plugins: { legend: { display: window.innerWidth > 640, position: "bottom", labels: { boxWidth: 12 } } } }
   });
   var lag = new Chart(document.getElementById("chart-lag"), {
     type: "bar",
@@ -81,7 +81,7 @@
     var banner = document.getElementById("bus-status");
     if (data.bus && data.bus.ok) {
       banner.className = "flash " + (data.stalled ? "flash-error" : "flash-info");
-      banner.textContent = "Bus reachable · sampled " + data.at + " UTC · " + data.stalled + " stalled partition(s)";
+      banner.textContent = "Bus reachable · sampled " + timeLabel(data.at) + " UTC · " + data.stalled + " stalled partition(s)";
     } else {
       banner.className = "flash flash-error";
       banner.textContent = "The bus cannot be reached: " + ((data.bus && data.bus.error) || "unknown error");
