@@ -207,6 +207,22 @@ class IngestSettings(BaseModel):
     per_host_concurrency: int = Field(2, description="Fetches at once against one host.")
     concurrency: int = Field(64, description="Fetches at once in all.")
     user_agent: str = Field("RapidResponse/0.1 (+https://www.unaoc.org)", description="User-Agent header.")
+    jitter: float = Field(0.1, description="Each feed's next poll moves by up to this fraction of its interval.")
+    max_backoff_s: float = Field(
+        6 * 3600.0, description="Longest wait before polling again a feed that keeps failing (seconds)."
+    )
+    registry_check_s: float = Field(
+        10.0, description="How often the worker reads the feed registry for feeds added, changed or paused."
+    )
+    near_duplicate_threshold: float = Field(
+        0.6, description="Estimated Jaccard similarity of title+summary at which an article is a near-duplicate."
+    )
+    near_duplicate_window_h: float = Field(
+        36.0, description="How far back an article's first copy is looked for (hours)."
+    )
+    demo_port: int = Field(
+        18093, description="Port of the demo feed server on 127.0.0.1 (demo only; another free port if taken)."
+    )
 
 
 class MobilizeSettings(BaseModel):

@@ -1,0 +1,147 @@
+"""The one place ingest/'s adapters are built from settings, and its worker (`rrm worker ingest`).
+
+The worker is one asyncio loop: the APScheduler poller, the httpx fetcher, and the store (articles leave through the
+outbox, which the relay publishes). At start it registers the feeds of `RRM_INGEST__FEEDS_FILE` that are not yet
+registered. In the demo (`RRM_DEMO=1`, set by `rrm up`) it also serves the fictional outlets' feeds on
+127.0.0.1:`RRM_INGEST__DEMO_PORT` (another free port if that one is taken) and registers them. SIGTERM or Ctrl-C
+stops it cleanly: no new poll starts, the store write in hand finishes, connections close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import structlog
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.logging import configure_logging
+from config.settings import PROJECT_ROOT, Settings
+from db.engine import make_engine, session_factory, transaction
+
+from .adapters import HttpFeedFetcher
+from .handlers import FeedError, read_feed_file, register_feeds
+from .schedule import Poller
+from .tables import Feed
+
+log = structlog.get_logger(__name__)
+
+
+def demo_enabled(settings: Settings) -> bool:
+    """Whether this worker serves the demo feeds: `RRM_DEMO=1` (set by `rrm up` unless `--no-demo`)."""
+    return os.environ.get("RRM_DEMO", "") == "1" and settings.env != "production"
+
+
+def feeds_file(settings: Settings) -> Path | None:
+    """The registry file to load at start, if any."""
+    if not settings.ingest.feeds_file:
+        return None
+    path = Path(settings.ingest.feeds_file)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def load_feeds_file(settings: Settings, sessions: sessionmaker[Session]) -> None:
+    """Register the file's feeds that are not registered yet; bad entries are logged, never fatal."""
+    path = feeds_file(settings)
+    if path is None:
+        return
+    try:
+        specs, errors = read_feed_file(path)
+    except FeedError as exc:
+        log.error("ingest.feeds_file_unreadable", error=str(exc))
+        return
+    for error in errors:
+        log.error("ingest.feed_refused", error=error)
+    with transaction(sessions) as session:
+        report = register_feeds(session, specs, datetime.now(UTC), origin=f"file:{path.name}"[:40])
+    log.info("ingest.feeds_file_loaded", file=str(path), summary=report.summary())
+
+
+def move_demo_feeds(sessions: sessionmaker[Session], old_base: str, new_base: str) -> int:
+    """Point the demo feeds at the port the demo server actually got."""
+    moved = 0
+    with transaction(sessions) as session:
+        for feed in session.scalars(select(Feed).where(Feed.origin == "demo")):
+            if feed.url.startswith(old_base + "/"):
+                feed.url = new_base + feed.url[len(old_base):]
+                feed.etag, feed.last_modified = "", ""
+                moved += 1
+    return moved
+
+
+@dataclass
+class Worker:
+    """Everything the ingest worker runs."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    fetcher: HttpFeedFetcher
+    poller: Poller
+    demo_server: object | None = None
+
+    async def aclose(self) -> None:
+        """Stop polling, close the HTTP client, the demo server and the store."""
+        await self.poller.stop()
+        await self.fetcher.aclose()
+        if self.demo_server is not None:
+            self.demo_server.stop()
+        self.engine.dispose()
+
+
+def build(settings: Settings) -> Worker:
+    """Wire the worker (nothing started). Call inside the running event loop."""
+    engine = make_engine(settings.database_url, echo=settings.db.echo, pool_size=settings.db.pool_size)
+    sessions = session_factory(engine)
+    fetcher = HttpFeedFetcher.from_settings(settings.ingest)
+    return Worker(engine, sessions, fetcher, Poller(sessions, fetcher, settings.ingest))
+
+
+def start_demo(settings: Settings, worker: Worker) -> None:
+    """Serve the demo outlets and register them at the address the server got."""
+    from .demo import demo_base_url, register_demo_feeds
+    from .demo_server import DemoFeedServer, demo_epoch, load_demo_feeds
+
+    now = datetime.now(UTC)
+    epoch, episode = demo_epoch(settings.data_dir, now)
+    server = DemoFeedServer(load_demo_feeds(), epoch, episode, port=settings.ingest.demo_port).start()
+    worker.demo_server = server
+    summary = register_demo_feeds(settings, server.port)
+    if server.port != settings.ingest.demo_port:
+        moved = move_demo_feeds(worker.sessions, demo_base_url(settings.ingest.demo_port), server.base_url)
+        log.warning("ingest.demo_port_taken", wanted=settings.ingest.demo_port, port=server.port, moved=moved)
+    log.info("ingest.demo_feeds_served", url=server.base_url + "/", episode=episode, registry=summary,
+             story_started=epoch.isoformat())
+
+
+async def run(settings: Settings, stop: asyncio.Event) -> None:
+    """Run the worker until `stop` is set."""
+    worker = build(settings)
+    try:
+        load_feeds_file(settings, worker.sessions)
+        if demo_enabled(settings):
+            start_demo(settings, worker)
+        await worker.poller.start()
+        log.info("ingest.started", demo=worker.demo_server is not None)
+        await stop.wait()
+    finally:
+        await worker.aclose()
+        log.info("ingest.stopped")
+
+
+def main(settings: Settings) -> None:
+    """Run the ingest worker until SIGTERM or Ctrl-C."""
+    configure_logging(settings.log_level, settings.log_format)
+
+    async def _main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await run(settings, stop)
+
+    asyncio.run(_main())
