@@ -101,6 +101,40 @@ def error_response(request: Request, status: int, detail: str | None = None) -> 
                   status_code=status)
 
 
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    # signed links carry their token in the path: never send it to another site in a Referer
+    (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy", b"frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"),
+]
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers every response carries, and `Cache-Control: no-store` on pages for a session."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message) -> None:  # noqa: ANN001
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _v in headers}
+                headers.extend((k, v) for k, v in SECURITY_HEADERS if k not in present)
+                if not static and b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The console, links, webhooks and dashboards for `settings`."""
     settings = settings or get_settings()
@@ -112,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.links = make_links(settings, app.state.sessions)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CsrfMiddleware, max_body_bytes=settings.web.max_body_bytes,
                        on_error=lambda request, status, text: error_response(request, status, text))
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="rrm_session",

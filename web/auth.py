@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import HTTPException, Request
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .tables import LoginAttempt, WebUser
@@ -138,6 +138,8 @@ def authenticate(sessions: sessionmaker[Session], email: str, password: str, ip:
             ok = False
         ok = ok and account is not None and account.active
         session.add(LoginAttempt(email=email, ip=ip, succeeded=ok, at=now))
+        if ok:  # attempts older than a few windows count for nothing: forget them
+            session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(seconds=window_s * 4)))
         if not ok:
             failed = True
         else:

@@ -127,3 +127,13 @@ def test_error_pages_show_no_traceback(live_server) -> None:
     client = client_as(live_server, "operator")
     r = client.get("/no/such/page")
     assert r.status_code == 404 and "Page not found" in r.text and "Traceback" not in r.text
+
+
+def test_pages_carry_security_headers(live_server) -> None:
+    """Pages forbid framing and sniffing, keep link tokens out of Referer headers, and are not cached."""
+    r = client_as(live_server, "operator").get("/ops")
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert r.headers["cache-control"] == "no-store"
