@@ -65,7 +65,8 @@ def distributions_page(request: Request, user: User = Depends(officer)) -> Respo
     return render(request, "distribute/index.html", {
         "distributions": q.distributions(sessions), "ready": q.ready_languages(sessions),
         "titles": q.oped_titles(sessions), "segments": q.segments(sessions),
-        "backend": request.app.state.settings.mail.backend})
+        "backend": request.app.state.settings.mail.backend,
+        "languages": request.app.state.settings.translate.languages})
 
 
 @router.post("/distribute")

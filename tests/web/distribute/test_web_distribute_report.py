@@ -8,7 +8,7 @@ import json
 import re
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -139,3 +139,41 @@ def test_event_webhook_over_http_accepts_signed_and_refuses_forged_posts(tmp_pat
         assert good.status_code == 200 and good.json() == {"stored": 1}
         assert again.json() == {"stored": 0}
         assert queries.suppressed(server.sessions) == {"angry@paper.example.org": "spam report"}
+
+
+def test_officer_imports_editors_and_schedules_a_distribution(page_as, live_server, tmp_path):
+    """CSV import reports the bad row; a segment and a distribution are made from the forms; nothing leaves early."""
+    tag = uuid.uuid4().hex[:6]
+    record_translation(live_server.sessions, TranslationReady(oped_id=f"oped-{tag}", lang="fr",
+                                                              title=f"Écouter d'abord {tag}", body="Texte.",
+                                                              translator="test"))
+    csv_path = tmp_path / "editors.csv"
+    csv_path.write_text("email,name,outlet,language,region,beat,opt_in_source\n"
+                        f"fr-{tag}@journal.example.org,Camille,Journal,fr,Europe,opinion,forum\n"
+                        "broken-address,Nobody,Journal,fr,Europe,opinion,forum\n", encoding="utf-8")
+    page = page_as("duty_officer")
+    page.goto(live_server.url + "/distribute/editors")
+    page.get_by_label("CSV file").set_input_files(str(csv_path))
+    page.get_by_role("button", name="Import").click()
+    assert "1 editors added, 0 updated, 1 rows refused." in page.locator("#import-summary").inner_text()
+    assert "not an email address: 'broken-address'" in page.get_by_role("region", name="Refused rows").inner_text()
+    page.goto(live_server.url + "/distribute/editors")
+    page.get_by_label("Name").fill(f"French press {tag}")
+    page.get_by_label("Languages").fill("fr")
+    page.get_by_role("button", name="Save segment").click()
+    assert f"French press {tag}" in page.inner_text("main")
+    page.goto(live_server.url + "/distribute")
+    page.get_by_label("Op-ed").select_option(f"oped-{tag}")
+    page.get_by_label("French (fr)").check()
+    page.get_by_label(f"French press {tag}").check()
+    release = (datetime.now(UTC) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label("Release time (UTC): the embargo").fill(release)
+    page.get_by_role("button", name="Schedule").click()
+    assert page.get_by_role("heading", name=f"Delivery report: Écouter d'abord {tag}").is_visible()
+    assert "scheduled" in page.inner_text("main")
+    made = [d for d in queries.distributions(live_server.sessions) if d.oped_id == f"oped-{tag}"]
+    assert [(d.languages, d.created_by) for d in made] == [(["fr"], "Duty Officer")]
+    release_due(live_server.sessions, composer=build_composer(live_server.settings), batches=None,
+                mailer=SinkMailer(live_server.sessions, from_address="rr@aoc.example.org"))
+    with live_server.sessions() as session:
+        assert session.scalars(select(SinkMessage).where(SinkMessage.to == f"fr-{tag}@journal.example.org")).all() == []
