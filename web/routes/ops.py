@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import structlog
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from sqlalchemy import text
@@ -21,6 +22,8 @@ from ..metrics import render as render_metrics
 from ..monitor import BusMonitor
 from ..rejected import RedriveError, attach_redrives, read_one, read_rejected, redrive
 from ..templating import flash, render
+
+log = structlog.get_logger(__name__)
 
 router = APIRouter()
 nav = [NavItem("Operations", "/ops", ("operator", "admin", "duty_officer"), order=80),
@@ -46,6 +49,39 @@ def setup(app, settings) -> None:  # noqa: ANN001
     app.router.add_event_handler("shutdown", _stop)
 
 
+FEEDS_TTL_S = 10.0
+
+
+def feed_health(request: Request, activity: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Feeds with their health from ingest's read side when ingest is installed (cached for a few seconds),
+    joined with the articles the journal saw per feed; only the journal's figures otherwise."""
+    seen = {row["feed"]: row for row in activity}
+    cache = request.app.state.__dict__.setdefault("feeds_cache", {"at": 0.0, "rows": None})
+    if cache["rows"] is None or time.monotonic() - cache["at"] > FEEDS_TTL_S:
+        try:
+            from ingest import queries as ingest_queries  # the ingest stage may not be installed
+        except ImportError:
+            ingest_queries = None
+        rows = None
+        if ingest_queries is not None and hasattr(ingest_queries, "list_feeds"):
+            try:
+                rows = ingest_queries.list_feeds(request.app.state.sessions)
+            except Exception as exc:  # e.g. its tables are not migrated yet: fall back to the journal
+                log.warning("ops.feed_health_unavailable", error=f"{type(exc).__name__}: {exc}")
+        cache.update(at=time.monotonic(), rows=rows)
+    feeds = cache["rows"]
+    if feeds is None:
+        return [{**row, "health": "", "error": ""} for row in activity]
+    result = []
+    for feed in feeds:
+        journal = seen.get(str(feed.id), {})
+        last = journal.get("last_at") or (feed.last_success_at.isoformat() if feed.last_success_at else None)
+        result.append({"feed": feed.name or feed.url, "health": feed.health, "last_hour": journal.get("last_hour", 0),
+                       "total": max(journal.get("total", 0), feed.items_seen), "last_at": last,
+                       "error": feed.last_error if feed.health == "failing" else ""})
+    return result
+
+
 def dashboard_data(request: Request) -> dict[str, Any]:
     """Everything the dashboard shows, as JSON-able data (initial render, SSE and tests)."""
     monitor: BusMonitor = request.app.state.monitor
@@ -54,7 +90,7 @@ def dashboard_data(request: Request) -> dict[str, Any]:
     return {
         **snap,
         "funnel": monitor.journal_view(lambda j: j.funnel()),
-        "feeds": monitor.journal_view(lambda j: j.feed_activity(now)),
+        "feeds": feed_health(request, monitor.journal_view(lambda j: j.feed_activity(now))),
         "stories": monitor.journal_view(lambda j: j.timeline(10)),
         "stalled": sum(1 for p in snap.get("partitions", []) if p["status"] == "stalled"),
     }

@@ -110,11 +110,24 @@
       [cell(t.topic), cell(t.messages, true), cell(t.rate, true)].forEach(function (td) { tr.appendChild(td); });
       return tr;
     }, "No topics seen yet.", 3);
+    var feedStatus = { ok: "ok", failing: "bad", "new": "idle", paused: "idle" };
     fillTable("feeds", data.feeds || [], function (f) {
       var tr = document.createElement("tr");
-      [cell(f.feed), cell(f.last_hour, true), cell(f.total, true), cell(f.last_at)].forEach(function (td) { tr.appendChild(td); });
+      var name = cell(f.feed);
+      if (f.error) {
+        var note = document.createElement("span"); note.className = "muted"; note.textContent = f.error.slice(0, 120);
+        name.appendChild(document.createElement("br")); name.appendChild(note);
+      }
+      var health = document.createElement("td");
+      if (f.health) {
+        var pill = document.createElement("span");
+        pill.className = "status status-" + (feedStatus[f.health] || "idle"); pill.textContent = f.health;
+        health.appendChild(pill);
+      }
+      [name, health, cell(f.last_hour, true), cell(f.total, true),
+       cell((f.last_at || "").slice(0, 19).replace("T", " "))].forEach(function (td) { tr.appendChild(td); });
       return tr;
-    }, "No articles yet: is ingest running?", 4);
+    }, "No feeds yet: is ingest running?", 5);
     fillTable("funnel", steps, function (s) {
       var tr = document.createElement("tr");
       [cell(s.step), cell(s.mobilizations, true), cell(s.median_minutes === null ? "–" : s.median_minutes, true)]
