@@ -20,6 +20,7 @@ from distribute.handlers import (
     add_to_do_not_contact,
     cancel_distribution,
     create_distribution,
+    create_list,
     create_segment,
     import_editors,
     receive_events,
@@ -125,7 +126,7 @@ def editors_page(request: Request, user: User = Depends(officer)) -> Response:
     sessions = request.app.state.sessions
     return render(request, "distribute/editors.html", {
         "overview": q.editors_overview(sessions), "segments": q.segments(sessions),
-        "suppressed": q.suppressed(sessions), "columns": model.CSV_COLUMNS})
+        "suppressed": q.suppressed(sessions), "columns": model.CSV_COLUMNS, "lists": q.lists(sessions)})
 
 
 @router.post("/distribute/editors/import")
@@ -143,13 +144,32 @@ async def import_csv(request: Request, file: UploadFile, user: User = Depends(of
     return render(request, "distribute/import.html", {"result": result, "filename": file.filename})
 
 
+@router.post("/distribute/lists")
+def add_list(request: Request, list_name: str = Form(""), addresses: str = Form(""),
+             user: User = Depends(officer)) -> Response:
+    """Save a hand-made list of editors (addresses one per line or separated by commas)."""
+    name = list_name
+    emails = [a for a in addresses.replace(",", "\n").replace(";", "\n").splitlines() if a.strip()]
+    try:
+        if not name.strip() or not emails:
+            raise DistributeError("a list needs a name and at least one address")
+        create_list(request.app.state.sessions, name, emails)
+        flash(request, f"List “{name.strip()}” saved with {len(emails)} editors.", "success")
+    except DistributeError as exc:
+        flash(request, str(exc), "error")
+    return RedirectResponse("/distribute/editors", status_code=303)
+
+
 @router.post("/distribute/segments")
-def add_segment(request: Request, name: str = Form(""), languages: str = Form(""), regions: str = Form(""),
-                beats: str = Form(""), user: User = Depends(officer)) -> Response:
+async def add_segment(request: Request, user: User = Depends(officer)) -> Response:
     """Save a segment (empty criteria select everyone)."""
+    form = await request.form()
+    name = str(form.get("name", ""))
     try:
         create_segment(request.app.state.sessions, name, model.Criteria(
-            languages=tuple(v.lower() for v in _split(languages)), regions=_split(regions), beats=_split(beats)))
+            languages=tuple(v.lower() for v in _split(str(form.get("languages", "")))),
+            regions=_split(str(form.get("regions", ""))), beats=_split(str(form.get("beats", ""))),
+            list_ids=tuple(int(v) for v in form.getlist("lists") if str(v).isdigit())))
         flash(request, f"Segment “{name.strip()}” saved.", "success")
     except DistributeError as exc:
         flash(request, str(exc), "error")
