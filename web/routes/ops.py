@@ -82,6 +82,17 @@ def feed_health(request: Request, activity: list[dict[str, Any]]) -> list[dict[s
     return result
 
 
+def with_links(request: Request, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stories with a link to the page of the mobilization each started (when the mobilize pages are installed)."""
+    from ..app import route_modules
+
+    has_mobilize = "mobilize" in route_modules()
+    for story in stories:
+        story["mobilization_url"] = (f"/mobilize/{story['mobilization_id']}"
+                                     if has_mobilize and story.get("mobilization_id") else "")
+    return stories
+
+
 def dashboard_data(request: Request) -> dict[str, Any]:
     """Everything the dashboard shows, as JSON-able data (initial render, SSE and tests)."""
     monitor: BusMonitor = request.app.state.monitor
@@ -91,7 +102,7 @@ def dashboard_data(request: Request) -> dict[str, Any]:
         **snap,
         "funnel": monitor.journal_view(lambda j: j.funnel()),
         "feeds": feed_health(request, monitor.journal_view(lambda j: j.feed_activity(now))),
-        "stories": monitor.journal_view(lambda j: j.timeline(10)),
+        "stories": with_links(request, monitor.journal_view(lambda j: j.timeline(10))),
         "stalled": sum(1 for p in snap.get("partitions", []) if p["status"] == "stalled"),
     }
 
@@ -231,6 +242,6 @@ def rejected_redrive(request: Request, partition: int, offset: int, payload: str
 def stories_page(request: Request, user: User = Depends(watchers)) -> Response:
     """Flagged stories on a timeline, with how far each mobilization got."""
     monitor: BusMonitor = request.app.state.monitor
-    stories = monitor.journal_view(lambda j: j.timeline(200))
+    stories = with_links(request, monitor.journal_view(lambda j: j.timeline(200)))
     return render(request, "ops/stories.html", {"stories": stories,
                                                 "funnel": monitor.journal_view(lambda j: j.funnel())})

@@ -148,7 +148,13 @@
       strong.textContent = s.title || s.story_id;
       li.appendChild(strong);
       li.appendChild(document.createTextNode(" · " + s.severity + " · " + s.flagged_at +
-        (s.furthest ? " · mobilization: " + s.furthest : "")));
+        (s.furthest ? " · mobilization: " : "")));
+      if (s.furthest && s.mobilization_url) {
+        var a = document.createElement("a"); a.href = s.mobilization_url; a.textContent = s.furthest;
+        li.appendChild(a);
+      } else if (s.furthest) {
+        li.appendChild(document.createTextNode(s.furthest));
+      }
       list.appendChild(li);
     });
   }
