@@ -24,6 +24,9 @@ class ArticleScored(Record, namespace="rrm.ArticleScored"):
     source: str = ""
     country: str = ""
     published: datetime | None = None
+    summary: str = ""
+    concepts: list[str] | None = None
+    names: list[str] | None = None
 
 
 class StoryFlagged(Record, namespace="rrm.StoryFlagged"):
@@ -57,6 +60,7 @@ class StoryEscalated(Record, namespace="rrm.StoryEscalated"):
     previous_severity: str = ""
     severity: str = ""
     evidence: dict | None = None
+    opened_by: str = ""
 
 
 class OpenStory(Record, namespace="rrm.OpenStory"):

@@ -1,0 +1,68 @@
+"""The faust agents of detect/: thin; decode, call a handler, send what it returns.
+
+- `score_articles` on `articles.ingested`: stateless scoring, scales across workers of the group; publishes
+  `ArticleScored` directly (its input is replayed after a broker restart).
+- `cluster_articles` on `articles.scored` (one partition): clustering and escalation in one transaction with the
+  processed-message marker; `StoryFlagged`/`StoryEscalated` leave through the outbox. The in-memory stories are
+  reloaded from the store after a failed transaction, so memory never runs ahead of the database.
+- `open_stories` on `detect.commands`: a duty officer's `OpenStory`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import structlog
+from sqlalchemy.orm import Session, sessionmaker
+
+from bus.app import InvalidMessage, RrmApp, consume
+from bus.records import ArticleIngested, ArticleScored, OpenStory
+from config.settings import Settings
+from db.engine import transaction
+
+from .handlers import DetectError, handle_open_story, handle_scored, restore_tracker, score_ingested
+from .tracking import StoryTracker
+
+log = structlog.get_logger(__name__)
+
+
+def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker, settings: Settings) -> None:
+    """Register the three agents."""
+    lock = threading.Lock()
+    threshold = settings.detect.threshold
+
+    async def score_articles(record: ArticleIngested):
+        if not (record.title or record.summary):
+            raise InvalidMessage("article has neither title nor summary")
+        return [("articles.scored", score_ingested(record, threshold))]
+
+    def _cluster(record: ArticleScored) -> None:
+        with lock:
+            try:
+                with transaction(sessions) as session:
+                    handle_scored(session, tracker, record)
+            except Exception:
+                with sessions() as session:  # memory must not run ahead of the store
+                    restore_tracker(session, tracker)
+                raise
+
+    async def cluster_articles(record: ArticleScored):
+        await asyncio.to_thread(_cluster, record)
+        return []
+
+    def _open(record: OpenStory) -> None:
+        with lock:
+            try:
+                with transaction(sessions) as session:
+                    handle_open_story(session, tracker, record)
+            except DetectError as exc:
+                raise InvalidMessage(str(exc)) from exc
+
+    async def open_stories(record: OpenStory):
+        await asyncio.to_thread(_open, record)
+        return []
+
+    consume(app, "articles.ingested", score_articles, name="score_articles")
+    consume(app, "articles.scored", cluster_articles, name="cluster_articles")
+    consume(app, "detect.commands", open_stories, name="open_stories")

@@ -1,0 +1,123 @@
+"""`rrm detect-file FILE.jsonl`: run the detector over a file of articles as a stream, one JSON line out per line in.
+
+"flagged" is the article-level judgement: the item reports a polarizing event (score at or above the threshold).
+Whether its *story* is flagged on the bus depends on spread as well (sources, countries, languages); the line says
+so in `story_severity`. Bad lines get a clear message on stderr and an output line with an `error`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from config.settings import get_settings
+
+from .tracking import StoryTracker, view_of
+from .model import score_article
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def parse_published(value: object) -> datetime | None:
+    """An ISO-8601 date or date-time (``Z`` allowed), as aware UTC; None if absent or unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            import dateparser
+
+            when = dateparser.parse(value)
+        except Exception:  # noqa: BLE001 - any parser failure means "unreadable date"
+            when = None
+        if when is None:
+            return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def read_items(lines: list[str]) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
+    """Parse JSON lines: (index, item) for good ones, (index, error) for bad ones."""
+    items, errors = [], []
+    for index, line in enumerate(lines):
+        if not line.strip():
+            errors.append((index, "empty line"))
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append((index, f"not JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        if not isinstance(item, dict):
+            errors.append((index, "not a JSON object"))
+            continue
+        if not isinstance(item.get("title") or "", str) or not isinstance(item.get("summary") or "", str):
+            errors.append((index, "title and summary must be strings"))
+            continue
+        if not (item.get("title") or item.get("summary")):
+            errors.append((index, "no title and no summary"))
+            continue
+        items.append((index, item))
+    return items, errors
+
+
+def run_stream(items: list[tuple[int, dict]], threshold: float, window_minutes: int, min_sources: int) -> dict[int, dict]:
+    """Process items in `published` order (undated ones last, in input order); results by input index."""
+    tracker = StoryTracker(window=timedelta(minutes=window_minutes), min_sources=min_sources)
+    dated = [(parse_published(item.get("published")), index, item) for index, item in items]
+    order = sorted(dated, key=lambda x: (x[0] is None, x[0] or _EPOCH, x[1]))
+    results: dict[int, dict] = {}
+    last_time = _EPOCH
+    for published, index, item in order:
+        when = published or last_time
+        last_time = max(last_time, when)
+        lang = str(item.get("lang") or "en")
+        scored = score_article(str(item.get("title") or ""), str(item.get("summary") or ""), lang, threshold)
+        view = view_of(f"line-{index}", str(item.get("title") or ""), when, scored,
+                       source=str(item.get("source") or ""), lang=lang, country=str(item.get("country") or ""))
+        outcome = tracker.track(view)
+        results[index] = {
+            "index": index,
+            "flagged": scored.polarizing,
+            "score": scored.score,
+            "story": outcome.story.story_id if outcome.story else None,
+            "categories": list(scored.categories),
+            "reasons": list(scored.reasons),
+            "story_severity": outcome.story.severity if outcome.story else "",
+        }
+    return results
+
+
+@click.command("detect-file")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--threshold", type=float, default=None, help="Article score that counts as polarizing.")
+def detect_file(path: Path, threshold: float | None) -> None:
+    """Score, cluster and escalate the articles of a JSON-lines FILE; one JSON line out per line in."""
+    settings = get_settings()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise click.ClickException(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot read ({exc.strerror})") from None
+    items, errors = read_items(lines)
+    for index, error in errors:
+        click.echo(f"line {index + 1}: {error}; skipped", err=True)
+    results = run_stream(items, threshold if threshold is not None else settings.detect.threshold,
+                         settings.detect.window_minutes, settings.detect.min_sources)
+    for index, error in errors:
+        results[index] = {"index": index, "flagged": False, "score": 0.0, "story": None, "categories": [],
+                          "reasons": [], "error": error}
+    out = sys.stdout
+    for index in range(len(lines)):
+        out.write(json.dumps(results[index], ensure_ascii=False) + "\n")
+
+
+commands = [detect_file]

@@ -1,0 +1,222 @@
+"""Use cases of detect/: score an ingested article, put a scored one into its story (and flag or escalate the story),
+open a story by hand. Dependencies come in as arguments; events leave through the outbox with the state change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bus.records import ArticleIngested, ArticleScored, OpenStory, StoryEscalated, StoryFlagged, utcnow
+from db.idempotency import first_time
+from db.outbox import add_to_outbox
+
+from .clustering import ArticleView, Story
+from .escalation import SEVERITIES, rank
+from .model import score_article
+from .tables import FlagRow, StoryArticleRow, StoryRow
+from .tracking import Outcome, StoryTracker
+
+CLUSTER_CONSUMER = "detect.cluster"
+OPEN_CONSUMER = "detect.open"
+
+
+class DetectError(ValueError):
+    """A command that makes no sense (it goes to `rejected`)."""
+
+
+def score_ingested(record: ArticleIngested, threshold: float = 0.5) -> ArticleScored:
+    """Score one ingested article (stateless: any worker of the group may do it)."""
+    scored = score_article(record.title, record.summary, record.lang or "en", threshold)
+    return ArticleScored(
+        article_id=record.article_id, score=scored.score, polarizing=scored.polarizing,
+        categories=list(scored.categories), reasons=list(scored.reasons), title=record.title, url=record.url,
+        lang=record.lang, source=record.outlet or record.source, country=record.country,
+        published=record.published or record.occurred_at, summary=record.summary[:2000],
+        concepts=list(scored.concepts), names=list(scored.names),
+    )
+
+
+def view_of_scored(record: ArticleScored) -> ArticleView:
+    """The scored record as clustering sees it; its time is the publication time, never in the future."""
+    now = utcnow()
+    published = record.published or record.occurred_at or now
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return ArticleView(record.article_id, record.title, min(published, now), record.source, record.lang,
+                       record.country, record.score, record.polarizing, tuple(record.concepts or ()),
+                       tuple(record.names or ()), tuple(record.categories or ()))
+
+
+def _save_story(session: Session, story: Story, now: datetime) -> StoryRow:
+    row = session.get(StoryRow, story.story_id)
+    if row is None:
+        row = StoryRow(id=story.story_id, title=story.title, summary="", first_seen=story.first_seen,
+                       last_seen=story.last_seen, severity="", flagged_at=None, opened_by=story.opened_by,
+                       score=0.0, article_count=0, languages=[], countries=[], sources=[], names={}, concepts={},
+                       categories={}, updated_at=now)
+        session.add(row)
+    row.title = story.title
+    row.first_seen, row.last_seen = story.first_seen, story.last_seen
+    row.score = story.score
+    row.article_count = len(story.articles)
+    row.sources = sorted({a[2] for a in story.articles if a[2]})
+    row.countries = sorted({a[3] for a in story.articles if a[3]})
+    row.languages = sorted({a[4] for a in story.articles if a[4]})
+    row.names = dict(story.names.most_common(40))
+    row.concepts = dict(story.concepts)
+    row.categories = dict(story.categories)
+    row.updated_at = now
+    return row
+
+
+def _flagged_record(story: Story, row: StoryRow, severity: str, evidence: dict, opened_by: str = "") -> StoryFlagged:
+    return StoryFlagged(
+        story_id=story.story_id, title=story.title, severity=severity, score=story.score,
+        categories=[c for c, _ in story.categories.most_common()], reasons=evidence.get("reasons", []),
+        entities=story.key_entities(), languages=row.languages, countries=row.countries, sources=row.sources,
+        article_ids=story.article_ids, first_seen=story.first_seen, evidence=evidence, opened_by=opened_by,
+    )
+
+
+def handle_scored(session: Session, tracker: StoryTracker, record: ArticleScored) -> Outcome | None:
+    """Put a scored article into its story; flag or escalate the story when its spread says so.
+
+    Idempotent: a redelivered message changes nothing (the processed marker is written in this transaction).
+    """
+    if not first_time(session, CLUSTER_CONSUMER, record.message_id):
+        return None
+    if not record.polarizing:
+        return Outcome(None, None, None)
+    now = utcnow()
+    view = view_of_scored(record)
+    outcome = tracker.track(view)
+    story = outcome.story
+    assert story is not None
+    row = _save_story(session, story, now)
+    session.merge(StoryArticleRow(
+        story_id=story.story_id, article_id=record.article_id, title=record.title, url=record.url,
+        source=record.source, lang=record.lang, country=record.country, published=view.published,
+        score=record.score, categories=list(record.categories or []), reasons=list(record.reasons or []),
+        added_at=now,
+    ))
+    if outcome.announcement and outcome.assessment:
+        kind, severity = outcome.announcement
+        evidence = dict(outcome.assessment.evidence)
+        evidence["reasons"] = _story_reasons(session, story.story_id, record)
+        row.severity = severity
+        session.add(FlagRow(story_id=story.story_id, kind=kind, severity=severity,
+                            previous_severity=outcome.previous_severity, opened_by="", evidence=evidence, at=now))
+        if kind == "flagged":
+            row.flagged_at = now
+            add_to_outbox(session, "stories.flagged", _flagged_record(story, row, severity, evidence))
+        else:
+            add_to_outbox(session, "stories.escalated", StoryEscalated(
+                story_id=story.story_id, title=story.title, previous_severity=outcome.previous_severity,
+                severity=severity, evidence=evidence))
+    return outcome
+
+
+def _story_reasons(session: Session, story_id: str, record: ArticleScored) -> list[str]:
+    reasons = list(record.reasons or [])[:3]
+    for r in session.scalars(select(StoryArticleRow.reasons).where(StoryArticleRow.story_id == story_id).limit(5)):
+        for reason in (r or [])[:1]:
+            if reason not in reasons:
+                reasons.append(reason)
+    return reasons[:8]
+
+
+def handle_open_story(session: Session, tracker: StoryTracker | None, record: OpenStory) -> str:
+    """A duty officer opens a story by hand: flag it (once), or raise its severity; returns what happened."""
+    if record.severity not in SEVERITIES:
+        raise DetectError(f"unknown severity {record.severity!r}: use one of {', '.join(SEVERITIES)}")
+    if not record.story_id:
+        raise DetectError("OpenStory needs a story_id")
+    if not first_time(session, OPEN_CONSUMER, record.message_id):
+        return "duplicate"
+    now = utcnow()
+    row = session.get(StoryRow, record.story_id)
+    if row is None:
+        if not record.title.strip():
+            raise DetectError("a new story opened by hand needs a title")
+        row = StoryRow(id=record.story_id, title=record.title.strip()[:500], summary=record.summary[:4000],
+                       first_seen=now, last_seen=now, severity="", flagged_at=None, opened_by=record.officer,
+                       score=1.0, article_count=0, languages=[], countries=[], sources=[], names={}, concepts={},
+                       categories={"opened_by_hand": 1}, updated_at=now)
+        session.add(row)
+        session.flush()
+    story = tracker.clusterer.stories.get(row.id) if tracker else None
+    evidence = {"opened_by": record.officer, "rule": "opened by hand", "summary": record.summary[:1000]}
+    if not row.severity:
+        row.severity, row.flagged_at, row.opened_by, row.updated_at = record.severity, now, record.officer, now
+        if story is not None:
+            story.severity, story.opened_by = record.severity, record.officer
+        session.add(FlagRow(story_id=row.id, kind="flagged", severity=record.severity, previous_severity="",
+                            opened_by=record.officer, evidence=evidence, at=now))
+        add_to_outbox(session, "stories.flagged", StoryFlagged(
+            story_id=row.id, title=row.title, severity=record.severity, score=row.score,
+            categories=list(row.categories or {}), reasons=[f"opened by hand by {record.officer}"],
+            entities=list(row.names or {})[:8], languages=row.languages, countries=row.countries,
+            sources=row.sources, article_ids=_article_ids(session, row.id), first_seen=row.first_seen,
+            evidence=evidence, opened_by=record.officer))
+        return "flagged"
+    if rank(record.severity) > rank(row.severity):
+        previous = row.severity
+        row.severity, row.updated_at = record.severity, now
+        if story is not None:
+            story.severity = record.severity
+        session.add(FlagRow(story_id=row.id, kind="escalated", severity=record.severity, previous_severity=previous,
+                            opened_by=record.officer, evidence=evidence, at=now))
+        add_to_outbox(session, "stories.escalated", StoryEscalated(
+            story_id=row.id, title=row.title, previous_severity=previous, severity=record.severity,
+            evidence=evidence, opened_by=record.officer))
+        return "escalated"
+    return "unchanged"
+
+
+def _article_ids(session: Session, story_id: str) -> list[str]:
+    return list(session.scalars(select(StoryArticleRow.article_id).where(StoryArticleRow.story_id == story_id)
+                                .order_by(StoryArticleRow.published)))
+
+
+def request_open_story(session: Session, *, officer: str, title: str = "", summary: str = "",
+                       story_id: str = "", severity: str = "alert") -> str:
+    """For the web console: queue an `OpenStory` command (through the outbox); returns the story id."""
+    from bus.records.base import deterministic_id
+
+    if severity not in SEVERITIES:
+        raise DetectError(f"unknown severity {severity!r}: use one of {', '.join(SEVERITIES)}")
+    if not story_id:
+        if not title.strip():
+            raise DetectError("give the story a title")
+        story_id = deterministic_id("rrm.Story.hand", officer, title.strip(), utcnow().isoformat())
+    elif session.get(StoryRow, story_id) is None:
+        raise DetectError("no such story")
+    add_to_outbox(session, "detect.commands", OpenStory(story_id=story_id, title=title, summary=summary,
+                                                        officer=officer, severity=severity))
+    return story_id
+
+
+def restore_tracker(session: Session, tracker: StoryTracker, now: datetime | None = None) -> int:
+    """Reload the open stories of the last cluster window into the tracker (after a restart or a rollback)."""
+    from collections import Counter
+
+    now = now or utcnow()
+    horizon = now - tracker.clusterer.window * 2
+    rows = session.scalars(select(StoryRow).where(StoryRow.last_seen >= horizon, StoryRow.article_count > 0)).all()
+    stories = []
+    for row in rows:
+        story = Story(row.id, row.title, row.first_seen, row.last_seen, Counter(row.concepts or {}),
+                      Counter(row.names or {}), Counter(row.categories or {}), row.score, row.severity, row.opened_by)
+        for a in session.scalars(select(StoryArticleRow).where(StoryArticleRow.story_id == row.id)):
+            story.articles.append((a.published, a.article_id, a.source, a.country, a.lang))
+        story.articles.sort(key=lambda a: a[0])
+        stories.append(story)
+    tracker.clusterer.restore(stories)
+    return len(stories)
+
+
+def tracker_for(window_minutes: int, min_sources: int) -> StoryTracker:
+    """A tracker with the configured spread window."""
+    return StoryTracker(window=timedelta(minutes=window_minutes), min_sources=min_sources)
