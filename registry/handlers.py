@@ -293,3 +293,24 @@ def _oped_resource(session: Session, oped_id: str, languages: list[str], now: da
     add_to_outbox(session, "registry.changed",
                   RegistryChanged(registry="clearinghouse", action=action, entity_id=resource_id,
                                   version=row.version, data={**row.data, "_status": row.status}, occurred_at=now))
+
+
+# --- requests from people (console pages, CSV upload) ----------------------------------------------------------
+
+def request_change(session: Session, command: RegistryCommand) -> None:
+    """Check a command from the console and queue it on `registry.commands` (through the outbox).
+
+    The data is validated here too, so a person sees a mistake at once instead of finding it on `rejected`; for an
+    update it is checked merged over the entry as it stands.
+    """
+    model.check_envelope(command.registry, command.action, command.entity_id, command.request_id)
+    row = session.get(TABLES[command.registry].table, command.entity_id)
+    if command.action == "create":
+        if row is not None and row.status == "active":
+            raise model.RegistryError(f"{command.entity_id} already exists in {command.registry}")
+        model.validate_entry(command.registry, command.data or {})
+    elif row is None:
+        raise model.RegistryError(f"{command.registry}/{command.entity_id} does not exist")
+    elif command.action == "update":
+        model.validate_entry(command.registry, model.merged(row.data, command.data))
+    add_to_outbox(session, "registry.commands", command)
