@@ -64,9 +64,9 @@ class StoryEscalated(Record, namespace="rrm.StoryEscalated"):
 
 
 class OpenStory(Record, namespace="rrm.OpenStory"):
-    """Command: a duty officer opens a story by hand."""
+    """Command: a duty officer opens a story by hand (or raises its severity: one command per severity)."""
 
-    key_fields = ("story_id",)
+    key_fields = ("story_id", "severity", "officer")
 
     story_id: str = ""
     title: str = ""
