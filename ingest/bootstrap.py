@@ -110,10 +110,11 @@ def start_demo(settings: Settings, worker: Worker) -> None:
     epoch, episode = demo_epoch(settings.data_dir, now)
     server = DemoFeedServer(load_demo_feeds(), epoch, episode, port=settings.ingest.demo_port).start()
     worker.demo_server = server
-    summary = register_demo_feeds(settings, server.port)
     if server.port != settings.ingest.demo_port:
+        # move the feeds `rrm up` registered at the wanted port first, so registering below finds them in place
         moved = move_demo_feeds(worker.sessions, demo_base_url(settings.ingest.demo_port), server.base_url)
         log.warning("ingest.demo_port_taken", wanted=settings.ingest.demo_port, port=server.port, moved=moved)
+    summary = register_demo_feeds(settings, server.port)
     log.info("ingest.demo_feeds_served", url=server.base_url + "/", episode=episode, registry=summary,
              story_started=epoch.isoformat())
 
