@@ -151,6 +151,10 @@ class MailSettings(BaseModel):
         "and never resent automatically: at most one copy of each email."
     )
     inbound_max_bytes: int = Field(10_000_000, description="Largest Inbound Parse post stored (bytes).")
+    inbound_token: str = Field(
+        "", description="Secret the Inbound Parse webhook URL carries (`/webhooks/sendgrid/inbound?token=...`); a post "
+        "without it is kept as rejected, never attached. Empty: not checked.", repr=False
+    )
 
 
 class TranslateSettings(BaseModel):

@@ -675,8 +675,11 @@ def _submitted(session: Session, draft_id: str) -> Draft:
 
 
 # ---------------------------------------------------------------------------------------------------- inbound mail
-def attach_reply(session: Session, deps: Deps, fields: dict[str, str]) -> InboundReply:
-    """A reply from SendGrid Inbound Parse: attached to its invitation by the reply address, else kept rejected."""
+def attach_reply(session: Session, deps: Deps, fields: dict[str, str], *, attach: bool = True) -> InboundReply:
+    """A reply from SendGrid Inbound Parse: attached to its invitation by the reply address, else kept rejected.
+
+    `attach=False` (an unauthenticated or unreadable post) keeps it rejected whatever its address.
+    """
     now = deps.now()
     to = (fields.get("to") or "")[:1000]
     envelope = fields.get("envelope") or ""
@@ -685,7 +688,9 @@ def attach_reply(session: Session, deps: Deps, fields: dict[str, str]) -> Inboun
                          fields={k: v[:20_000] for k, v in fields.items() if isinstance(v, str)}, received_at=now)
     token = _reply_token(to + " " + envelope, deps.settings.mail.reply_domain)
     invitation = session.scalar(select(Invitation).where(Invitation.reply_token == token)) if token else None
-    if not to and not envelope:
+    if not attach:
+        reply.reason = "not attached"
+    elif not to and not envelope:
         reply.reason = "no recipient: the post has no 'to' or 'envelope' field"
     elif invitation is None:
         reply.reason = f"no invitation has this reply address ({to[:200]})"

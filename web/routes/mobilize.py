@@ -9,6 +9,7 @@ answer); draft links are tied to one accepted invitation and last `RRM_MOBILIZE_
 # ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 from __future__ import annotations
 
+import hmac
 import re
 from contextlib import contextmanager
 
@@ -412,10 +413,13 @@ async def inbound_parse(request: Request) -> Response:
                 fields["attachment-names"] += f"{value.filename};"
     except Exception as exc:  # a malformed body: keep what we can say about it
         problem = f"unreadable post ({type(exc).__name__}): {exc}"
+    expected = request.app.state.settings.mail.inbound_token
+    if expected and not problem and not hmac.compare_digest(request.query_params.get("token", ""), expected):
+        problem = "the webhook URL's token is missing or wrong (RRM_MAIL__INBOUND_TOKEN): kept, not attached"
     with transaction(request.app.state.sessions) as session:
-        reply = h.attach_reply(session, _deps(request), fields)
+        reply = h.attach_reply(session, _deps(request), fields, attach=not problem)
         if problem:
-            reply.status, reply.reason = "rejected", problem[:500]
+            reply.reason = problem[:500]
     log.info("inbound.reply", status=reply.status, reason=reply.reason)
     return Response("OK", media_type="text/plain")
 

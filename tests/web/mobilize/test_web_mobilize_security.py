@@ -151,3 +151,23 @@ def test_draft_html_is_sanitized_on_the_page(live_server):
     preview = r.text.split('data-testid="preview">', 1)[1].split("</div>", 1)[0]
     assert "<p>ok</p>" in preview
     assert "<script" not in preview and "onerror" not in preview and "javascript:" not in preview
+
+
+def test_inbound_post_without_the_configured_token_is_kept_but_not_attached(broker, tmp_path):
+    """With RRM_MAIL__INBOUND_TOKEN set, a post without it is answered 200, stored as rejected, never attached."""
+    from tests.web.conftest import start_live_server, web_settings
+
+    settings = web_settings(tmp_path, broker.bootstrap_servers, mail={"inbound_token": "s3cret"})
+    with start_live_server(settings) as server:
+        mob = seed_mobilization(server, "token-story")
+        with server.sessions() as s:
+            inv = q.invitations(s, mob)[0][0]
+        form = {"to": f"reply+{inv.reply_token}@reply.aoc.example.org", "text": "hello"}
+        with _client(server) as c:
+            forged = c.post("/webhooks/sendgrid/inbound", data=form)
+            real = c.post("/webhooks/sendgrid/inbound?token=s3cret", data=form)
+        assert forged.status_code == real.status_code == 200
+        with server.sessions() as s:
+            replies = q.inbound_replies(s)
+        assert [(r.status, r.invitation_id) for r in replies] == [("attached", inv.id), ("rejected", None)]
+        assert "token" in replies[1].reason
