@@ -183,6 +183,25 @@ class TranslateSettings(BaseModel):
     requests_per_second: float = Field(5.0, description="Rate limit per backend.")
 
 
+class DistributeSettings(BaseModel):
+    """Sending approved op-eds to editors."""
+
+    model_config = {"frozen": True}
+
+    tick_s: float = Field(1.0, description="How often the distribute worker looks for distributions due (seconds).")
+    webhook_max_age_s: float = Field(
+        300.0, description="SendGrid Event Webhook posts signed longer ago than this are refused as replays."
+    )
+    cancel_margin_s: float = Field(
+        600.0,
+        description="After a crash, an in-doubt SendGrid batch is cancelled and resent only if its release is further "
+        "away than this (SendGrid does not promise to stop a scheduled send later); else it is marked uncertain.",
+    )
+    unsubscribe_mailto: str = Field(
+        "", description="Address added to List-Unsubscribe as a mailto: alternative (empty: the one-click URL only)."
+    )
+
+
 class DetectSettings(BaseModel):
     """Flagging polarizing stories."""
 
@@ -281,6 +300,7 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     translate: TranslateSettings = Field(default_factory=TranslateSettings)
+    distribute: DistributeSettings = Field(default_factory=DistributeSettings)
     detect: DetectSettings = Field(default_factory=DetectSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     mobilize: MobilizeSettings = Field(default_factory=MobilizeSettings)

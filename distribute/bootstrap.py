@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -29,7 +30,8 @@ log = structlog.get_logger(__name__)
 
 def build_composer(settings: Settings) -> Composer:
     """Emails with signed one-click unsubscribe links on the public base URL."""
-    return Composer(secret=settings.secret_key, base_url=settings.web.base_url)
+    return Composer(secret=settings.secret_key, base_url=settings.web.base_url,
+                    unsubscribe_mailto=settings.distribute.unsubscribe_mailto)
 
 
 def build_senders(settings: Settings, sessions: sessionmaker[Session]) -> tuple[Mailer, ScheduledBatchSender | None]:
@@ -64,7 +66,7 @@ class Worker:
         self.engine.dispose()
 
 
-def build(settings: Settings, tick_s: float = 1.0) -> Worker:
+def build(settings: Settings) -> Worker:
     """Wire the worker (nothing started)."""
     from bus.app import consume, create_app
     from db.engine import make_engine, session_factory
@@ -83,7 +85,8 @@ def build(settings: Settings, tick_s: float = 1.0) -> Worker:
 
     consume(app, "translations.ready", keep_translation, name="keep_translation")
     scheduler = build_scheduler(sessions, build_composer(settings), batches=batches,
-                                mailer=None if batches is not None else mailer, tick_s=tick_s)
+                                mailer=None if batches is not None else mailer, tick_s=settings.distribute.tick_s,
+                                cancel_margin=timedelta(seconds=settings.distribute.cancel_margin_s))
     return Worker(engine, sessions, mailer, batches, app, scheduler)
 
 
@@ -96,7 +99,8 @@ def main(settings: Settings) -> None:
 
     configure_logging(settings.log_level, settings.log_format)
     worker = build(settings)
-    recovered = recover_in_doubt(worker.sessions, batches=worker.batches)
+    recovered = recover_in_doubt(worker.sessions, batches=worker.batches,
+                                 margin=timedelta(seconds=settings.distribute.cancel_margin_s))
     log.info("distribute.started", mail_backend=settings.mail.backend, **recovered)
     worker.scheduler.start()
     try:

@@ -387,7 +387,8 @@ def send_planned(sessions: sessionmaker[Session], distribution_id: str, *, compo
 
 
 def recover_in_doubt(sessions: sessionmaker[Session], *, batches: ScheduledBatchSender | None,
-                     now: datetime | None = None) -> dict[str, int]:
+                     now: datetime | None = None,
+                     margin: timedelta = model.SENDGRID_CANCEL_MARGIN) -> dict[str, int]:
     """After a crash: cancel in-doubt batches still cancellable and send those editors again; else `uncertain`."""
     now = now or utcnow()
     counts = {"resent": 0, "uncertain": 0}
@@ -401,7 +402,8 @@ def recover_in_doubt(sessions: sessionmaker[Session], *, batches: ScheduledBatch
     for distribution_id, batch_id, release_at in pending:
         where = (DistributionSend.distribution_id == distribution_id, DistributionSend.batch_id == batch_id,
                  DistributionSend.status == "pending")
-        if batches is not None and not batch_id.startswith("single-") and model.can_still_cancel(release_at, now):
+        cancellable = batches is not None and not batch_id.startswith("single-")
+        if cancellable and model.can_still_cancel(release_at, now, margin):
             batches.cancel_batch(batch_id)
             with sessions() as session, session.begin():
                 n = session.execute(update(DistributionSend).where(*where).values(

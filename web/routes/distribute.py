@@ -217,7 +217,8 @@ async def sendgrid_events(request: Request) -> Response:
     try:
         stored = receive_events(request.app.state.sessions, verifier, raw,
                                 request.headers.get("X-Twilio-Email-Event-Webhook-Signature", ""),
-                                request.headers.get("X-Twilio-Email-Event-Webhook-Timestamp", ""))
+                                request.headers.get("X-Twilio-Email-Event-Webhook-Timestamp", ""),
+                                max_age_s=request.app.state.settings.distribute.webhook_max_age_s)
     except WebhookRefused as exc:
         log.warning("distribute.webhook_refused", reason=str(exc))
         return JSONResponse({"error": str(exc)}, status_code=403)

@@ -188,3 +188,24 @@ def test_release_time_passing_publishes_op_ed_released(sessions, seeded, compose
     released = [OpEdReleased.from_json(r.payload) for r in rows]
     assert [(r.distribution_id, r.recipients) for r in released] == [(dist, 4)]
     assert [i.title for i in queries.newsroom(sessions)["en"]] == ["Title [en]"]
+
+
+def test_scheduler_settles_a_timed_out_request_on_its_next_tick(sessions, seeded, composer, sendgrid):
+    """The release job itself cancels and resends a batch left in doubt by a timeout, without a worker restart."""
+    from distribute.schedule import build_scheduler
+
+    endpoint, _ = sendgrid
+    dist = seeded(10, release_in=timedelta(hours=1))
+    scheduler = build_scheduler(sessions, composer, batches=_timing_out(endpoint), mailer=None, tick_s=0.5)
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 30
+        while endpoint.started < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        endpoint.delay_s = 0.0  # the provider is quick again: the next request succeeds within the timeout
+        while queries.distribution(sessions, dist).status != model.HANDED_OVER and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        scheduler.shutdown(wait=True)
+    delivered = collections.Counter(endpoint.delivered_recipients())
+    assert len(endpoint.cancelled) == 1 and len(delivered) == 10 and set(delivered.values()) == {1}
