@@ -164,7 +164,7 @@ def _svg(fig) -> str:  # noqa: ANN001
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _bar(labels: list[str], values: list[float], title: str, ylabel: str) -> str:
+def _bar(labels: list[str], values: list[float], title: str, ylabel: str, *, counts: bool = True) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -175,6 +175,12 @@ def _bar(labels: list[str], values: list[float], title: str, ylabel: str) -> str
     ax.set_title(title, fontsize=10)
     ax.set_ylabel(ylabel, fontsize=8)
     ax.tick_params(labelsize=8)
+    if counts:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(labels) > 3 and max(len(label) for label in labels) > 8:
+        plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
     ax.spines[["top", "right"]].set_visible(False)
     for i, v in enumerate(values):
         if v:
@@ -197,8 +203,10 @@ def charts(f: dict) -> dict[str, str]:
         low = high
     out["response"] = _bar([b[0] for b in buckets], counts, "From mobilization to release", "op-eds")
     totals = f["funds"]["this_year"]
-    out["funds"] = _bar([f"{r['fund'].split()[0][:5]}. {r['kind']} ({r['currency']})" for r in totals] or ["—"],
-                        [r["amount"] for r in totals] or [0], "Funds of the year", "amount")
+    short = {"voluntary trust fund": "VTF", "youth solidarity fund": "YSF"}
+    out["funds"] = _bar([f"{short.get(r['fund'], r['fund'])} {r['kind']}s ({r['currency']})" for r in totals] or ["—"],
+                        [r["amount"] for r in totals] or [0], "Funds of the year (VTF: Voluntary Trust Fund, "
+                        "YSF: Youth Solidarity Fund)", "amount", counts=False)
     return out
 
 

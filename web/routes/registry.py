@@ -160,7 +160,7 @@ def _page(request: Request, registry: str, user: User, *, values: dict | None = 
     return render(request, "registry/list.html", {
         "registry": registry, "label": model.LABELS[registry], "rows": rows, "fields": form_fields(registry),
         "values": values, "error": error, "can_edit": user.role in ("duty_officer", "admin"),
-        "langs": _languages(values), "columns": _columns(registry)}, status_code=status_code)
+        "langs": _languages(values), "columns": _columns(registry), "vocab": VOCAB}, status_code=status_code)
 
 
 def _columns(registry: str) -> list[tuple[str, str]]:
