@@ -7,14 +7,14 @@ import asyncio
 from sqlalchemy.orm import Session, sessionmaker
 
 from bus.app import InvalidMessage, RrmApp, consume
-from bus.records import StartMobilization, StoryFlagged
+from bus.records import StartMobilization, StoryEscalated, StoryFlagged
 from db.engine import transaction
 
-from .handlers import Deps, MobilizeError, handle_start_command, handle_story_flagged
+from .handlers import Deps, MobilizeError, handle_start_command, handle_story_escalated, handle_story_flagged
 
 
 def register(app: RrmApp, sessions: sessionmaker[Session], deps: Deps) -> None:
-    """Register the agents on `stories.flagged` and `mobilize.commands`."""
+    """Register the agents on `stories.flagged`, `stories.escalated` and `mobilize.commands`."""
 
     def _run(handler, record) -> None:  # noqa: ANN001
         try:
@@ -27,9 +27,14 @@ def register(app: RrmApp, sessions: sessionmaker[Session], deps: Deps) -> None:
         await asyncio.to_thread(_run, handle_story_flagged, record)
         return []
 
+    async def start_on_escalated_story(record: StoryEscalated):
+        await asyncio.to_thread(_run, handle_story_escalated, record)
+        return []
+
     async def start_on_command(record: StartMobilization):
         await asyncio.to_thread(_run, handle_start_command, record)
         return []
 
     consume(app, "stories.flagged", start_on_flagged_story, name="start_on_flagged_story")
+    consume(app, "stories.escalated", start_on_escalated_story, name="start_on_escalated_story")
     consume(app, "mobilize.commands", start_on_command, name="start_on_command")

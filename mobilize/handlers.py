@@ -24,6 +24,7 @@ from bus.records import (
     MobilizationStarted,
     OpEdApproved,
     StartMobilization,
+    StoryEscalated,
     StoryFlagged,
     deterministic_id,
     utcnow,
@@ -50,6 +51,8 @@ from .tables import (
 log = structlog.get_logger(__name__)
 
 OPEN_STATUSES = ("paging", "drafting", "review")
+#: Severities (detect/escalation.py) whose mobilizations page members even in their quiet hours.
+URGENT_SEVERITIES = ("critical",)
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "blockquote", "ul", "ol", "li", "h2", "h3", "a", "q"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
@@ -170,7 +173,39 @@ def handle_story_flagged(session: Session, deps: Deps, flagged: StoryFlagged) ->
     if cfg.auto_start_severities and flagged.severity not in cfg.auto_start_severities:
         return None
     return start_mobilization(session, deps, flagged.story_id, started_by="detect (flagged story)",
-                              urgent=flagged.severity in ("crisis", "urgent"))
+                              urgent=flagged.severity in URGENT_SEVERITIES)
+
+
+def handle_story_escalated(session: Session, deps: Deps, escalated: StoryEscalated) -> Mobilization | None:
+    """`stories.escalated`: a story that now qualifies starts a mobilization; a critical one becomes urgent."""
+    if not escalated.story_id:
+        raise MobilizeError("an escalated story without story_id cannot be mobilized on")
+    if not first_time(session, "mobilize.stories-escalated", escalated.message_id):
+        return None
+    now = deps.now()
+    brief = session.get(StoryBrief, escalated.story_id)
+    if brief is None:
+        brief = StoryBrief(story_id=escalated.story_id, title=escalated.title or escalated.story_id,
+                           severity=escalated.severity, data={"evidence": escalated.evidence or {}}, received_at=now)
+        session.add(brief)
+    else:
+        brief.severity = escalated.severity
+        if escalated.evidence:
+            brief.data = {**(brief.data or {}), "evidence": escalated.evidence}
+    session.flush()
+    mob = session.get(Mobilization, deterministic_id("mobilization", escalated.story_id))
+    urgent = escalated.severity in URGENT_SEVERITIES
+    if mob is not None:
+        if urgent and not mob.urgent and mob.status in OPEN_STATUSES:
+            mob.urgent = True
+            note(session, mob.id, "detect", "urgent",
+                 f"The story escalated to {escalated.severity}: now urgent (quiet hours no longer hold paging).", now)
+        return mob
+    cfg = deps.settings.mobilize
+    if not cfg.auto_start or (cfg.auto_start_severities and escalated.severity not in cfg.auto_start_severities):
+        return None
+    return start_mobilization(session, deps, escalated.story_id,
+                              started_by=f"detect (story escalated to {escalated.severity})", urgent=urgent)
 
 
 def handle_start_command(session: Session, deps: Deps, command: StartMobilization) -> Mobilization | None:

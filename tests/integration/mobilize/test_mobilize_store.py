@@ -264,3 +264,23 @@ def test_draft_language_must_be_a_language_code(sessions, deps):
             h.answer_invitation(s, deps, inv.id, "accepted")
     with pytest.raises(h.MobilizeError, match="not a language code"), transaction(sessions) as s:
         h.save_draft(s, deps, q.draft_of(s, mob_id).id, "Johan Eriksson", "T", "<p>x</p>", lang="<script>")
+
+
+def test_watch_story_escalated_to_a_qualifying_severity_starts_and_critical_makes_urgent(sessions, deps, tmp_path):
+    """With only alert/critical auto-started, a watch story waits; its escalation to alert starts the mobilization,
+    and a further escalation to critical makes it urgent (timeline says so)."""
+    from bus.records import StoryEscalated
+
+    strict = h.Deps(settings=deps.settings.model_copy(update={"mobilize": deps.settings.mobilize.model_copy(
+        update={"auto_start_severities": ["alert", "critical"]})}), links=deps.links, clock=deps.clock)
+    watch = StoryFlagged(story_id="w-1", title="Cartoon row", severity="watch", entities=["quran"])
+    with transaction(sessions) as s:
+        assert h.handle_story_flagged(s, strict, watch) is None
+        mob = h.handle_story_escalated(s, strict, StoryEscalated(story_id="w-1", title="Cartoon row",
+                                                                 previous_severity="watch", severity="alert"))
+        assert mob is not None and not mob.urgent
+        h.handle_story_escalated(s, strict, StoryEscalated(story_id="w-1", previous_severity="alert",
+                                                           severity="critical"))
+        assert mob.urgent
+    with sessions() as s:
+        assert any("now urgent" in e.text for e in q.timeline(s, mob.id))
