@@ -131,12 +131,22 @@ def translate_next(sessions: sessionmaker[Session], chain: TranslatorChain,
     return f"{job.oped_id}/{version.lang}"
 
 
-def translate_pending(sessions: sessionmaker[Session], chain: TranslatorChain, limit: int = 1000) -> int:
-    """Translate queued languages until none is left (or `limit`); returns how many were done."""
-    done = 0
-    while done < limit and translate_next(sessions, chain) is not None:
-        done += 1
-    return done
+def translate_pending(sessions: sessionmaker[Session], chain: TranslatorChain, limit: int = 1000,
+                      parallel: int = 4) -> int:
+    """Translate queued languages until none is left (or `limit`), `parallel` languages at a time (the chain's
+    rate limits are shared); returns how many were done."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def worker(_: int) -> int:
+        done = 0
+        while done < limit and translate_next(sessions, chain) is not None:
+            done += 1
+        return done
+
+    if parallel <= 1:
+        return worker(0)
+    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="translate") as pool:
+        return min(sum(pool.map(worker, range(parallel))), limit * parallel)
 
 
 def save_review(sessions: sessionmaker[Session], oped_id: str, lang: str, *, title: str, body: str,

@@ -67,7 +67,7 @@ def test_cache_answers_the_second_op_ed_with_the_same_text(sessions, libre_serve
     register_oped(sessions, approved("oped-2"), ["en", "fr"])
     backend = build_backend("libre", TranslateSettings(libre_url=libre_server.url, libre_api_key="test-key"))
     chain = TranslatorChain([backend], cache=SqlChunkCache(sessions), per_second=1000)
-    translate_pending(sessions, chain)
+    translate_pending(sessions, chain, parallel=1)  # one after the other: the second finds the first's chunks
     assert queries.version(sessions, "oped-2", "fr").body == queries.version(sessions, "oped-1", "fr").body
     assert len(libre_server.behaviour.requests) == 3  # title + two paragraphs, once
 
@@ -85,3 +85,29 @@ def test_offline_language_waits_for_a_human_who_may_not_paste_the_original(sessi
     assert ready_in_outbox(sessions)[-1].translator == "human translation by Officer"
     with pytest.raises(ReviewRefused, match="already released"):
         save_review(sessions, "oped-1", "ar", title="x", body="y", reviewer="Officer", approve=True)
+
+
+def test_languages_left_translating_by_a_dead_worker_are_queued_again(sessions):
+    """A worker that died mid-translation leaves languages `translating`; the next start queues them again."""
+    from sqlalchemy import update
+
+    from translate.handlers import requeue_stalled
+    from translate.tables import TranslationVersion
+
+    register_oped(sessions, approved(), ["en", "fr", "de"])
+    with sessions() as session, session.begin():
+        session.execute(update(TranslationVersion).where(TranslationVersion.lang == "fr")
+                        .values(status=model.TRANSLATING))
+    assert requeue_stalled(sessions) == 1
+    assert translate_pending(sessions, TranslatorChain([OfflineBackend()])) == 2
+    assert {v.lang: v.status for v in queries.versions(sessions, "oped-1")} == {
+        "en": model.ORIGINAL, "fr": model.AWAITING_HUMAN, "de": model.AWAITING_HUMAN}
+
+
+def test_op_ed_without_a_body_is_refused_for_the_rejected_topic(sessions):
+    """An OpEdApproved with no text is refused with a reason (it goes to `rejected`), and nothing is stored."""
+    from bus.app import InvalidMessage
+
+    with pytest.raises(InvalidMessage, match="needs an oped_id, a title and a body"):
+        register_oped(sessions, OpEdApproved(oped_id="empty", title="Nothing", body="  "), ["en", "fr"])
+    assert queries.job(sessions, "empty") is None
