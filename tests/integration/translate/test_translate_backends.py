@@ -137,3 +137,14 @@ def test_wrong_api_key_is_reported_without_retrying(libre_server):
     assert not outcome.machine
     assert any("API key was refused" in note for note in outcome.notes)
     assert len(libre_server.behaviour.requests) == 1
+
+
+def test_deepl_429_is_honoured_too(deepl_server):
+    """DeepL's 429 with Retry-After: the official client's error is mapped, the wait kept, the translation done."""
+    deepl_server.behaviour.rate_limit_first = 1
+    deepl_server.behaviour.retry_after = "1"
+    chain = TranslatorChain([deepl(deepl_server.url)], per_second=1000)
+    outcome = chain.translate_document("", "Patience is a virtue.", "en", "fr")
+    times = deepl_server.behaviour.times
+    assert outcome.machine and outcome.body == "PATIENCE IS A VIRTUE."
+    assert len(times) == 2 and times[1] - times[0] >= 0.95
