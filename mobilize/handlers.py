@@ -423,8 +423,7 @@ def reach_quorum(session: Session, deps: Deps, mob: Mobilization) -> Draft:
     mob.status, mob.quorum_at = "drafting", now
     accepted = _invitations(session, mob.id, "accepted")
     authors = [session.get(Member, i.member_id) for i in accepted]
-    for pending in _invitations(session, mob.id, "sent"):
-        pending.status = "withdrawn"
+    withdraw_open_invitations(session, deps, mob, "enough co-authors have accepted")
     draft = Draft(id=deterministic_id("draft", mob.id), mobilization_id=mob.id, title=mob.title, body_html="",
                   status="editing", revision=0, created_at=now, due_at=now + timedelta(seconds=cfg.draft_deadline_s))
     session.add(draft)
@@ -447,6 +446,21 @@ def _queue_draft_link(session: Session, deps: Deps, mob: Mobilization, draft: Dr
                                 invitation_id=invitation.id)
     queue_mail(session, message, purpose="mobilize.draft-link", attempt_key=invitation.id, ref=mob.id,
                now=deps.now())
+
+
+def withdraw_open_invitations(session: Session, deps: Deps, mob: Mobilization, why: str) -> int:
+    """Invitations still waiting for an answer are withdrawn; each member gets a short thank-you."""
+    withdrawn = 0
+    for invitation in _invitations(session, mob.id, "sent"):
+        invitation.status = "withdrawn"
+        member = session.get(Member, invitation.member_id)
+        queue_mail(session, emails.draft_notice(
+            to=member.email, name=member.name, subject=f"No longer needed: {mob.title}",
+            lines=[f"Thank you for your time: {why}, so there is no need to answer this request. We hope to ask "
+                   "you again soon."], category="withdrawn"),
+            purpose="mobilize.withdrawn", attempt_key=invitation.id, ref=mob.id, now=deps.now())
+        withdrawn += 1
+    return withdrawn
 
 
 def draft_url_for(deps: Deps, invitation_id: str) -> str:
@@ -530,8 +544,7 @@ def stop_mobilization(session: Session, deps: Deps, mobilization_id: str, office
     mob = _open_mobilization(session, mobilization_id)
     now = deps.now()
     mob.status, mob.closed_at = "stopped", now
-    for invitation in _invitations(session, mob.id, "sent"):
-        invitation.status = "withdrawn"
+    withdraw_open_invitations(session, deps, mob, "the secretariat has stopped this request")
     note(session, mob.id, officer, "stopped", "Mobilization stopped" + (f": {reason}" if reason else "."), now)
 
 

@@ -203,6 +203,7 @@ def test_officer_stop_extend_and_page_by_hand(sessions, deps):
     with sessions() as s:
         assert q.mobilization(s, mob_id).status == "stopped"
         assert {i.status for i, _ in q.invitations(s, mob_id)} == {"withdrawn"}
+    assert len(_queued(sessions, "mobilize.withdrawn")) == 3, "each member still asked is told it is no longer needed"
 
 
 def test_manual_command_for_an_unknown_story_needs_a_title(sessions, deps):
