@@ -62,8 +62,12 @@ def nav(context: dict[str, Any]) -> list[dict[str, str]]:
     user = current_user(context)
     if user is None:
         return []
-    entries = getattr(request.app.state, "nav", [])
-    return [e for e in entries if not e["roles"] or user.role in e["roles"]]
+    entries = [e for e in getattr(request.app.state, "nav", []) if not e["roles"] or user.role in e["roles"]]
+    path = request.url.path
+    matches = [e["path"] for e in entries
+               if path == e["path"] or (e["path"] != "/" and path.startswith(e["path"].rstrip("/") + "/"))]
+    current = max(matches, key=len, default=None)
+    return [{**e, "current": e["path"] == current} for e in entries]
 
 
 templates.env.globals.update(csrf_field=csrf_field, csrf_value=csrf_value, flashes=flashes,

@@ -86,3 +86,12 @@ def test_dashboard_draws_charts_and_updates_live(page_as, live_server) -> None:
     first = page.locator("#bus-status").inner_text()
     expect(page.locator("#bus-status")).not_to_have_text(first, timeout=15_000)
     expect(page.locator("#topics tbody")).to_contain_text("articles.ingested")
+
+
+def test_navigation_marks_only_the_current_page(page_as, live_server) -> None:
+    """On the story timeline, the navigation marks that page as current and no other."""
+    page = page_as("operator")
+    page.goto(live_server.url + "/ops/stories")
+    current = page.locator('nav[aria-label="Main"] a[aria-current="page"]')
+    expect(current).to_have_count(1)
+    expect(current).to_have_text("Story timeline")

@@ -147,7 +147,7 @@
       var strong = document.createElement("strong");
       strong.textContent = s.title || s.story_id;
       li.appendChild(strong);
-      li.appendChild(document.createTextNode(" · " + s.severity + " · " + s.flagged_at +
+      li.appendChild(document.createTextNode(" · " + s.severity + " · " + s.flagged_at.slice(0, 16).replace("T", " ") + " UTC" +
         (s.furthest ? " · mobilization: " : "")));
       if (s.furthest && s.mobilization_url) {
         var a = document.createElement("a"); a.href = s.mobilization_url; a.textContent = s.furthest;
