@@ -38,10 +38,8 @@ def assess_partition(previous: PartitionWatch | None, committed: int | None, end
     """The new state of one partition from its committed offset (None: never committed) and its end offset."""
     committed = max(0, committed or 0)
     lag = max(0, end - committed)
-    if lag == 0 or previous is None or committed != previous.committed:
-        progress_at = now
-    else:
-        progress_at = previous.progress_at
+    moved = lag == 0 or previous is None or committed != previous.committed
+    progress_at = now if moved else previous.progress_at
     if lag == 0:
         status = OK
     elif now - progress_at >= stall_after_s:

@@ -47,7 +47,8 @@ def test_stopped_worker_turns_stalled_and_back(broker, browser, tmp_path) -> Non
         publish(settings, 0, 8)
         with running_app(worker(settings)):
             expect(rows.first).to_be_visible(timeout=60_000)
-            expect(page.locator('#partitions tbody tr[data-group="detect"] .status-warn')).to_have_count(0, timeout=60_000)
+            detect_rows = '#partitions tbody tr[data-group="detect"]'
+            expect(page.locator(f"{detect_rows} .status-warn")).to_have_count(0, timeout=60_000)
             expect(page.locator('#partitions tbody tr[data-group="detect"] .status-bad')).to_have_count(0)
         stopped_at = time.monotonic()
         publish(settings, 8, 8)
@@ -56,6 +57,7 @@ def test_stopped_worker_turns_stalled_and_back(broker, browser, tmp_path) -> Non
         assert time.monotonic() - stopped_at <= 60
         expect(page.locator("#bus-status")).to_contain_text(re.compile(r"[1-9][0-9]* stalled partition"))
         with running_app(worker(settings)):
-            expect(page.locator('#partitions tbody tr[data-group="detect"] .status-bad')).to_have_count(0, timeout=60_000)
+            expect(page.locator('#partitions tbody tr[data-group="detect"] .status-bad')).to_have_count(
+                0, timeout=60_000)
             expect(page.locator('#partitions tbody tr[data-group="detect"] .status-ok').first).to_be_visible()
         context.close()

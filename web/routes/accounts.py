@@ -1,4 +1,5 @@
 """Login, logout, the start page and account administration."""
+# ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 
 from __future__ import annotations
 
@@ -8,8 +9,19 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from ..app import NavItem
-from ..auth import (ROLES, AccountError, LoginRefused, User, add_user, authenticate, login_session, logout_session,
-                    optional_user, require_role, require_user)
+from ..auth import (
+    ROLES,
+    AccountError,
+    LoginRefused,
+    User,
+    add_user,
+    authenticate,
+    login_session,
+    logout_session,
+    optional_user,
+    require_role,
+    require_user,
+)
 from ..tables import WebUser
 from ..templating import flash, render
 

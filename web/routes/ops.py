@@ -1,5 +1,6 @@
 """Operator dashboards: live bus figures (SSE), the rejected topic with re-drive, the story timeline, the funnel;
 `/metrics` for Prometheus and `/healthz`."""
+# ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 
 from __future__ import annotations
 
@@ -151,7 +152,7 @@ async def ops_stream(request: Request, user: User = Depends(watchers)) -> Stream
 
     async def events():
         started = time.monotonic()
-        yield f"retry: 2000\n\n"
+        yield "retry: 2000\n\n"
         while time.monotonic() - started < STREAM_MAX_S and not request.app.state.closing:
             if await request.is_disconnected():
                 return
