@@ -28,7 +28,7 @@ def ingest_one(path: str, now: datetime, out, err) -> bool:  # noqa: ANN001 - te
     """Write the articles of one feed file as JSON lines on `out`; on failure one line on `err`. True if read."""
     try:
         body = Path(path).read_bytes()
-        feed = FeedInfo(feed_id=path, url="", name=Path(path).name)
+        feed = FeedInfo(feed_id=path)  # the outlet is the channel's own title
         read = read_feed(body, feed, now)
     except (OSError, FeedUnreadable) as exc:
         err.write(f"{path}: {_reason(exc)}\n")

@@ -49,34 +49,52 @@ class Poller:
         self.scheduler: AsyncIOScheduler | None = None
         self._store_lock = asyncio.Lock()
         self._armed: dict[int, datetime] = {}
+        self._running: set[asyncio.Task] = set()
         self.polls = 0
 
     # ------------------------------------------------------------------------------------------- lifecycle
 
     async def start(self) -> None:
         """Load the near-duplicate index, start the scheduler and arm every enabled feed."""
-        loaded = await asyncio.to_thread(self._load_index)
-        log.info("ingest.index_loaded", originals=loaded)
+        await self.load_index()
         self.scheduler = AsyncIOScheduler(timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True})
         self.scheduler.start()
         self.scheduler.add_job(self.check_registry, "interval", seconds=self.settings.registry_check_s,
                                id="registry", max_instances=1, next_run_time=self.clock())
 
     async def stop(self) -> None:
-        """Stop scheduling; polls in flight finish."""
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-        async with self._store_lock:  # a store write in progress ends before the process does
-            pass
+        """Stop scheduling; the polls and the registry check in flight finish (bounded by the fetch timeout)."""
+        if self.scheduler is None or not self.scheduler.running:
+            return
+        self.scheduler.pause()  # no new job; shutdown() would cancel the running ones, so wait for them first
+        running = [t for t in self._running if not t.done()]
+        if running:
+            done, pending = await asyncio.wait(running, timeout=self.settings.timeout_s + 5)
+            log.info("ingest.polls_finished", finished=len(done), unfinished=len(pending))
+        self.scheduler.shutdown(wait=False)
 
-    def _load_index(self) -> int:
-        with self.sessions() as session:
-            return load_index(session, self.index, self.clock())
+    def _track(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+
+    async def load_index(self) -> int:
+        """Fill the near-duplicate index from the store (the originals of its window); returns how many."""
+
+        def _load() -> int:
+            with self.sessions() as session:
+                return load_index(session, self.index, self.clock())
+
+        loaded = await asyncio.to_thread(_load)
+        log.info("ingest.index_loaded", originals=loaded)
+        return loaded
 
     # ------------------------------------------------------------------------------------------- registry
 
     async def check_registry(self) -> None:
         """Arm new or brought-forward feeds, disarm paused and removed ones."""
+        self._track()
         try:
             rows = await asyncio.to_thread(self._enabled_feeds)
         except Exception as exc:  # the store is down: keep the jobs we have and look again later  # noqa: BLE001
@@ -118,6 +136,7 @@ class Poller:
 
     async def poll(self, feed_id: int) -> PollReport | None:
         """Poll one feed now and re-arm it; returns what the poll did (None if the feed is gone or paused)."""
+        self._track()
         self._armed.pop(feed_id, None)
         report: PollReport | None = None
         try:
