@@ -146,3 +146,14 @@ def friends_meetings(session: Session) -> list[dict]:
                                                                       E.kind == "annual_forum"))
                            .order_by(E.starts_on.desc()).limit(50))
     return [{"id": r.id, "title": r.title} for r in rows]
+
+
+def fund_totals(session: Session) -> list[dict]:
+    """Totals per year, fund, kind and currency (declined entries left out; currencies never converted)."""
+    F = t.FundRow
+    rows = session.execute(select(F.year, F.fund, F.kind, F.currency, func.sum(F.amount), func.count())
+                           .where(F.status == "active", F.decision != "declined")
+                           .group_by(F.year, F.fund, F.kind, F.currency)
+                           .order_by(F.year.desc(), F.fund, F.kind, F.currency)).all()
+    return [{"year": y, "fund": fund.replace("_", " "), "kind": f"{kind}s", "currency": cur,
+             "total": f"{total:,.2f}", "entries": n} for y, fund, kind, cur, total, n in rows]

@@ -156,11 +156,13 @@ def _page(request: Request, registry: str, user: User, *, values: dict | None = 
     with request.app.state.sessions() as session:
         rows = (queries.ambassadors_with_activity(session) if registry == "ambassadors"
                 else queries.entries(session, registry))
+        totals = queries.fund_totals(session) if registry == "funds" else []
     values = values or {}
     return render(request, "registry/list.html", {
         "registry": registry, "label": model.LABELS[registry], "rows": rows, "fields": form_fields(registry),
         "values": values, "error": error, "can_edit": user.role in ("duty_officer", "admin"),
-        "langs": _languages(values), "columns": _columns(registry), "vocab": VOCAB}, status_code=status_code)
+        "langs": _languages(values), "columns": _columns(registry), "vocab": VOCAB,
+        "totals": totals}, status_code=status_code)
 
 
 def _columns(registry: str) -> list[tuple[str, str]]:

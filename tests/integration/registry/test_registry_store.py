@@ -178,3 +178,34 @@ def test_the_yearly_report_has_the_years_real_figures_and_renders_to_pdf(session
     assert html.count("data:image/svg+xml;base64,") == 4
     pdf = render_pdf(html)
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def _one_per_registry():
+    from registry.demo import demo_entries
+
+    seen = {}
+    for registry, entity_id, data in demo_entries(2026):
+        seen.setdefault(registry, (entity_id, data))
+    return seen
+
+
+@pytest.mark.parametrize("registry", sorted(_one_per_registry()))
+def test_every_registry_applies_once_and_refuses_malformed_data(sessions, registry):
+    """Each registry's consumer applies a create and an update once (replays change nothing) and refuses bad data."""
+    entity_id, data = _one_per_registry()[registry]
+    create = {"registry": registry, "action": "create", "entity_id": entity_id, "data": data}
+    update = {"registry": registry, "action": "update", "entity_id": entity_id, "request_id": "r2",
+              "data": {"notes" if registry in ("ambassadors", "funds") else "country" if registry in
+                       ("friends", "partners", "events") else "summary" if registry == "projects" else "contact":
+                       "changed"}}
+    assert _apply(sessions, **create) is not None
+    assert _apply(sessions, **update) is not None
+    with sessions() as session:
+        before = queries.entry(session, registry, entity_id)
+    for fields in (create, update, create, update):
+        assert _apply(sessions, **fields) is None
+    with sessions() as session:
+        assert queries.entry(session, registry, entity_id) == before
+    assert before["version"] == 2 and _outbox(sessions) == 2
+    with pytest.raises(RegistryError, match=registry):
+        _apply(sessions, registry=registry, action="create", entity_id="bad", data={**data, "unexpected": 1})

@@ -113,6 +113,17 @@ def test_an_invalid_form_is_shown_again_with_the_reason(page_as, live_server):
     assert _apply_queued(live_server) == []
 
 
+def test_the_funds_page_shows_totals_per_year(page_as, live_server):
+    """The funds registry sums contributions, pledges, applications and grants per year and currency."""
+    _seed(live_server)
+    page = page_as("operator")
+    page.goto(live_server.url + "/registry/funds")
+    totals = page.get_by_role("table", name=re.compile("Totals per year"))
+    expect(totals.locator("tbody tr").filter(has_text="voluntary trust fund").filter(has_text="contributions")
+           ).to_contain_text("250,000.00")
+    expect(totals.locator("tbody tr")).to_have_count(4)
+
+
 def test_a_csv_upload_lists_every_bad_row(page_as, live_server, tmp_path):
     """Uploading a CSV sends the good rows and lists each bad one with its row, field and reason."""
     csv = tmp_path / "friends.csv"
