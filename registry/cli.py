@@ -64,7 +64,7 @@ def report(year: int, out_dir: Path) -> None:
     from config.settings import get_settings
     from db.engine import make_engine, session_factory
 
-    from .report import write_report
+    from .report import PdfUnavailable, write_report
 
     if not 2000 <= year <= 2100:
         raise click.BadParameter("a year between 2000 and 2100", param_hint="--year")
@@ -72,6 +72,8 @@ def report(year: int, out_dir: Path) -> None:
     engine = make_engine(settings.database_url)
     try:
         html_path, pdf_path = write_report(session_factory(engine), year, out_dir)
+    except PdfUnavailable as exc:
+        raise click.ClickException(f"{exc}; the HTML report is in {out_dir}") from exc
     finally:
         engine.dispose()
     click.echo(f"report for {year}: {html_path} and {pdf_path}")

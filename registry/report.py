@@ -217,10 +217,17 @@ def render_html(f: dict) -> str:
     return _env.get_template("report.html").render(f=f, charts=charts(f), themes=model.THEMES, roles=model.ROLES)
 
 
+class PdfUnavailable(RuntimeError):
+    """weasyprint or the system libraries it needs (pango) are missing: the HTML report still works."""
+
+
 def render_pdf(html: str) -> bytes:
     """The PDF of the report's HTML (weasyprint; needs pango)."""
-    from weasyprint import HTML
-
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise PdfUnavailable("PDF output needs weasyprint and pango (Debian: libpango-1.0-0 libpangoft2-1.0-0); "
+                             f"the HTML report works without them ({type(exc).__name__}: {exc})") from exc
     return HTML(string=html, base_url=str(HERE)).write_pdf()
 
 
@@ -231,6 +238,6 @@ def write_report(sessions: sessionmaker[Session], year: int, out_dir: Path) -> t
     html = render_html(f)
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out_dir / f"report-{year}.html", out_dir / f"report-{year}.pdf"
-    html_path.write_text(html, encoding="utf-8")
+    html_path.write_text(html, encoding="utf-8")  # written first: it stays useful if the PDF cannot be made
     pdf_path.write_bytes(render_pdf(html))
     return html_path, pdf_path

@@ -21,7 +21,7 @@ from bus.records import RegistryCommand
 from db.engine import transaction
 from registry import handlers, model, queries
 from registry.csvimport import import_csv, row_data
-from registry.report import figures, render_html, render_pdf
+from registry.report import PdfUnavailable, figures, render_html, render_pdf
 
 from ..app import NavItem
 from ..auth import User, require_role, require_user
@@ -221,7 +221,12 @@ def report_pdf(request: Request, year: int, user: User = SIGNED_IN) -> Response:
     """The yearly report as PDF."""
     with request.app.state.sessions() as session:
         html = render_html(figures(session, year))
-    return Response(render_pdf(html), media_type="application/pdf",
+    try:
+        pdf = render_pdf(html)
+    except PdfUnavailable as exc:
+        raise HTTPException(503, detail="The PDF cannot be made on this server (pango is missing); the HTML report "
+                            "works.") from exc
+    return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="aoc-report-{year}.pdf"'})
 
 
