@@ -129,7 +129,15 @@ def resource(session: Session, resource_id: str) -> dict | None:
     row = session.get(t.ResourceRow, resource_id)
     if row is None or row.status != "active":
         return None
-    return {"id": row.id, "data": row.data, "theme": row.theme, "kind": row.kind}
+    partner = None
+    organization = row.data.get("organization", "")
+    if organization:
+        found = session.scalars(select(t.PartnerRow).where(t.PartnerRow.status == "active",
+                                                           t.PartnerRow.title == organization).limit(1)).first()
+        if found is not None:
+            partner = {"name": found.title, "website": found.data.get("website", ""),
+                       "country": found.data.get("country", ""), "contact_name": found.data.get("contact_name", "")}
+    return {"id": row.id, "data": row.data, "theme": row.theme, "kind": row.kind, "partner": partner}
 
 
 def languages(session: Session) -> list[str]:

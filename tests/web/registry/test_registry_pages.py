@@ -63,6 +63,8 @@ def test_anyone_searches_the_clearinghouse_by_words_theme_and_language(page, liv
     expect(page.get_by_role("heading", level=1)).to_have_text("مرشدون لاستقبال الأسر الوافدة حديثا")
     expect(page.get_by_text("Welcome mentors for newly arrived families")).to_be_visible()
     expect(page.locator("article[lang=ar]")).to_have_attribute("dir", "rtl")
+    partner = page.get_by_role("link", name="Demo Foundation for Dialogue")
+    expect(partner).to_have_attribute("href", "https://dialogue.demo.example.org")
 
     page.get_by_role("link", name="Clearinghouse").first.click()
     page.get_by_label("Subject").select_option("religion_curricula")
