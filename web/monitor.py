@@ -109,7 +109,9 @@ class BusMonitor:
 
         kafka = self.settings.kafka
         common = {"bootstrap_servers": kafka.servers, "request_timeout_ms": int(kafka.request_timeout_s * 1000) + 5000,
-                  "client_id": f"{kafka.client_id}-monitor"}
+                  "client_id": f"{kafka.client_id}-monitor",
+                  # an unreachable bus must show on the dashboard within seconds, not after the 30 s default
+                  "bootstrap_timeout_ms": 5000}
         if self._admin is None:
             self._admin = KafkaAdminClient(**common)
         if self._offsets is None:

@@ -80,7 +80,7 @@ def _consumer(settings: Settings) -> KafkaConsumer:
     kafka = settings.kafka
     return KafkaConsumer(bootstrap_servers=kafka.servers, group_id=None, enable_auto_commit=False,
                          fetch_max_wait_ms=100, request_timeout_ms=int(kafka.request_timeout_s * 1000) + 5000,
-                         client_id=f"{kafka.client_id}-rejected-viewer")
+                         client_id=f"{kafka.client_id}-rejected-viewer", bootstrap_timeout_ms=5000)
 
 
 def _high_watermarks(consumer: KafkaConsumer, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
