@@ -257,9 +257,11 @@ def mobilization_page(request: Request, mobilization_id: str, user: User = Depen
         invitations = q.invitations(session, mob.id)
         ranked = h.candidates(session, _deps(request), mob) if mob.status in h.OPEN_STATUSES else []
         ids = [i.id for i, _ in invitations]
+        ranked_ids = {c.member_id for c in ranked} | {m.id for _, m in invitations}
+        others = [m for m in q.members(session, include_inactive=False) if m.id not in ranked_ids]
         return render(request, "mobilize/mobilization.html", {
             "mob": mob, "story": q.story(session, mob.story_id), "invitations": invitations,
-            "pairs": model.propose_pairs(ranked, 3), "candidates": ranked[:15],
+            "pairs": model.propose_pairs(ranked, 3), "candidates": ranked[:15], "others": others,
             "draft": q.draft_of(session, mob.id), "timeline": q.timeline(session, mob.id),
             "figures": q.figures(session, mob.id), "replies": q.inbound_replies(session, invitation_ids=ids),
             "mails": mail_queries.ledger_entries(session, ref=mob.id), "open": mob.status in h.OPEN_STATUSES})

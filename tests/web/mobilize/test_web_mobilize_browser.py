@@ -67,6 +67,8 @@ def test_duty_officer_approves_with_the_evidence_beside_the_draft(page_as, live_
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Approve and publish").click()
     assert "Approved: translation and distribution start now." in page.content()
+    page.goto(live_server.url + f"/mobilize/{mob_id}")
+    assert "Op-ed approved by Duty Officer" in page.locator(".timeline").inner_text()
     with live_server.sessions() as s:
         rows = s.scalars(select(OutboxMessage).where(OutboxMessage.topic == "opeds.approved")).all()
     approved = [OpEdApproved.from_json(r.payload) for r in rows]

@@ -171,3 +171,20 @@ def test_inbound_post_without_the_configured_token_is_kept_but_not_attached(brok
             replies = q.inbound_replies(s)
         assert [(r.status, r.invitation_id) for r in replies] == [("attached", inv.id), ("rejected", None)]
         assert "token" in replies[1].reason
+
+
+def test_every_console_page_renders_for_a_duty_officer(live_server, mob_id):
+    """Signed in as a duty officer, every mobilize console page answers 200 and shows its heading."""
+    from tests.web.conftest import ACCOUNTS
+
+    email, password = ACCOUNTS["duty_officer"]
+    with httpx.Client(base_url=live_server.url, follow_redirects=True, timeout=15) as c:
+        c.post("/login", data={"email": email, "password": password, "next": "/",
+                               "csrf_token": _csrf(c, "/login")})
+        for path, heading in [("/mobilize", "Mobilizations"), (f"/mobilize/{mob_id}", "Quran burning"),
+                              ("/mobilize/review", "Drafts to review"), ("/mobilize/network", "The network"),
+                              ("/mobilize/network/new", "New member"), ("/mobilize/figures", "Mobilization figures"),
+                              ("/mobilize/replies", "Email replies"), ("/mobilize/mail", "Mail sink")]:
+            r = c.get(path)
+            assert r.status_code == 200, (path, r.status_code)
+            assert heading in r.text and "Traceback" not in r.text
