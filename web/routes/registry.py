@@ -8,6 +8,7 @@ from the registry's pydantic model, so a new field shows up without template wor
 
 from __future__ import annotations
 
+import re
 import typing
 import uuid
 from datetime import UTC, date, datetime
@@ -53,6 +54,8 @@ def _options(annotation: typing.Any) -> list[str] | None:
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if typing.get_origin(annotation) is typing.Literal:
         return list(typing.get_args(annotation))
+    if typing.get_origin(annotation) is list:
+        return None
     if len(args) == 1 and typing.get_origin(args[0]) is typing.Literal:
         return list(typing.get_args(args[0]))
     return None
@@ -243,7 +246,7 @@ async def registry_create(request: Request, name: str, user: User = EDITOR) -> R
     data, raw = await _form_data(request, registry, for_update=False)
     try:
         entry = model.validate_entry(registry, data)
-        key = model.normalize(entry.label())[:40].replace(" ", "-") or "entry"
+        key = re.sub(r"[^a-z0-9]+", "-", model.normalize(entry.label()))[:40].strip("-") or registry
         _send(request, user, registry, "create", f"{key}-{uuid.uuid4().hex[:8]}", data)
     except model.RegistryError as exc:
         return _page(request, registry, user, values=raw, error=str(exc), status_code=400)

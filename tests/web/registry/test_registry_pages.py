@@ -157,3 +157,20 @@ def test_the_yearly_report_page_shows_the_figures_and_gives_a_pdf(page_as, live_
     assert response.ok and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
     expect(page.get_by_role("button", name="Add")).to_have_count(0)
+
+
+def test_an_officer_adds_a_clearinghouse_resource_in_arabic_only(page_as, live_server):
+    """A resource written only in Arabic is accepted from the form and becomes searchable in Arabic."""
+    page = page_as("duty_officer")
+    page.goto(live_server.url + "/registry/clearinghouse")
+    page.get_by_label("Theme").select_option("youth")
+    page.get_by_label("Cross-cultural and inter-faith dialogue and cooperation").check()
+    page.get_by_label("Title (ar)").fill("حوار الشباب بين الثقافات")
+    page.get_by_label("Summary (ar)").fill("لقاءات شهرية بين طلاب من خلفيات مختلفة.")
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_text(re.compile("appears here as soon as"))).to_be_visible()
+    (command,) = _apply_queued(live_server)
+    assert command.entity_id.startswith("clearinghouse-")
+    assert command.data["subjects"] == ["dialogue"] and list(command.data["texts"]) == ["ar"]
+    page.goto(live_server.url + "/clearinghouse?q=" + "الشباب")
+    expect(page.get_by_role("link", name="حوار الشباب بين الثقافات")).to_be_visible()
