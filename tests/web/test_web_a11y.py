@@ -1,0 +1,39 @@
+"""The console's own pages pass axe-core's WCAG 2 A/AA checks (labels, contrast, landmarks, names) in chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+PAGES = {
+    None: ["/login"],
+    "operator": ["/", "/ops", "/ops/rejected", "/ops/stories", "/admin/users"],  # the last one is the 403 page
+    "admin": ["/admin/users"],
+}
+
+
+def violations(page) -> list[str]:
+    """axe-core's WCAG 2 A and AA violations on the current page, one line each."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}});
+        return r.violations.map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+    }""")
+    return result
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_pages_have_no_accessibility_violations(role, page, page_as, live_server) -> None:
+    """Every page of the console shell and the operator dashboards has no WCAG 2 A/AA violation axe can find."""
+    tab = page_as(role) if role else page
+    found = {}
+    for path in PAGES[role]:
+        tab.goto(live_server.url + path)
+        tab.wait_for_load_state("networkidle") if path != "/ops" else tab.wait_for_timeout(2000)
+        problems = violations(tab)
+        if problems:
+            found[path] = problems
+    assert found == {}
