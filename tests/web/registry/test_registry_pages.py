@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bus.records import RegistryCommand
 from db.engine import transaction
 from db.tables import OutboxMessage
-from registry import handlers
+from registry import handlers, queries
 from registry.demo import demo_entries
 
 YEAR = datetime.now(UTC).year
@@ -174,3 +174,24 @@ def test_an_officer_adds_a_clearinghouse_resource_in_arabic_only(page_as, live_s
     assert command.data["subjects"] == ["dialogue"] and list(command.data["texts"]) == ["ar"]
     page.goto(live_server.url + "/clearinghouse?q=" + "الشباب")
     expect(page.get_by_role("link", name="حوار الشباب بين الثقافات")).to_be_visible()
+
+
+def test_saving_an_unchanged_entry_changes_nothing_in_every_registry(page_as, live_server):
+    """Each registry's edit form shows the entry as stored: saving it untouched applies as no change at all."""
+    _seed(live_server)
+    page = page_as("admin")
+    seen = set()
+    for registry, entity_id, _data in demo_entries(YEAR):
+        if registry in seen:
+            continue
+        seen.add(registry)
+        with live_server.sessions() as session:
+            before = queries.entry(session, registry, entity_id)
+        page.goto(live_server.url + f"/registry/{registry}/{entity_id}")
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.get_by_text(re.compile("Change sent"))).to_be_visible()
+        (command,) = _apply_queued(live_server)
+        with live_server.sessions() as session:
+            after = queries.entry(session, registry, entity_id)
+        assert (after["version"], after["data"]) == (before["version"], before["data"]), command.data
+    assert len(seen) == 7
