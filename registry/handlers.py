@@ -7,6 +7,7 @@ Every handler takes an open session (the caller's transaction) and writes its pr
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -215,8 +216,13 @@ def record_approved(session: Session, record: OpEdApproved) -> bool:
 
 
 def record_translation(session: Session, record: TranslationReady) -> bool:
-    """Keep an approved translation; if the op-ed is already in the Clearinghouse, add the language there."""
-    if not first_time(session, ACTIVITY, record.message_id):
+    """Keep an approved translation; if the op-ed is already in the Clearinghouse, add the language there.
+
+    A translation revised after review keeps its message id (oped_id, lang): the marker includes a digest of the
+    text, so a replay changes nothing while a revised text replaces the old one.
+    """
+    digest = hashlib.sha256(f"{record.title}\x1f{record.body}".encode()).hexdigest()[:16]
+    if not first_time(session, ACTIVITY, f"{record.message_id}:{digest}"):
         return False
     if not record.oped_id or not record.lang:
         raise model.RegistryError("translation without oped_id or lang")

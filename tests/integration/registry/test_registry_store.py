@@ -209,3 +209,15 @@ def test_every_registry_applies_once_and_refuses_malformed_data(sessions, regist
     assert before["version"] == 2 and _outbox(sessions) == 2
     with pytest.raises(RegistryError, match=registry):
         _apply(sessions, registry=registry, action="create", entity_id="bad", data={**data, "unexpected": 1})
+
+
+def test_a_revised_translation_replaces_the_clearinghouse_text_and_a_replay_does_not(sessions):
+    """A translation revised after release updates the French text; the same revision replayed changes nothing."""
+    _stream(sessions, story())
+    revised = TranslationReady(oped_id="o1", lang="fr", title="Le respect fait l'actualité (révisé)",
+                               body="<p>Texte révisé.</p>", occurred_at=T0 + timedelta(days=2))
+    _stream(sessions, [revised, revised])
+    with sessions() as session:
+        (hit,) = queries.search(session, "révisé", lang="fr")
+    assert hit.title == "Le respect fait l'actualité (révisé)"
+    assert _outbox(sessions) == 2  # created at release, updated once by the revision
