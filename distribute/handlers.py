@@ -228,15 +228,17 @@ def cancel_distribution(sessions: sessionmaker[Session], distribution_id: str, *
     return stopped
 
 
-def _recipients(session: Session, dist: Distribution, languages: list[str]) -> list[Editor]:
+def _recipients(session: Session, dist: Distribution, languages: list[str]) -> list[tuple[int, str, str]]:
+    """(editor id, email, language) of every editor in the segments and languages, minus the do-not-contact list."""
     segments = [model.Criteria.from_dict(s.criteria) for s in session.scalars(
         select(Segment).where(Segment.id.in_(dist.segment_ids)))]
-    editors = session.scalars(select(Editor).where(Editor.language.in_(languages)).order_by(Editor.id)).all()
+    editors = session.execute(select(Editor.id, Editor.email, Editor.language, Editor.region, Editor.beat)
+                              .where(Editor.language.in_(languages)).order_by(Editor.id)).all()
     memberships: dict[int, set[int]] = defaultdict(set)
     for list_id, editor_id in session.execute(select(ListMember.list_id, ListMember.editor_id)):
         memberships[editor_id].add(list_id)
     suppressed = set(session.scalars(select(Suppression.email)))
-    return [e for e in editors if e.email not in suppressed
+    return [(e.id, e.email, e.language) for e in editors if e.email not in suppressed
             and any(c.matches(e.language, e.region, e.beat, memberships[e.id]) for c in segments)]
 
 
@@ -254,11 +256,11 @@ def plan_sends(sessions: sessionmaker[Session], distribution_id: str, now: datet
         editors = _recipients(session, dist, sorted(ready))
         already = set(session.scalars(select(DistributionSend.editor_id).where(
             DistributionSend.distribution_id == distribution_id)))
-        new = [e for e in editors if e.id not in already]
+        new = [(editor_id, email, lang) for editor_id, email, lang in editors if editor_id not in already]
         session.bulk_insert_mappings(DistributionSend, [  # type: ignore[arg-type]
-            {"distribution_id": distribution_id, "editor_id": e.id, "email": e.email, "lang": e.language,
+            {"distribution_id": distribution_id, "editor_id": editor_id, "email": email, "lang": lang,
              "status": "planned", "batch_id": "", "attempts": 0, "provider_id": "", "last_event": "", "error": "",
-             "updated_at": now} for e in new])
+             "updated_at": now} for editor_id, email, lang in new])
         missing = [lang for lang in dist.languages if lang not in ready]
         dist.status = model.SENDING
         dist.handed_over_at = dist.handed_over_at or now

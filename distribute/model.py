@@ -3,14 +3,15 @@ tokens, and what a delivery event means. Values in, values out; clock and secret
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
+import hmac
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-from itsdangerous import BadSignature, URLSafeSerializer
 
 # Distribution status
 DRAFT = "draft"
@@ -186,25 +187,33 @@ def can_still_cancel(release_at: datetime, now: datetime, margin: timedelta = SE
     return release_at - now > margin
 
 
-def unsubscribe_serializer(secret: str) -> URLSafeSerializer:
-    """Signs unsubscribe tokens (one per editor and distribution; they never expire: the law wants them to work)."""
-    return URLSafeSerializer(secret, salt="rrm.distribute.unsubscribe")
+_TOKEN_SALT = b"rrm.distribute.unsubscribe.v1"
+
+
+def _token_mac(secret: str, payload: str) -> str:
+    key = hashlib.sha256(_TOKEN_SALT + secret.encode("utf-8")).digest()
+    return hmac.new(key, payload.encode("ascii"), hashlib.sha256).hexdigest()[:32]
 
 
 def unsubscribe_token(secret: str, email: str, distribution_id: str) -> str:
-    """A signed token naming an address (and the distribution it came with)."""
-    return unsubscribe_serializer(secret).dumps({"e": normalize_email(email), "d": distribution_id})
+    """A signed token naming an address and the distribution it came with (HMAC-SHA256; it never expires: the law
+    wants unsubscribe links to keep working). Plain HMAC rather than itsdangerous: 10,000 of them per release."""
+    raw = f"{normalize_email(email)}\n{distribution_id}".encode()
+    payload = base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    return f"{payload}.{_token_mac(secret, payload)}"
 
 
 def read_unsubscribe_token(secret: str, token: str) -> tuple[str, str] | None:
-    """(email, distribution id) from a token, or None when it was not signed by us."""
+    """(email, distribution id) from a token, or None when it was not signed with our key."""
+    payload, _, mac = token.partition(".")
+    if not payload or not mac or not payload.isascii() or not hmac.compare_digest(mac, _token_mac(secret, payload)):
+        return None
     try:
-        data = unsubscribe_serializer(secret).loads(token)
-    except BadSignature:
+        email, _, distribution_id = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode().partition(
+            "\n")
+    except (ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(data, dict) or "e" not in data:
-        return None
-    return str(data["e"]), str(data.get("d", ""))
+    return (email, distribution_id) if email else None
 
 
 def message_text(title: str, body: str, *, authors_line: str, unsubscribe_url: str, release_note: str) -> str:
