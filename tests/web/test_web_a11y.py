@@ -37,3 +37,29 @@ def test_pages_have_no_accessibility_violations(role, page, page_as, live_server
         if problems:
             found[path] = problems
     assert found == {}
+
+
+SKIP = {"/metrics", "/healthz", "/ops/stream", "/ops/data.json"}
+
+
+def test_every_stage_page_passes_axe(page_as, live_server) -> None:
+    """Every page any stage adds (without path parameters) passes the same checks, for each role that may open it."""
+    from tests.web.test_web_access import guard
+    from web.app import api_routes
+    from web.auth import ROLES
+
+    found = []
+    for role in ROLES:
+        tab = page_as(role)
+        for route in api_routes(live_server.app):
+            if "GET" not in route.methods or "{" in route.path or route.path in SKIP:
+                continue
+            kind, roles = guard(route)
+            if kind == "role" and role not in roles:
+                continue
+            response = tab.goto(live_server.url + route.path)
+            if not response.headers.get("content-type", "").startswith("text/html"):
+                continue
+            tab.wait_for_timeout(300)
+            found.extend(f"{role} {route.path}: {problem}" for problem in violations(tab))
+    assert found == []
