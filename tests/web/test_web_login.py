@@ -47,3 +47,50 @@ def test_wrong_role_sees_a_clear_403_page(page_as, live_server) -> None:
     assert response.status == 403
     assert "This page is for admins" in page.content()
     assert "Traceback" not in page.content()
+
+
+def test_skip_link_takes_keyboard_users_to_the_content(page_as, live_server) -> None:
+    """The first Tab reaches the skip link; following it moves focus to the main content."""
+    page = page_as("operator")
+    page.goto(live_server.url + "/ops/stories")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_login_is_locked_after_repeated_failures(page, live_server) -> None:
+    """After five wrong passwords the account refuses even the right one, with a clear message."""
+    from web.auth import add_user
+
+    with live_server.sessions() as session, session.begin():
+        add_user(session, "locked@test.rrm", "the-right-password", "operator")
+    for _ in range(5):
+        page.goto(live_server.url + "/login")
+        page.get_by_label("Email").fill("locked@test.rrm")
+        page.get_by_label("Password").fill("a-wrong-password")
+        page.get_by_role("button", name="Sign in").click()
+        assert "Wrong email or password" in page.locator("#login-error").inner_text()
+    page.get_by_label("Email").fill("locked@test.rrm")
+    page.get_by_label("Password").fill("the-right-password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "Too many failed attempts" in page.locator("#login-error").inner_text()
+    assert page.url.startswith(live_server.url + "/login")
+
+
+def test_changing_a_password_ends_other_sessions(page, live_server) -> None:
+    """A session opened before a password change is signed out after it."""
+    from web.auth import add_user, set_password
+
+    with live_server.sessions() as session, session.begin():
+        add_user(session, "moved@test.rrm", "first-password-1", "operator")
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill("moved@test.rrm")
+    page.get_by_label("Password").fill("first-password-1")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+    with live_server.sessions() as session, session.begin():
+        set_password(session, "moved@test.rrm", "second-password-2")
+    page.goto(live_server.url + "/ops")
+    assert page.url.startswith(live_server.url + "/login")
