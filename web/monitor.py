@@ -31,6 +31,7 @@ from .watchdog import PartitionWatch, assess_partition, rate, total_by_topic, wo
 log = structlog.get_logger(__name__)
 FAR_PAST_END = 2**40
 HISTORY_S = 600
+RATE_POINTS = 120  # samples of per-topic rates kept for a freshly opened dashboard's chart
 RATE_WINDOW_S = 5.0
 STAGE_GROUPS = ("ingest", "detect", "mobilize", "translate", "distribute", "registry")
 
@@ -48,6 +49,7 @@ class BusMonitor:
         self._journal_lock = threading.Lock()
         self._watch: dict[tuple[str, str, int], PartitionWatch] = {}
         self._history: dict[str, deque] = {}
+        self._rates: deque = deque(maxlen=RATE_POINTS)
         self._ends: dict[tuple[str, int], int] = {}
         self._snapshot: dict[str, Any] = {"at": None, "bus": {"ok": False, "error": "not sampled yet"},
                                           "topics": [], "groups": [], "partitions": []}
@@ -72,6 +74,11 @@ class BusMonitor:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._close()
+
+    def rate_history(self) -> list[dict[str, Any]]:
+        """The last samples' messages per second per topic, oldest first (to draw a chart at once)."""
+        with self._lock:
+            return list(self._rates)
 
     def snapshot(self) -> dict[str, Any]:
         """The latest sample."""
@@ -163,6 +170,7 @@ class BusMonitor:
         snapshot = self._build(now, ends, committed)
         with self._lock:
             self._snapshot = snapshot
+            self._rates.append({"at": snapshot["at"], "rates": {t["topic"]: t["rate"] for t in snapshot["topics"]}})
         return snapshot
 
     def _groups(self) -> list[str]:

@@ -136,7 +136,8 @@ def metrics(request: Request) -> Response:
 @router.get("/ops")
 def ops_page(request: Request, user: User = Depends(watchers)) -> Response:
     """The live operator dashboard."""
-    return render(request, "ops/dashboard.html", {"data": dashboard_data(request), "user": user})
+    data = {**dashboard_data(request), "history": request.app.state.monitor.rate_history()}
+    return render(request, "ops/dashboard.html", {"data": data, "user": user})
 
 
 @router.get("/ops/data.json")

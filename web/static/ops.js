@@ -159,6 +159,11 @@
     });
   }
 
+  // draw the minutes sampled before the page was opened, then go live
+  (initial.history || []).slice(0, -1).forEach(function (point) {
+    updateThroughput({ at: point.at, topics: Object.keys(point.rates).map(function (name) {
+      return { topic: name, rate: point.rates[name] }; }) });
+  });
   update(initial);
   if (window.EventSource) {
     var source = new EventSource("/ops/stream");
