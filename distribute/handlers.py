@@ -204,8 +204,12 @@ def create_distribution(sessions: sessionmaker[Session], *, oped_id: str, langua
 
 def cancel_distribution(sessions: sessionmaker[Session], distribution_id: str, *,
                         batches: ScheduledBatchSender | None, actor: str) -> int:
-    """Stop a distribution before its release: scheduled SendGrid batches are cancelled; returns editors stopped."""
-    with sessions() as session:
+    """Stop a distribution before its release: scheduled SendGrid batches are cancelled; returns editors stopped.
+
+    The ledger is changed first (so the worker can claim nothing more), then every batch id that reached or may have
+    reached SendGrid is cancelled there (a batch id cancelled before its request arrives stays cancelled).
+    """
+    with sessions() as session, session.begin():
         dist = session.get(Distribution, distribution_id)
         if dist is None:
             raise DistributeError("no such distribution")
@@ -214,17 +218,25 @@ def cancel_distribution(sessions: sessionmaker[Session], distribution_id: str, *
         batch_ids = sorted(set(session.scalars(select(DistributionSend.batch_id).where(
             DistributionSend.distribution_id == distribution_id, DistributionSend.batch_id != "",
             DistributionSend.status.in_(("pending", "sent"))))))
-    if batch_ids and batches is None:
-        raise DistributeError("this distribution was handed to SendGrid; SendGrid is not configured here")
-    for batch_id in batch_ids:
-        batches.cancel_batch(batch_id)
-    with sessions() as session, session.begin():
+        if batch_ids and batches is None:
+            raise DistributeError("this distribution was handed to SendGrid; SendGrid is not configured here")
         stopped = session.execute(update(DistributionSend).where(
             DistributionSend.distribution_id == distribution_id,
             DistributionSend.status.in_(("planned", "pending", "sent"))).values(
             status="cancelled", updated_at=utcnow(), error=f"cancelled by {actor}")).rowcount or 0
-        dist = session.get(Distribution, distribution_id)
         dist.status, dist.note = model.CANCELLED, f"cancelled by {actor}"
+    failed = []
+    for batch_id in batch_ids:
+        try:
+            batches.cancel_batch(batch_id)
+        except MailError as exc:
+            failed.append(f"{batch_id}: {exc}")
+    if failed:
+        with sessions() as session, session.begin():
+            session.get(Distribution, distribution_id).note = (
+                f"cancelled by {actor}, but SendGrid did not confirm the cancellation of batch(es) "
+                + "; ".join(failed) + ": cancel them in SendGrid's console")
+        raise DistributeError("SendGrid did not confirm every cancellation; the report lists the batches")
     return stopped
 
 
@@ -295,8 +307,10 @@ class Composer:
 
 
 def _mark(sessions: sessionmaker[Session], ids: list[int], **values) -> None:
+    """Record a request's outcome on rows still `pending` (a cancellation meanwhile is kept)."""
     with sessions() as session, session.begin():
-        session.execute(update(DistributionSend).where(DistributionSend.id.in_(ids)).values(
+        session.execute(update(DistributionSend).where(DistributionSend.id.in_(ids),
+                                                       DistributionSend.status == "pending").values(
             updated_at=utcnow(), **values))
 
 
@@ -425,6 +439,8 @@ def recover_in_doubt(sessions: sessionmaker[Session], *, batches: ScheduledBatch
 def _finish(sessions: sessionmaker[Session], distribution_id: str, now: datetime, scheduled: bool) -> None:
     with sessions() as session, session.begin():
         dist = session.get(Distribution, distribution_id)
+        if dist.status == model.CANCELLED:
+            return
         left = session.scalar(select(func.count()).select_from(DistributionSend).where(
             DistributionSend.distribution_id == distribution_id,
             DistributionSend.status.in_(("planned", "pending"))))
