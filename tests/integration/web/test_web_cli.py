@@ -20,7 +20,7 @@ LIMITS = {"window_s": 900, "max_per_account": 5, "max_per_ip": 20}
 def rrm(db_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     """Run the real `rrm` command against `db_url`."""
     env = {**os.environ, "RRM_DB__URL": db_url, "RRM_ENV": "test"}
-    return subprocess.run([sys.executable, "-m", "rrm", *args], cwd=PROJECT_ROOT, env=env, input=stdin,
+    return subprocess.run([sys.executable, "-m", "rrm", *args], cwd=PROJECT_ROOT, env=env, input=stdin,  # noqa: S603
                           capture_output=True, text=True, timeout=60)
 
 
