@@ -148,3 +148,23 @@ def test_deepl_429_is_honoured_too(deepl_server):
     times = deepl_server.behaviour.times
     assert outcome.machine and outcome.body == "PATIENCE IS A VIRTUE."
     assert len(times) == 2 and times[1] - times[0] >= 0.95
+
+
+def test_rrm_translate_check_says_what_each_backend_answered(libre_server, monkeypatch):
+    """`rrm translate check` shows LibreTranslate's translation and why offline gives none."""
+    from click.testing import CliRunner
+
+    from config.settings import get_settings
+    from translate.cli import translate
+
+    monkeypatch.setenv("RRM_TRANSLATE__BACKENDS", '["libre","offline"]')
+    monkeypatch.setenv("RRM_TRANSLATE__LIBRE_URL", libre_server.url)
+    monkeypatch.setenv("RRM_TRANSLATE__LIBRE_API_KEY", "test-key")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(translate, ["check", "--to", "de", "Hello there, friends."])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "libre: HELLO THERE, FRIENDS." in result.output
+    assert "offline: no translation" in result.output
