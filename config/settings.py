@@ -214,6 +214,9 @@ class DetectSettings(BaseModel):
         "auto",
         description="Trained spaCy pipeline for entities: a package name, `auto` (use one if installed) or `none`.",
     )
+    fetch_wait_ms: int = Field(
+        50, description="Longest idle fetch of the detect worker's consumers (ms): bounds the latency of a flag.",
+    )
 
 
 class IngestSettings(BaseModel):
