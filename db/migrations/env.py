@@ -1,7 +1,6 @@
 """Alembic environment: runs migrations against the URL given by db.migrate.alembic_config."""
 
 from alembic import context
-from sqlalchemy import pool
 
 from db.base import Base
 from db.engine import make_engine
@@ -21,7 +20,6 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
-    engine.pool = pool.NullPool(engine.pool._creator)  # one connection, closed at the end
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
                           compare_type=True)

@@ -42,3 +42,12 @@ def test_a_message_is_handled_once_per_consumer(sessions):
     with transaction(sessions) as session:
         assert first_time(session, "detect", "m-1") is False
         assert first_time(session, "mobilize", "m-1") is True
+
+
+def test_every_stage_table_matches_its_migrations(db_url):
+    """The tables the code declares are exactly what the migrations create (no forgotten migration)."""
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    command.check(alembic_config(db_url))  # raises if autogenerate would find a difference
