@@ -67,7 +67,20 @@ def nav(context: dict[str, Any]) -> list[dict[str, str]]:
     matches = [e["path"] for e in entries
                if path == e["path"] or (e["path"] != "/" and path.startswith(e["path"].rstrip("/") + "/"))]
     current = max(matches, key=len, default=None)
-    return [{**e, "current": e["path"] == current} for e in entries]
+    alerts = _alerts(request)
+    return [{**e, "current": e["path"] == current, "alert": alerts.get(e["path"], "")} for e in entries]
+
+
+def _alerts(request: Request) -> dict[str, str]:
+    """Short warnings shown beside navigation entries (stalled partitions beside Operations)."""
+    monitor = getattr(request.app.state, "monitor", None)
+    if monitor is None:
+        return {}
+    snapshot = monitor.snapshot()
+    if snapshot.get("at") and not snapshot.get("bus", {}).get("ok", True):
+        return {"/ops": "bus down"}
+    stalled = sum(1 for p in snapshot.get("partitions", []) if p.get("status") == "stalled")
+    return {"/ops": f"{stalled} stalled"} if stalled else {}
 
 
 templates.env.globals.update(csrf_field=csrf_field, csrf_value=csrf_value, flashes=flashes,

@@ -46,6 +46,7 @@ def test_dashboard_and_health_say_the_bus_is_down(server_without_bus) -> None:
     assert data["bus"]["error"]
     page = client.get("/ops")
     assert page.status_code == 200 and "The bus cannot be reached" in page.text
+    assert '<span class="nav-alert">bus down</span>' in client.get("/ops/stories").text
     health = client.get("/healthz").json()
     assert health == {**health, "status": "ok", "database": True, "bus": False}
     started = time.monotonic()

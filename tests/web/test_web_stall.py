@@ -56,6 +56,10 @@ def test_stopped_worker_turns_stalled_and_back(broker, browser, tmp_path) -> Non
         expect(stalled.first).to_have_text("stalled", timeout=60_000)
         assert time.monotonic() - stopped_at <= 60
         expect(page.locator("#bus-status")).to_contain_text(re.compile(r"[1-9][0-9]* stalled partition"))
+        other = context.new_page()
+        other.goto(server.url + "/ops/stories")
+        expect(other.locator("nav .nav-alert")).to_contain_text("stalled")  # seen from any page
+        other.close()
         with running_app(worker(settings)):
             expect(page.locator('#partitions tbody tr[data-group="detect"] .status-bad')).to_have_count(
                 0, timeout=60_000)
