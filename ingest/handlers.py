@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from bus.records import ArticleIngested, MessageRejected
@@ -295,6 +295,7 @@ def store_articles(session: Session, articles: list[Article], index: NearDuplica
     if not articles:
         return stored
     ids, urls, guids = _known(session, articles)
+    seen: list[dict[str, Any]] = []
     for article in articles:
         if (article.article_id in ids or (article.url_key and article.url_key in urls)
                 or (article.guid_key and article.guid_key in guids)):
@@ -311,12 +312,13 @@ def store_articles(session: Session, articles: list[Article], index: NearDuplica
             stored.near_duplicates += 1
         elif sketch is not None:
             index.add(article.article_id, sketch, now)
-        session.add(SeenArticle(
-            article_id=article.article_id, url_key=article.url_key, guid_key=article.guid_key, feed_id=feed_pk,
-            url=article.url, title=article.title, lang=article.lang, source=article.source,
-            published=article.published, first_seen_at=now, near_duplicate_of=original,
-            sketch=sketch_to_bytes(sketch) if sketch is not None and not original else None,
-        ))
+        seen.append({
+            "article_id": article.article_id, "url_key": article.url_key, "guid_key": article.guid_key,
+            "feed_id": feed_pk, "url": article.url, "title": article.title, "lang": article.lang,
+            "source": article.source, "published": article.published, "first_seen_at": now,
+            "near_duplicate_of": original,
+            "sketch": sketch_to_bytes(sketch) if sketch is not None and not original else None,
+        })
         record = ArticleIngested(
             article_id=article.article_id, url=article.url, title=article.title, summary=article.summary,
             published=article.published, lang=article.lang, source=article.source, outlet=article.outlet,
@@ -324,6 +326,8 @@ def store_articles(session: Session, articles: list[Article], index: NearDuplica
         )
         add_to_outbox(session, "articles.ingested", record)
         stored.published.append(record)
+    if seen:  # one multi-row INSERT: the ORM's bookkeeping per row would cost more than the rest of the work
+        session.execute(insert(SeenArticle), seen)
     return stored
 
 

@@ -83,13 +83,15 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+_URL_JUNK = re.compile(r"[\x00-\x1f\x7f]")  # control characters (line breaks inside a wrapped link)
+
+
 def canonical_url(url: str, base: str = "") -> str:
     """The article's URL as one string per article: http(s) only, host lowercased, default port, fragment and
     tracking parameters dropped, remaining parameters sorted. Returns "" for anything that is not a web URL."""
     if not url:
         return ""
-    url = url.strip().replace("\\", "/")
-    url = "".join(ch for ch in url if ch >= " " and ch != "\x7f")
+    url = _URL_JUNK.sub("", url).strip().replace("\\", "/")
     if base and "://" not in url:
         from urllib.parse import urljoin
 

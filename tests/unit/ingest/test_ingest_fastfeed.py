@@ -14,14 +14,16 @@ from ingest.model import FeedInfo, ItemRejected, normalize_entry
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 RSS2 = """<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/"
-     xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Le Courrier</title><link>https://c.example.fr/</link>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/">
+<channel><title>Le Courrier</title><link>https://c.example.fr/</link>
 <language>fr-FR</language>
 <item><title>Autodafé à Norrhavn &amp; réactions</title><link>https://c.example.fr/a?utm_source=rss</link>
 <description><![CDATA[<p>Un homme a <b>brûlé</b> un Coran.</p>]]></description>
 <pubDate>Fri, 27 Nov 2026 16:05:00 +0100</pubDate><guid isPermaLink="false">c-1</guid></item>
 <item><title>Seulement du contenu</title><guid>https://c.example.fr/b</guid>
-<content:encoded>&lt;p&gt;Texte &amp;eacute;chapp&amp;eacute;&lt;/p&gt;</content:encoded><dc:date>2026-11-27T10:00:00Z</dc:date></item>
+<content:encoded>&lt;p&gt;Texte &amp;eacute;chapp&amp;eacute;&lt;/p&gt;</content:encoded>
+<dc:date>2026-11-27T10:00:00Z</dc:date></item>
 <item><title>Vidéo</title><link>https://c.example.fr/v</link>
 <media:group><media:description>La description de la vidéo.</media:description></media:group>
 <pubDate>Fri, 27 Nov 2026 09:00:00 EST</pubDate></item>
@@ -42,7 +44,8 @@ RDF = """<?xml version="1.0"?>
  xmlns:dc="http://purl.org/dc/elements/1.1/"><channel rdf:about="https://r.example.org/"><title>R</title>
 <link>https://r.example.org/</link></channel>
 <item rdf:about="https://r.example.org/1"><title>Harbour storm</title><link>https://r.example.org/1</link>
-<description>Ferries cancelled.</description><dc:date>2026-11-27T08:00:00+00:00</dc:date><dc:language>en</dc:language></item>
+<description>Ferries cancelled.</description><dc:date>2026-11-27T08:00:00+00:00</dc:date>
+<dc:language>en</dc:language></item>
 </rdf:RDF>"""
 
 
