@@ -311,7 +311,7 @@ def _match(sentence: Sentence, raws: list[str], table: Table, lang: str) -> None
     sentence.hits = _resolve(sentence, hits, raws, table)
 
 
-_NAMEABLE = frozenset({"ISLAM", "OCCASION", "MUSLIM"})
+_NAMEABLE = frozenset({"ISLAM", "OCCASION", "MUSLIM", "CHRISTIAN"})
 
 
 def _resolve(sentence: Sentence, hits: list[Hit], raws: list[str], table: Table) -> list[Hit]:
@@ -340,9 +340,11 @@ def _resolve(sentence: Sentence, hits: list[Hit], raws: list[str], table: Table)
             continue
         result.append(h)
     context = any(h.kind in P.RELIGIOUS_CONTEXT_KINDS and not h.ambiguous for h in result)
+    # a name like "Muhammad" is the Prophet's when the sentence is about cartoons, insults or desecration
+    figure_context = context or any(h.kind in ("mock", "desecrate", "blasphemy") and not h.ambiguous for h in result)
     final: list[Hit] = []
     for h in result:
-        if h.ambiguous and not context:
+        if h.ambiguous and not (figure_context if h.kind == "figure" else context):
             continue
         if h.kind == "nation":
             continue
@@ -350,10 +352,18 @@ def _resolve(sentence: Sentence, hits: list[Hit], raws: list[str], table: Table)
             continue
         if h.kind == "place" and _is_address(words, raws, h.position):
             continue
+        if h.kind == "place" and _follows_into(words, h.position):  # "turned the museum into a mosque"
+            final.append(Hit("CONVERT", "convert", f"into {h.text}", h.sentence, h.position - 1))
         if h.kind in P.ACT_KINDS and _negated(words, h.position, table.negations):
             h = Hit(h.concept, h.kind, h.text, h.sentence, h.position, h.ambiguous, True)
         final.append(h)
     return final
+
+
+def _follows_into(words: list[str], position: int) -> bool:
+    if position >= 1 and words[position - 1] == "into":
+        return True
+    return position >= 2 and words[position - 2] == "into" and words[position - 1] in ("a", "an", "the")
 
 
 def _is_address(words: list[str], raws: list[str], position: int) -> bool:
@@ -475,6 +485,8 @@ def score_sentence(sentence: Sentence) -> list[_Candidate]:
                 continue
             if a.concept == "FIRE":  # most fires in churches are accidents: a fire alone never flags
                 compat = min(compat, 0.45)
+            if t.concept == "MIGRANT":  # migration policy and migrants as perpetrators are everyday news
+                compat = min(compat, P.MIGRANT_CAP.get(a.kind, compat))
             s = compat * damp(a.kind)
             cat = CATEGORY.get((a.kind, kind_t), "hate_crime" if a.kind == "hostility" else "attack_on_community")
             out.append(_Candidate(s, cat, f"{_describe(a)} + {_describe(t)} in {where}"))
@@ -502,8 +514,12 @@ def score_sentence(sentence: Sentence) -> list[_Candidate]:
             out.append(_Candidate(0.4, cat, f"{_describe(h)} alone in {where}"))
     sites = [h for h in live if h.kind == "site"]
     if sites and any(h.kind in ("worship", "group", "place") for h in live):
+        # a contested holy site changing hands ("first prayers in 86 years", "opens again to Muslim prayer")
         other = next(h for h in live if h.kind in ("worship", "group", "place"))
-        out.append(_Candidate(0.6, "holy_site_conversion", f"{_describe(sites[0])} + {_describe(other)} in {where}"))
+        change = next((w for w in sentence.words if w in P.CHANGE_WORDS), "")
+        s = 0.6 if change else 0.4
+        why = f"{_describe(sites[0])} + {_describe(other)}" + (f" + change '{change}'" if change else "")
+        out.append(_Candidate(s, "holy_site_conversion", f"{why} in {where}"))
     if sentence.index >= 3:  # headlines and leads carry the story; deep mentions are background
         for c in out:
             c.score *= 0.8

@@ -249,8 +249,7 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
         "ar": "اطلاق النار|اطلاق نار|مسلح|المسلح|اطلق النار|رصاص",
         "zh": "枪击|枪手|开枪",
     }),
-    "STAB": ("violence", {"en": "stab|stabbed|stabbing|stabbings|knifeman|knife attack|beheaded|beheading|lynched|"
-                                "lynching|mob",
+    "STAB": ("violence", {"en": "stab|stabbed|stabbing|stabbings|knifeman|knife attack|beheaded|beheading|lynch*|mob",
                           "fr": "poignardé|poignardée|coups de couteau|décapité|décapitation|lynché|lynchage",
                           "es": "apuñalado|apuñalada|apuñalamiento|decapitado|decapitación|linchado|linchamiento",
                           "de": "erstochen|messerangriff*|messerattacke*|enthauptet|enthauptung*|gelyncht",
@@ -299,13 +298,14 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     }),
     "DESECRATE": ("desecrate", {
         "en": "desecrat*|vandalis*|vandaliz*|vandal|vandals|defac*|graffiti|swastika|swastikas|daubed|smeared|"
-              "tore up|torn up|ripped up|kicked|urinated|pig's head|pig head|pigs head",
-        "fr": "profan*|vandalis*|saccag*|tag|tags|croix gammée|croix gammées|souill*|déchir*",
-        "es": "profan*|vandaliz*|pintadas|esvástica|esvásticas|destroz*",
-        "de": "schändung*|geschändet|geschmiert|beschmiert|hakenkreuz*|verwüst*|zerrissen|entweih*",
-        "pt": "profan*|vandaliz*|pichaç*|suástica*|depred*",
-        "tr": "hakaret*|saldırıya uğra*|tahrip*|gamalı haç*|yırt*|kirlet*",
-        "ar": "تدنيس|تخريب|تمزيق|دنس|اهانه|الاساءه|اساءه|صليب معقوف",
+              "tore up|torn up|ripped up|kicked|urinated|pig's head|pig head|pigs head|demolish*|demolition|razed|"
+              "bulldoz*|torn down|tore down|pulled down",
+        "fr": "profan*|vandalis*|saccag*|démoli*|rasé|rasée|tag|tags|croix gammée|croix gammées|souill*|déchir*",
+        "es": "profan*|vandaliz*|pintadas|demoli*|derribad*|esvástica|esvásticas|destroz*",
+        "de": "schändung*|geschändet|abgerissen|abriss*|geschmiert|beschmiert|hakenkreuz*|verwüst*|zerrissen|entweih*",
+        "pt": "profan*|vandaliz*|demoli*|pichaç*|suástica*|depred*",
+        "tr": "hakaret*|saldırıya uğra*|tahrip*|yıkıl*|yıktı*|gamalı haç*|yırt*|kirlet*",
+        "ar": "تدنيس|تخريب|هدم|تمزيق|دنس|اهانه|الاساءه|اساءه|صليب معقوف",
         "zh": "亵渎|破坏|涂鸦|纳粹标志|撕毁",
     }),
     "MOCK": ("mock", {
@@ -332,7 +332,7 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     }),
     "BAN": ("ban", {
         "en": "ban|bans|banned|banning|prohibit|prohibits|prohibited|prohibition|outlaw|outlaws|outlawed|"
-              "forbid|forbids|forbidden|barred|bar|restrict|restricts|restrictions|crackdown|closure|closes|"
+              "forbid|forbids|forbidden|barred|bar|bars|barring|restrict|restricts|restrictions|crackdown|closure|closes|"
               "shut down|travel ban|registry",
         "fr": "interdiction|interdire|interdit|interdits|interdite|proscrit|prohibition|fermeture|restriction",
         "es": "prohibición|prohibir|prohíbe|prohibido|prohibida|veto|vetar|cierre|restricción",
@@ -344,7 +344,8 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     }),
     "CONVERT": ("convert", {
         "en": "convert|converts|converted|converting|conversion|reconvert|reconverted|reconversion|revert|reverts|"
-              "reverted|turn into|turns into|turned into|turned back into|turning into",
+              "reverted|turn into|turns into|turned into|turned back into|turning into|transform|transforms|transformed|"
+              "transforming|transformation|changed into|made into|reconsecrated|repurposed",
         "fr": "conversion|convertir|converti|convertie|transformer|transformé|transformée|reconversion",
         "es": "conversión|convertir|convertido|convertida|convierte|transformar",
         "de": "umwandl*|umgewandelt|umwidmung*|zurückverwandel*",
@@ -360,7 +361,7 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     "HOSTILITY": ("hostility", {
         "en": "hate crime|hate crimes|hate speech|hate incident|hate incidents|hatred|hate|hateful|threat|threats|"
               "threatened|threatening|harass*|discriminat*|persecut*|riot|riots|rioters|rioting|pogrom|"
-              "intimidat*|abuse|abused|slur|slurs|ethnic cleansing|genocide|racism|racist|bigotry|bigoted|"
+              "intimidat*|slur|slurs|ethnic cleansing|genocide|racism|racist|bigotry|bigoted|"
               "extremism|extremist|extremists|radicalis*|radicaliz*",
         "fr": "crime haineux|crimes haineux|haine|menace|menaces|menacé|harcèlement|discrimination|persécution|"
               "émeute|émeutes|pogrom|racisme|raciste|extrémisme|extrémiste|génocide|nettoyage ethnique",
@@ -558,3 +559,17 @@ ADDRESS_WORDS: frozenset[str] = frozenset({
     "rue", "station", "metro", "gare", "quartier", "place", "avenue", "boulevard", "calle", "plaza", "estacion",
     "strasse", "straße", "platz", "bahnhof", "rua", "praca", "estacao", "caddesi", "sokak", "mahallesi", "istasyonu",
 })
+
+#: Words that say a contested holy site's status is changing ("first prayers", "opens again", "reconverted").
+CHANGE_WORDS: frozenset[str] = frozenset({
+    "first", "again", "reopen", "reopens", "reopened", "reopening", "return", "returns", "returned", "resume",
+    "resumes", "resumed", "back", "decree", "decrees", "ruling", "rules", "status", "annulled", "annuls",
+    "premiere", "premieres", "nouveau", "rouvre", "retour", "decret", "primera", "vuelve", "reabre", "decreto",
+    "erstmals", "wieder", "erste", "ersten", "primeira", "reabre", "volta", "ilk", "yeniden", "tekrar", "karar",
+    "kararname", "مجددا", "لاول", "اعاده", "قرار", "مرسوم", "首次", "再次", "恢复",
+})
+
+#: Caps on how strongly an act against *migrants* scores: immigration policy ("restrict migrant numbers") and
+#: migrants as perpetrators are everyday news; hostility and attacks on them still flag.
+MIGRANT_CAP: dict[str, float] = {"ban": 0.45, "violence": 0.7, "hostility": 0.7, "terror": 0.5, "mock": 0.4,
+                                 "desecrate": 0.4}

@@ -96,3 +96,54 @@ def test_detect_ordinary_sentences_are_not_flagged(lang: str, title: str, summar
     """Ordinary news, including the hard cases, stays below the threshold."""
     scored = score_article(title, summary, lang)
     assert not scored.polarizing, (scored.score, scored.reasons)
+
+
+MORE_ORDINARY = [
+    ("en", "Priest arrested over child abuse allegations", ""),
+    ("en", "Government to restrict migrant numbers next year", ""),
+    ("en", "Thousands pray at Al-Aqsa on the last Friday of Ramadan", ""),
+    ("en", "Christian Pulisic shoots Chelsea into the lead", ""),
+    ("en", "Fire destroys historic church roof in Quebec", "Firefighters said the blaze started in the attic."),
+    ("en", "Burning Man festival returns to the Nevada desert", ""),
+    ("en", "Church of England synod votes on new prayers", ""),
+    ("en", "Serial killer sentenced to life in prison", ""),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), MORE_ORDINARY, ids=[t[:40] for _, t, _ in MORE_ORDINARY])
+def test_detect_everyday_religion_and_migration_news_is_not_flagged(lang: str, title: str, summary: str) -> None:
+    """Clergy scandals, migration policy, routine worship at holy sites, names and accidents are not flashpoints."""
+    scored = score_article(title, summary, lang)
+    assert not scored.polarizing, (scored.score, scored.reasons)
+
+
+def test_detect_a_holy_site_changing_hands_is_flagged() -> None:
+    """A contested site opening again to another faith's prayers is flagged, with the change in the reasons."""
+    scored = score_article("Hagia Sophia opens again to Friday prayers after court ruling", "", "en")
+    assert scored.polarizing and "holy_site_conversion" in scored.categories
+
+
+def test_detect_negation_and_reasons() -> None:
+    """'Not arson' is not arson, and the reasons say which term was negated."""
+    scored = score_article("Police say church fire was not arson", "", "en")
+    assert not scored.polarizing and any("negated: ARSON" in r for r in scored.reasons)
+
+
+MORE_POLARIZING = [
+    ("en", "Charlie Hebdo republishes Muhammad cartoons", ""),
+    ("en", "Mob lynches man over rumours he was carrying beef", "The victim was a Muslim labourer."),
+    ("en", "Bulldozers demolish centuries-old mosque in the night", ""),
+    ("en", "Province bars teachers from wearing religious symbols", ""),
+    ("en", "Rohingya villages torched by soldiers, witnesses say", ""),
+    ("en", "Anti-immigrant riots spread to three more towns", ""),
+    ("en", "Attack on Sikh gurdwara in Kabul kills 25", ""),
+    ("en", "Jewish cemetery vandalised for the second time this year", ""),
+    ("en", "Officials turned the old church into a mosque overnight", ""),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "summary"), MORE_POLARIZING, ids=[t[:40] for _, t, _ in MORE_POLARIZING])
+def test_detect_other_phrasings_of_the_categories_are_flagged(lang: str, title: str, summary: str) -> None:
+    """Each category in other words than the dev titles: lynching, demolition, bans on symbols, conversions."""
+    scored = score_article(title, summary, lang)
+    assert scored.polarizing, (scored.score, scored.reasons)
