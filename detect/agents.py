@@ -77,7 +77,8 @@ def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker
                 raise
 
     async def cluster_articles(record: ArticleScored):
-        await asyncio.to_thread(_cluster, record)
+        if record.polarizing:  # ordinary articles join no story: no thread, no transaction
+            await asyncio.to_thread(_cluster, record)
         return []
 
     def _open(record: OpenStory) -> None:

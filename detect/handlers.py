@@ -85,10 +85,10 @@ def handle_scored(session: Session, tracker: StoryTracker, record: ArticleScored
 
     Idempotent: a redelivered message changes nothing (the processed marker is written in this transaction).
     """
+    if not record.polarizing:  # no effect, so nothing to remember: ordinary news costs no write
+        return Outcome(None, None, None)
     if not first_time(session, CLUSTER_CONSUMER, record.message_id):
         return None
-    if not record.polarizing:
-        return Outcome(None, None, None)
     now = utcnow()
     view = view_of_scored(record)
     outcome = tracker.track(view)

@@ -1,0 +1,125 @@
+"""Scale-out of the detect stage: throughput with one and with two workers in one consumer group.
+
+Publishes N articles on `articles.ingested` (4 partitions) and times how long `rrm worker detect` processes take to
+score all of them (`articles.scored`), once with one worker and once with two in the same group. Texts come from
+../shared/data/dev/labeled.jsonl when it is there (repeated with numbered variants), else from generated sentences.
+
+    .venv/bin/python benchmarks/scale_detect.py [N]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kafka import KafkaConsumer  # noqa: E402
+
+from bus.admin import ensure_topics  # noqa: E402
+from bus.broker import EmbeddedBroker  # noqa: E402
+from bus.publisher import KafkaPublisher  # noqa: E402
+from bus.records import ArticleIngested  # noqa: E402
+from config.logging import configure_logging  # noqa: E402
+from config.settings import Settings  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+
+LABELED = ROOT.parent / "shared" / "data" / "dev" / "labeled.jsonl"
+GENERATED = [
+    ("en", "City council approves new bus lanes", "The plan adds twelve kilometres of lanes by next spring."),
+    ("en", "Mosque set on fire overnight, police treat it as a hate crime",
+     "Worshippers found the prayer hall burned; community leaders called for calm."),
+    ("fr", "Le festival de jazz annonce sa programmation", "Quarante concerts sur cinq scènes cet été."),
+    ("fr", "Un Coran brûlé devant une mosquée", "Les fidèles dénoncent un acte islamophobe."),
+    ("de", "Neue Brücke über den Rhein eröffnet", "Der Verkehr soll ab Montag fließen."),
+    ("es", "Atacan una sinagoga con pintadas antisemitas", "La comunidad judía denuncia el ataque."),
+]
+
+
+def texts() -> list[tuple[str, str, str]]:
+    """(lang, title, summary) samples."""
+    if LABELED.exists():
+        rows = [json.loads(line) for line in LABELED.read_text().splitlines() if line.strip()]
+        return [(r.get("lang") or "en", r.get("title") or "", r.get("summary") or "") for r in rows]
+    return GENERATED
+
+
+def run(n: int, workers: int, broker: EmbeddedBroker, tmp: Path) -> float:
+    """Articles scored per second with `workers` detect processes in one group."""
+    prefix = f"scale{workers}."
+    db_url = f"sqlite:///{tmp / f'rrm{workers}.sqlite3'}"
+    upgrade(db_url)
+    settings = Settings(env="test", data_dir=tmp, kafka={"bootstrap_servers": broker.bootstrap_servers,
+                                                          "topic_prefix": prefix}, db={"url": db_url})
+    ensure_topics(settings.kafka)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RRM_")}
+    env.update({"RRM_ENV": "test", "RRM_DATA_DIR": str(tmp / f"w{workers}"), "RRM_DB__URL": db_url,
+                "RRM_LOG_LEVEL": "WARNING", "RRM_LOG_FORMAT": "json",
+                "RRM_KAFKA__BOOTSTRAP_SERVERS": broker.bootstrap_servers, "RRM_KAFKA__TOPIC_PREFIX": prefix})
+    procs = [subprocess.Popen([sys.executable, "-m", "rrm", "worker", "detect"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
+    consumer = KafkaConsumer(f"{prefix}articles.scored", bootstrap_servers=broker.bootstrap_servers,
+                             auto_offset_reset="earliest", enable_auto_commit=False)
+    publisher = KafkaPublisher(settings.kafka, linger_ms=20)
+    seen = 0
+
+    def drain(until: int, timeout: float) -> float:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        last = time.monotonic()
+        while seen < until and time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=200).values():
+                seen += len(batch)
+                last = time.monotonic()
+        if seen < until:
+            raise SystemExit(f"only {seen} of {until} articles scored with {workers} worker(s)")
+        return last
+
+    try:
+        time.sleep(12)  # every worker joined the group
+        for i in range(8):  # warm-up: one per partition, so every worker has loaded its pipeline
+            publisher.publish("articles.ingested", ArticleIngested(article_id=f"warm-{i}", title="Warm-up", lang="en"),
+                              key=f"warm-{i}")
+        publisher.flush()
+        drain(8, 120)
+        samples = texts()
+        started = time.monotonic()
+        for i in range(n):
+            lang, title, summary = samples[i % len(samples)]
+            publisher.publish("articles.ingested", ArticleIngested(
+                article_id=f"a{i}", title=f"{title} ({i})", summary=summary, lang=lang, source=f"s{i % 40}.example"))
+        publisher.flush()
+        last = drain(n + 8, 600)
+        return n / (last - started)
+    finally:
+        publisher.close()
+        consumer.close()
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def main(n: int = 6000) -> dict[str, float]:
+    """Run with one worker, then with two."""
+    configure_logging("WARNING", "console")
+    with tempfile.TemporaryDirectory() as tmp, EmbeddedBroker() as broker:
+        one = run(n, 1, broker, Path(tmp))
+        two = run(n, 2, broker, Path(tmp))
+    print(f"scale-out: detect scoring {n:,} articles from a 4-partition topic: 1 worker {one:,.0f} articles/s, "
+          f"2 workers in one group {two:,.0f} articles/s ({two / one:.2f}x) on {os.cpu_count()} cores")
+    return {"one_worker_per_s": one, "two_workers_per_s": two}
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 6000)
