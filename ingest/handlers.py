@@ -19,8 +19,11 @@ import structlog
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from bus.records import ArticleIngested, MessageRejected
+from bus.catalog import spec as topic_spec
+from bus.publisher import record_key
+from bus.records import ArticleIngested, MessageRejected, utcnow
 from db.outbox import add_to_outbox
+from db.tables import OutboxMessage
 
 from .dedupe import NearDuplicateIndex
 from .model import (
@@ -324,11 +327,24 @@ def store_articles(session: Session, articles: list[Article], index: NearDuplica
             published=article.published, lang=article.lang, source=article.source, outlet=article.outlet,
             feed_id=article.feed_id, country=article.country, guid=article.guid, near_duplicate_of=original,
         )
-        add_to_outbox(session, "articles.ingested", record)
         stored.published.append(record)
-    if seen:  # one multi-row INSERT: the ORM's bookkeeping per row would cost more than the rest of the work
+    if seen:  # multi-row INSERTs: the ORM inserts outbox rows one at a time, which costs more than all the rest
         session.execute(insert(SeenArticle), seen)
+        add_many_to_outbox(session, "articles.ingested", stored.published)
     return stored
+
+
+def add_many_to_outbox(session: Session, topic: str, records: list) -> None:
+    """`db.outbox.add_to_outbox` for many records of one topic in one multi-row INSERT (the same rows)."""
+    entry = topic_spec(topic)
+    now = utcnow()
+    rows = []
+    for record in records:
+        if not isinstance(record, entry.record):
+            raise TypeError(f"topic {topic} carries {entry.record.__name__}, not {type(record).__name__}")
+        rows.append({"topic": topic, "key": record_key(entry, record), "message_id": record.message_id,
+                     "payload": record.to_json(), "created_at": now, "attempts": 0})
+    session.execute(insert(OutboxMessage), rows)
 
 
 def rejected_record(source: str, reason: str, raw: bytes, *, error_type: str, offset: int) -> MessageRejected:
