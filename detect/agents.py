@@ -21,6 +21,7 @@ from bus.records import ArticleIngested, ArticleScored, OpenStory
 from config.settings import Settings
 from db.engine import transaction
 
+from .entities import EntityFinder
 from .handlers import DetectError, handle_open_story, handle_scored, restore_tracker, score_ingested
 from .tracking import StoryTracker
 
@@ -55,7 +56,8 @@ def shorten_fetch_wait(app: RrmApp, wait_ms: int) -> None:
     driver.AIOKafkaConsumerThread._create_worker_consumer = create
 
 
-def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker, settings: Settings) -> None:
+def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker, settings: Settings,
+             entities: EntityFinder | None = None) -> None:
     """Register the three agents (and a short idle fetch, see `shorten_fetch_wait`)."""
     shorten_fetch_wait(app, settings.detect.fetch_wait_ms)
     lock = threading.Lock()
@@ -64,7 +66,10 @@ def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker
     async def score_articles(record: ArticleIngested):
         if not (record.title or record.summary):
             raise InvalidMessage("article has neither title nor summary")
-        return [("articles.scored", score_ingested(record, threshold))]
+        if entities is None:
+            return [("articles.scored", score_ingested(record, threshold))]
+        scored = await asyncio.to_thread(score_ingested, record, threshold, entities)  # NER is slow: off the loop
+        return [("articles.scored", scored)]
 
     def _cluster(record: ArticleScored) -> None:
         with lock:

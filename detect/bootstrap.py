@@ -17,6 +17,7 @@ from config.settings import Settings
 from db.engine import make_engine, session_factory
 
 from .agents import register
+from .entities import load_entity_finder
 from .handlers import restore_tracker, tracker_for
 from .model import score_article
 from .tracking import StoryTracker
@@ -46,8 +47,9 @@ def build(settings: Settings) -> Worker:
     with sessions() as session:
         restored = restore_tracker(session, tracker)
     score_article("warm up", "", "en")  # build the lexicon tables before the first message
+    entities = load_entity_finder(settings.detect.spacy_model)
     app = create_app("detect", settings)
-    register(app, sessions, tracker, settings)
+    register(app, sessions, tracker, settings, entities)
     log.info("detect.built", restored_stories=restored)
     return Worker(engine, sessions, tracker, app)
 

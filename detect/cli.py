@@ -16,8 +16,8 @@ import click
 
 from config.settings import get_settings
 
-from .tracking import StoryTracker, view_of
 from .model import score_article
+from .tracking import StoryTracker, view_of
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -66,7 +66,8 @@ def read_items(lines: list[str]) -> tuple[list[tuple[int, dict]], list[tuple[int
     return items, errors
 
 
-def run_stream(items: list[tuple[int, dict]], threshold: float, window_minutes: int, min_sources: int) -> dict[int, dict]:
+def run_stream(items: list[tuple[int, dict]], threshold: float, window_minutes: int,
+               min_sources: int) -> dict[int, dict]:
     """Process items in `published` order (undated ones last, in input order); results by input index."""
     tracker = StoryTracker(window=timedelta(minutes=window_minutes), min_sources=min_sources)
     dated = [(parse_published(item.get("published")), index, item) for index, item in items]

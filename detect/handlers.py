@@ -3,6 +3,7 @@ open a story by hand. Dependencies come in as arguments; events leave through th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -26,15 +27,20 @@ class DetectError(ValueError):
     """A command that makes no sense (it goes to `rejected`)."""
 
 
-def score_ingested(record: ArticleIngested, threshold: float = 0.5) -> ArticleScored:
-    """Score one ingested article (stateless: any worker of the group may do it)."""
+def score_ingested(record: ArticleIngested, threshold: float = 0.5,
+                   entities: Callable[[str, str], tuple[str, ...]] | None = None) -> ArticleScored:
+    """Score one ingested article (stateless: any worker of the group may do it); a trained pipeline's entities,
+    if given, are added to the names of polarizing articles."""
     scored = score_article(record.title, record.summary, record.lang or "en", threshold)
+    names = list(scored.names)
+    if entities is not None and scored.polarizing:
+        names.extend(n for n in entities(f"{record.title}. {record.summary}", record.lang or "en") if n not in names)
     return ArticleScored(
         article_id=record.article_id, score=scored.score, polarizing=scored.polarizing,
         categories=list(scored.categories), reasons=list(scored.reasons), title=record.title, url=record.url,
         lang=record.lang, source=record.outlet or record.source, country=record.country,
         published=record.published or record.occurred_at, summary=record.summary[:2000],
-        concepts=list(scored.concepts), names=list(scored.names),
+        concepts=list(scored.concepts), names=names,
     )
 
 

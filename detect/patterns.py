@@ -183,7 +183,8 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     "DRESS": ("dress", {
         "en": "hijab|hijabs|headscarf|headscarves|head scarf|burqa|burqas|burka|burkas|niqab|niqabs|veil|veils|"
               "burkini|burkinis|abaya|abayas|turban|turbans|kippah|yarmulke|face veil|full-face veil",
-        "fr": "hijab|voile|voiles|foulard|foulards|burqa|burka|niqab|burkini|abaya|abayas|voile intégral|voile islamique|"
+        "fr": "hijab|voile|voiles|foulard|foulards|burqa|burka|niqab|burkini|abaya|abayas|voile intégral|"
+              "voile islamique|"
               "port du voile|turban|kippa",
         "es": "hiyab|velo|velo islámico|burka|niqab|burkini|pañuelo islámico|turbante|kipá",
         "de": "kopftuch*|burka*|burkini*|nikab*|niqab*|schleier*|vollverschleierung*|verschleierung*|kippa",
@@ -344,7 +345,8 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     }),
     "CONVERT": ("convert", {
         "en": "convert|converts|converted|converting|conversion|reconvert|reconverted|reconversion|revert|reverts|"
-              "reverted|turn into|turns into|turned into|turned back into|turning into|transform|transforms|transformed|"
+              "reverted|turn into|turns into|turned into|turned back into|turning into|transform|transforms|"
+              "transformed|"
               "transforming|transformation|changed into|made into|reconsecrated|repurposed",
         "fr": "conversion|convertir|converti|convertie|transformer|transformé|transformée|reconversion",
         "es": "conversión|convertir|convertido|convertida|convierte|transformar",
@@ -354,7 +356,8 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
         "ar": "تحويل|تحويلها|حول|يحول|تحويله",
         "zh": "改为|改建|改成",
     }),
-    "REMOVE": ("remove", {"en": "remove|removed|removing|ripped off|pulled off|tore off|strip|stripped|forced to remove",
+    "REMOVE": ("remove", {"en": "remove|removed|removing|ripped off|pulled off|tore off|strip|stripped|"
+                                "forced to remove",
                           "fr": "retirer|arraché|arrachée|enlever|ôter", "es": "quitar|arrancado|arrancó",
                           "de": "heruntergerissen|abgerissen|abnehmen|entfernt", "pt": "arrancado|retirar|tirar",
                           "tr": "çıkar*|çekip al*", "ar": "نزع|خلع", "zh": "扯下|摘下"}),
@@ -504,7 +507,8 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
 
 #: Terms that count only when their sentence carries a religious context (see the module docstring).
 AMBIGUOUS: frozenset[str] = frozenset({
-    "veil", "veils", "voile", "voiles", "velo", "véu", "schleier", "foulard", "turban", "turbans", "turbante", "service", "mass",
+    "veil", "veils", "voile", "voiles", "velo", "véu", "schleier", "foulard", "turban", "turbans", "turbante",
+    "service", "mass",
     "messe", "office", "culte", "culto", "temple", "temples", "templo", "templos", "tempel", "dom", "christ",
     "muhammad", "mohammed", "mohammad", "محمد", "film",
     "hate", "threat", "threats", "threatened", "threatening", "abuse", "abused", "mob", "graves", "congregation",
@@ -523,7 +527,7 @@ ATTACK_NOT_VIOLENT: frozenset[str] = frozenset({
     "heart", "panic", "asthma", "anxiety", "shark", "cyber", "cyber-attack", "dog", "bear", "crocodile", "snake",
     "ransomware", "hacker", "hackers", "phishing", "ddos", "verbal", "political", "personal", "counter",
     "cardiaque", "panique", "crise", "requin", "informatique", "cardíaco", "cardiaco", "tiburón", "herz",
-    "hai", "cyber-angriff", "cardíaco", "kalp", "siber", "قلبيه", "سيبراني", "心脏病", "网络",
+    "hai", "cyber-angriff", "kalp", "siber", "قلبيه", "سيبراني", "心脏病", "网络",
 })
 
 #: Negation cues per language; a cue up to three tokens before an act (inside its clause) negates it.
@@ -556,7 +560,7 @@ RELIGIOUS_CONTEXT_KINDS: frozenset[str] = frozenset({"group", "faith", "place", 
 ADDRESS_WORDS: frozenset[str] = frozenset({
     "street", "st", "road", "rd", "lane", "avenue", "ave", "square", "station", "stn", "hill", "park", "bar",
     "gate", "row", "close", "drive", "way", "place", "tube", "metro", "district", "university", "school", "college",
-    "rue", "station", "metro", "gare", "quartier", "place", "avenue", "boulevard", "calle", "plaza", "estacion",
+    "rue", "gare", "quartier", "boulevard", "calle", "plaza", "estacion",
     "strasse", "straße", "platz", "bahnhof", "rua", "praca", "estacao", "caddesi", "sokak", "mahallesi", "istasyonu",
 })
 
@@ -565,7 +569,7 @@ CHANGE_WORDS: frozenset[str] = frozenset({
     "first", "again", "reopen", "reopens", "reopened", "reopening", "return", "returns", "returned", "resume",
     "resumes", "resumed", "back", "decree", "decrees", "ruling", "rules", "status", "annulled", "annuls",
     "premiere", "premieres", "nouveau", "rouvre", "retour", "decret", "primera", "vuelve", "reabre", "decreto",
-    "erstmals", "wieder", "erste", "ersten", "primeira", "reabre", "volta", "ilk", "yeniden", "tekrar", "karar",
+    "erstmals", "wieder", "erste", "ersten", "primeira", "volta", "ilk", "yeniden", "tekrar", "karar",
     "kararname", "مجددا", "لاول", "اعاده", "قرار", "مرسوم", "首次", "再次", "恢复",
 })
 

@@ -1,9 +1,8 @@
-"""detect/ on the broker: a burst about one flashpoint becomes one flagged story; a day of ordinary news flags nothing."""
+"""detect/ on the broker: a burst about one flashpoint becomes one flagged story; ordinary news flags nothing."""
 
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 
 from bus.publisher import KafkaPublisher

@@ -9,8 +9,14 @@ from sqlalchemy import func, select
 from bus.records import ArticleIngested, OpenStory
 from db.engine import transaction
 from db.tables import OutboxMessage
-from detect.handlers import (handle_open_story, handle_scored, request_open_story, restore_tracker, score_ingested,
-                             tracker_for)
+from detect.handlers import (
+    handle_open_story,
+    handle_scored,
+    request_open_story,
+    restore_tracker,
+    score_ingested,
+    tracker_for,
+)
 from detect.queries import flagged_timeline, list_stories, story_detail
 
 NOW = datetime.now(UTC).replace(microsecond=0)

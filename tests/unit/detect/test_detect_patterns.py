@@ -16,7 +16,8 @@ POLARIZING = [
     ("en", "Gravestones daubed with swastikas at Jewish cemetery", ""),
     ("en", "Mob attacks refugees in eastern town after rally", ""),
     ("en", "Far-right extremist charged with plotting attack on Muslims", ""),
-    ("en", "Council rejects planning permission for minaret after campaign", "Critics called the campaign Islamophobic."),
+    ("en", "Council rejects planning permission for minaret after campaign",
+     "Critics called the campaign Islamophobic."),
     ("en", "Sikh temple worshippers shot dead by white supremacist", ""),
     ("en", "Church set alight in suspected hate crime", ""),
     ("en", "Pig's head left at the door of a mosque", ""),
@@ -52,7 +53,8 @@ POLARIZING = [
 # (lang, title, summary) that are ordinary, including the hard cases
 ORDINARY = [
     ("en", "Ten Ramadan recipes for a quick and easy iftar", "Dates, lentil soup and a cardamom dessert."),
-    ("en", "Ramadan Sobhi scores twice as Pyramids beat Zamalek", "The winger's attack down the left decided the match."),
+    ("en", "Ramadan Sobhi scores twice as Pyramids beat Zamalek",
+     "The winger's attack down the left decided the match."),
     ("en", "Islam Makhachev defends his title in Abu Dhabi", ""),
     ("fr", "Voile : le skipper remporte la Route du Rhum après une course épique", ""),
     ("fr", "Vendée Globe : avarie de voile pour le navigateur en tête", ""),

