@@ -33,3 +33,13 @@ def test_compose_runs_kafka_in_kraft_mode_and_postgres():
     assert env["RRM_KAFKA__BOOTSTRAP_SERVERS"] == "kafka:9092"
     assert env["RRM_DB__URL"].startswith("postgresql+psycopg://")
     assert "postgres" in services
+
+
+def test_compose_scrapes_the_web_server_and_provisions_grafana():
+    """Prometheus reads deploy/prometheus.yml and Grafana loads the provisioned dashboard, both files present."""
+    services = _compose()["services"]
+    mounts = " ".join(services["prometheus"]["volumes"] + services["grafana"]["volumes"])
+    for path in ("deploy/prometheus.yml", "deploy/alerts.yml", "deploy/grafana/provisioning",
+                 "deploy/grafana/dashboards"):
+        assert f"./{path}" in mounts and (ROOT / path).exists(), path
+    assert "web:8000" in (ROOT / "deploy/prometheus.yml").read_text()
