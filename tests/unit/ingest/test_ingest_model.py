@@ -298,3 +298,13 @@ def test_retry_after_is_honoured():
     assert parse_retry_after("120", NOW) == 120
     assert parse_retry_after("Sat, 28 Nov 2026 12:10:00 GMT", NOW) == 600
     assert parse_retry_after("soon", NOW) is None
+
+
+def test_feed_without_declared_encoding_is_decoded_by_guessing():
+    """A Shift-JIS feed that declares no encoding still gives readable Japanese (chardet through feedparser)."""
+    title = "ゲーム三昧な正月を過ごした記録"
+    summary = "正月休みはずっとゲームをしていた。新しいシリーズも始まったので、しばらく忙しくなりそうだ。"
+    body = (f"<rss><channel><title>日記</title><item><title>{title}</title><description>{summary}</description>"
+            f"<link>https://e.example.jp/1</link></item></channel></rss>").encode("shift_jis")
+    [article] = read_feed(body, FEED, NOW).articles
+    assert (article.title, article.lang) == (title, "ja")
