@@ -81,3 +81,22 @@ def test_a_crash_between_publish_and_mark_has_one_effect(outbox_env):
     assert effects == 1
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(ProcessedMessage)) == 1
+
+
+def test_events_of_one_story_arrive_in_the_order_they_were_written(outbox_env):
+    """Interleaved events of three stories, written over several transactions, arrive per story in write order."""
+    from bus.records import StoryEscalated
+
+    settings, sessions = outbox_env
+    severities = ["watch", "alert", "critical", "alert-2", "critical-2", "critical-3"]
+    for step, severity in enumerate(severities):
+        with transaction(sessions) as session:
+            for story in ("s-a", "s-b", "s-c"):
+                add_to_outbox(session, "stories.escalated", StoryEscalated(
+                    story_id=story, severity=severity, previous_severity=severities[step - 1] if step else ""))
+    relay = OutboxRelay(sessions, KafkaPublisher(settings.kafka), settings.kafka.topic_prefix, batch_size=4)
+    while relay.run_once():
+        pass
+    got = read_topic(settings, "stories.escalated", expect=18)
+    for story in ("s-a", "s-b", "s-c"):
+        assert [e.severity for e in got if e.story_id == story] == severities
