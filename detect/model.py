@@ -575,6 +575,8 @@ def score_article(title: str, summary: str = "", lang: str = "en", threshold: fl
     title_c, summary_c = clean_text(title), _lead(clean_text(summary))
     lang = (lang or "en").lower()[:2]
     sentences = _sentences(title_c, summary_c, lang)
+    if not any(s.hits for s in sentences):  # most news: nothing to judge
+        return Scored(0.0, False, (), (), (), ())
     per_sentence: list[_Candidate] = []
     all_cands: list[_Candidate] = []
     for s in sentences:
@@ -611,5 +613,6 @@ def score_article(title: str, summary: str = "", lang: str = "en", threshold: fl
     negated = [h for s in sentences for h in s.hits if h.negated]
     reasons.extend(f"negated: {_describe(h)}" for h in negated[:3])
     concepts = tuple(sorted({h.concept for h in live if h.kind in P.TARGET_KINDS | P.ACT_KINDS | P.CHARGED_KINDS}))
-    return Scored(round(score, 4), polarizing, categories, tuple(reasons), concepts,
-                  proper_names(title_c, summary_c))
+    # names only matter for clustering, and only polarizing articles are clustered
+    names = proper_names(title_c, summary_c) if polarizing else ()
+    return Scored(round(score, 4), polarizing, categories, tuple(reasons), concepts, names)
