@@ -246,6 +246,9 @@ class IngestSettings(BaseModel):
     near_duplicate_window_h: float = Field(
         36.0, description="How far back an article's first copy is looked for (hours)."
     )
+    seen_retention_days: float = Field(
+        90.0, description="How long an article is remembered for exact de-duplication (days); older rows are pruned."
+    )
     demo_port: int = Field(
         18093, description="Port of the demo feed server on 127.0.0.1 (demo only; another free port if taken)."
     )

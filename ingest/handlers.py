@@ -392,7 +392,7 @@ def take_in_poll(session: Session, feed_id: int, fetched: FetchResult, index: Ne
         _take_items(session, feed, read, index, now, report, source)
         if fetched.etag or fetched.last_modified or fetched.http_status == 200:
             feed.etag, feed.last_modified = fetched.etag[:500], fetched.last_modified[:100]
-        feed.last_note = read.note
+        feed.last_note = " ".join(filter(None, [read.note, fetched.reason]))  # e.g. "(redirected to ...)"
         return _succeeded(feed, report, now, jitter, max_backoff_s)
     return _failed(session, feed, fetched.reason or "fetch failed", fetched.body, "FeedFetchFailed", now, jitter,
                    max_backoff_s, fetched.retry_after_s)
@@ -444,3 +444,15 @@ def record_internal_failure(session: Session, feed_id: int, reason: str, now: da
     if feed is None:
         return None
     return _failed(session, feed, reason, b"", "InternalError", now, 0.1, max_backoff_s, None).next_poll_at
+
+
+def prune_seen(session: Session, before: datetime, batch: int = 10_000) -> int:
+    """Forget articles first seen before `before` (exact de-duplication needs months, not years); returns how many
+    rows went. Deletes in batches so that a large backlog never holds a long lock."""
+    from sqlalchemy import delete
+
+    ids = list(session.scalars(select(SeenArticle.article_id).where(SeenArticle.first_seen_at < before)
+                               .limit(batch)))
+    if ids:
+        session.execute(delete(SeenArticle).where(SeenArticle.article_id.in_(ids)))
+    return len(ids)

@@ -22,7 +22,7 @@ from config.settings import IngestSettings
 from db.engine import transaction
 
 from .dedupe import NearDuplicateIndex
-from .handlers import PollReport, load_index, record_internal_failure, take_in_poll
+from .handlers import PollReport, load_index, prune_seen, record_internal_failure, take_in_poll
 from .model import FetchResult
 from .ports import FeedFetcher
 from .tables import Feed
@@ -61,6 +61,8 @@ class Poller:
         self.scheduler.start()
         self.scheduler.add_job(self.check_registry, "interval", seconds=self.settings.registry_check_s,
                                id="registry", max_instances=1, next_run_time=self.clock())
+        self.scheduler.add_job(self.prune, "interval", hours=1, id="prune", max_instances=1,
+                               next_run_time=self.clock() + timedelta(minutes=1))
 
     async def stop(self) -> None:
         """Stop scheduling; the polls and the registry check in flight finish (bounded by the fetch timeout)."""
@@ -113,6 +115,28 @@ class Poller:
             armed = self._armed.get(feed_id)
             if armed is None or when < armed - timedelta(seconds=1):
                 self._arm(feed_id, when)
+
+    async def prune(self) -> int:
+        """Forget articles older than `seen_retention_days` (hourly, in batches, under the store lock)."""
+        self._track()
+        before = self.clock() - timedelta(days=self.settings.seen_retention_days)
+        total = 0
+        try:
+            while True:
+                async with self._store_lock:
+                    gone = await asyncio.to_thread(self._prune_batch, before)
+                total += gone
+                if gone < 10_000:
+                    break
+        except Exception as exc:  # the store is down: try again next hour  # noqa: BLE001
+            log.warning("ingest.prune_failed", error=f"{type(exc).__name__}: {exc}")
+        if total:
+            log.info("ingest.pruned", articles=total, before=before.isoformat())
+        return total
+
+    def _prune_batch(self, before: datetime) -> int:
+        with transaction(self.sessions) as session:
+            return prune_seen(session, before)
 
     def _enabled_feeds(self) -> list[tuple[int, datetime | None, int]]:
         with self.sessions() as session:

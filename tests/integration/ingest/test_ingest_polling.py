@@ -214,3 +214,34 @@ def test_articles_records_are_valid_bus_records(lite, feed_server, rss):
     [article] = outbox(lite, "articles.ingested")
     assert isinstance(article, ArticleIngested)
     assert article.published == datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def test_articles_older_than_the_retention_are_pruned(sessions, feed_server, rss):
+    """The hourly prune forgets articles first seen before the retention; recent ones stay known."""
+    from ingest.tables import SeenArticle
+
+    [feed_id] = register(sessions, feed_server.route("/a.xml", body=rss([("1", "One", "First"),
+                                                                           ("2", "Two", "Second")])))
+    poll(sessions, feed_id)
+    with transaction(sessions) as session:
+        old = session.scalar(select(SeenArticle).where(SeenArticle.title == "One"))
+        old.first_seen_at = datetime.now(UTC) - timedelta(days=SETTINGS.seen_retention_days + 1)
+
+    async def go():
+        fetcher = HttpFeedFetcher.from_settings(SETTINGS)
+        try:
+            return await Poller(sessions, fetcher, SETTINGS).prune()
+        finally:
+            await fetcher.aclose()
+
+    assert asyncio.run(go()) == 1
+    with sessions() as session:
+        assert [a.title for a in session.scalars(select(SeenArticle))] == ["Two"]
+
+
+def test_moved_feed_notes_where_it_went(lite, feed_server, rss):
+    """A feed answered through a redirect says so on its health."""
+    feed_server.route("/new.xml", body=rss([("1", "One", "First")]))
+    [feed_id] = register(lite, feed_server.route("/old.xml", status=301, location="/new.xml"))
+    poll(lite, feed_id)
+    assert get_feed(lite, feed_id).last_note == f"(redirected to {feed_server.url('/new.xml')})"
