@@ -458,6 +458,7 @@ def score_sentence(sentence: Sentence) -> list[_Candidate]:
     out: list[_Candidate] = []
 
     negated_acts = any(h.negated for h in sentence.hits)
+    concepts = {h.concept for h in live}
 
     def damp(act_kind: str) -> float:
         factor = 0.5 if negated_acts and act_kind == "harm" else 1.0
@@ -478,14 +479,21 @@ def score_sentence(sentence: Sentence) -> list[_Candidate]:
                 compat = 0.9
             if compat <= 0:
                 continue
-            if a.concept == "FIRE":  # most fires in churches are accidents: a fire alone never flags
-                compat = min(compat, 0.45)
+            if a.concept == "FIRE" or (a.kind == "harm" and "FIRE" in concepts and "violence" not in kinds):
+                compat = min(compat, 0.45)  # most fires in places of worship are accidents: a fire alone never flags
             if t.concept == "MIGRANT":  # migration policy and migrants as perpetrators are everyday news
                 compat = min(compat, P.MIGRANT_CAP.get(a.kind, compat))
             s = compat * damp(a.kind)
             cat = CATEGORY.get((a.kind, kind_t), "hate_crime" if a.kind == "hostility" else "attack_on_community")
             out.append(_Candidate(s, cat, f"{_describe(a)} + {_describe(t)} in {where}"))
     extremists = [h for h in charged if h.kind == "extremist"]
+    # a violent act called racist or hateful is a hate crime even when the target is no term ("targeted Black
+    # shoppers, racist manifesto")
+    hostile = [h for h in acts if h.kind == "hostility" and normalize(h.text).startswith(P.HATE_MOTIVE)]
+    violent = [h for h in acts if h.kind in ("violence", "terror")]
+    if hostile and violent and not out:
+        out.append(_Candidate(0.6 * damp(violent[0].kind), "hate_crime",
+                              f"{_describe(hostile[0])} + {_describe(violent[0])} in {where}"))
     real_targets = [h for h in targets if h.kind in P.TARGET_KINDS]
     for h in charged:
         if h.kind == "hate":

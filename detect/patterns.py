@@ -152,10 +152,11 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     "TEMPLE": ("place", {"en": "temple|temples|gurdwara|gurdwaras|pagoda", "fr": "temple|temples|gurdwara",
                          "es": "templo|templos", "de": "tempel*|gurdwara", "pt": "templo|templos",
                          "tr": "tapınak*|tapınağ*", "ar": "معبد|المعبد", "zh": "寺庙|神庙|锡克庙"}),
-    "CEMETERY": ("place", {"en": "jewish cemetery|muslim cemetery|graves|gravestones|tombstones",
-                           "fr": "tombes|sépultures|cimetière juif|cimetière musulman",
-                           "es": "tumbas|lápidas", "de": "grabsteine|gräber", "pt": "túmulos|lápides",
-                           "tr": "mezar taşları|mezarlık*", "ar": "مقابر|قبور", "zh": "墓地"}),
+    "CEMETERY": ("place", {"en": "cemetery|cemeteries|graves|gravestones|tombstones|graveyard",
+                           "fr": "tombes|sépultures|cimetière|cimetières",
+                           "es": "tumbas|lápidas|cementerio|cementerios", "de": "grabsteine|gräber|friedhof*",
+                           "pt": "túmulos|lápides|cemitério|cemitérios",
+                           "tr": "mezar taşları|mezarlık*", "ar": "مقابر|قبور|مقبره|المقبره", "zh": "墓地"}),
     "QURAN": ("object", {
         "en": "quran|qur'an|koran|korans|qurans|holy book|qur’an",
         "fr": "coran|corans",
@@ -268,10 +269,10 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
                           "zh": "炸弹|爆炸袭击|自杀式"}),
     "ARSON": ("violence", {"en": "arson|arsonist|set on fire|set fire|set alight|torched|firebombed|firebomb|"
                                 "fire-bombed|petrol bomb",
-                           "fr": "incendie criminel|incendié|incendiée|incendiaire|mis le feu",
-                           "es": "incendio provocado|incendiado|incendiada|prendieron fuego|quemada",
+                           "fr": "incendie criminel|incendié*|incendier|incendiaire*|mis le feu",
+                           "es": "incendio provocado|incendiar*|incendió|incendiado*|incendiada*|prendieron fuego",
                            "de": "brandanschlag*|brandstiftung*|angezündet|brandsatz*",
-                           "pt": "incêndio criminoso|incendiado|incendiada|atearam fogo",
+                           "pt": "incêndio criminoso|incendiar*|incendiou|incendiado*|incendiada*|atearam fogo",
                            "tr": "kundakla*|ateşe ver*|yakıldı",
                            "ar": "احراق|حرق|اضرام النار|اضرموا النار|احرقوا",
                            "zh": "纵火|焚烧"}),
@@ -303,7 +304,8 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
               "bulldoz*|torn down|tore down|pulled down",
         "fr": "profan*|vandalis*|saccag*|démoli*|rasé|rasée|tag|tags|croix gammée|croix gammées|souill*|déchir*",
         "es": "profan*|vandaliz*|pintadas|demoli*|derribad*|esvástica|esvásticas|destroz*",
-        "de": "schändung*|geschändet|abgerissen|abriss*|geschmiert|beschmiert|hakenkreuz*|verwüst*|zerrissen|entweih*",
+        "de": "schändung*|geschändet|schänd*|abgerissen|abriss*|geschmiert|beschmiert|hakenkreuz*|verwüst*|"
+              "zerrissen|entweih*",
         "pt": "profan*|vandaliz*|demoli*|pichaç*|suástica*|depred*",
         "tr": "hakaret*|saldırıya uğra*|tahrip*|yıkıl*|yıktı*|gamalı haç*|yırt*|kirlet*",
         "ar": "تدنيس|تخريب|هدم|تمزيق|دنس|اهانه|الاساءه|اساءه|صليب معقوف",
@@ -423,15 +425,19 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
         "zh": "反犹主义|反犹太|反犹",
     }),
     "XENOPHOBIA": ("hate", {
-        "en": "xenophobia|xenophobic|anti-migrant|anti-immigrant|anti-refugee|anti-immigration riots|"
+        "en": "xenophobia|xenophobic|religious intolerance|anti-migrant|anti-immigrant|anti-refugee|"
+              "anti-immigration riots|"
               "anti-christian|anti-hindu|anti-sikh|racially motivated|religiously motivated|"
               "religious hatred|racial hatred|christianophobia",
-        "fr": "xénophobie|xénophobe|xénophobes|anti-migrants|anti-immigrés|antichrétien|antichrétienne|"
+        "fr": "xénophobie|xénophobe|intolérance religieuse|xénophobes|anti-migrants|anti-immigrés|antichrétien|"
+              "antichrétienne|"
               "haine religieuse|haine raciale|à caractère raciste|à caractère religieux",
-        "es": "xenofobia|xenófobo|xenófoba|antiinmigrante|antiinmigrantes|anticristiano|odio religioso|odio racial",
+        "es": "xenofobia|xenófobo|intolerancia religiosa|xenófoba|antiinmigrante|antiinmigrantes|anticristiano|"
+              "odio religioso|odio racial",
         "de": "fremdenfeind*|ausländerfeind*|flüchtlingsfeind*|christenfeind*|rassistisch motiviert|"
               "religiös motiviert",
-        "pt": "xenofobia|xenófobo|xenófoba|anti-imigrante|anticristão|ódio religioso|ódio racial",
+        "pt": "xenofobia|xenófobo|intolerância religiosa|xenófoba|anti-imigrante|anticristão|ódio religioso|"
+              "ódio racial",
         "tr": "yabancı düşmanlığı|göçmen karşıtı|mülteci karşıtı|hristiyan karşıtı|ırkçı saldırı*|"
               "yabancı düşmanı",
         "ar": "كراهيه الاجانب|معاداه المهاجرين|معاداه المسيحيين|كراهيه دينيه",
@@ -577,3 +583,9 @@ CHANGE_WORDS: frozenset[str] = frozenset({
 #: migrants as perpetrators are everyday news; hostility and attacks on them still flag.
 MIGRANT_CAP: dict[str, float] = {"ban": 0.45, "violence": 0.7, "hostility": 0.7, "terror": 0.5, "mock": 0.4,
                                  "desecrate": 0.4}
+
+#: Beginnings of hostility words that name a hateful *motive* (racist, hate crime, hatred): with violence they make
+#: a hate crime even when the victims are named by no lexicon term.
+HATE_MOTIVE: tuple[str, ...] = ("racis", "racial", "hate crime", "hatred", "haine", "odio", "hass", "nefret", "irkci",
+                                "كراهي", "عنصري", "bigot", "rassis", "crime haineux", "delito de odio", "crime de odio",
+                                "仇恨", "种族")
