@@ -301,14 +301,15 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     "DESECRATE": ("desecrate", {
         "en": "desecrat*|vandalis*|vandaliz*|vandal|vandals|defac*|graffiti|swastika|swastikas|daubed|smeared|"
               "tore up|torn up|ripped up|kicked|urinated|pig's head|pig head|pigs head|demolish*|demolition|razed|"
-              "bulldoz*|torn down|tore down|pulled down",
+              "bulldoz*|torn down|tore down|pulled down|torn|tore|tear|tears|tearing|ripped|shredded|trampled|"
+              "stamped on|thrown in",
         "fr": "profan*|vandalis*|saccag*|démoli*|rasé|rasée|tag|tags|croix gammée|croix gammées|souill*|déchir*",
         "es": "profan*|vandaliz*|pintadas|demoli*|derribad*|esvástica|esvásticas|destroz*",
         "de": "schändung*|geschändet|schänd*|abgerissen|abriss*|geschmiert|beschmiert|hakenkreuz*|verwüst*|"
               "zerrissen|entweih*",
         "pt": "profan*|vandaliz*|demoli*|pichaç*|suástica*|depred*",
         "tr": "hakaret*|saldırıya uğra*|tahrip*|yıkıl*|yıktı*|gamalı haç*|yırt*|kirlet*",
-        "ar": "تدنيس|تخريب|هدم|تمزيق|دنس|اهانه|الاساءه|اساءه|صليب معقوف",
+        "ar": "تدنيس|تخريب|هدم|مزق|يمزق|مزقوا|تمزق|داس|تمزيق|دنس|اهانه|الاساءه|اساءه|صليب معقوف",
         "zh": "亵渎|破坏|涂鸦|纳粹标志|撕毁",
     }),
     "MOCK": ("mock", {
@@ -523,7 +524,8 @@ AMBIGUOUS: frozenset[str] = frozenset({
     "registry", "restrict", "restricts", "restrictions", "crackdown", "offense", "outrage", "strip", "stripped",
     "torch", "torches", "yak*", "tahrip*", "kirlet*", "yırt*", "çevril*", "çevir*", "çıkar*", "lig*", "gol*",
     "maç*", "dua*", "ayin*", "حول", "منع", "اغلاق", "رصاص", "اهانه", "نزع", "خلع", "burn", "burns", "burned",
-    "burnt", "burning", "burnings", "hatred",
+    "burnt", "burning", "burnings", "hatred", "torn", "tore", "tear", "tears", "tearing", "ripped", "shredded",
+    "trampled", "stamped on", "thrown in",
 })
 # Ambiguous terms that need a *religious* context (faith, group, place, object, figure, dress, site, worship)
 # rather than merely being in a sentence: above, every entry needs that context.

@@ -86,6 +86,66 @@ FLASHPOINTS = [
 ("zh", "法国清真寺遭纵火", ""),
 ]
 
+# Written without looking at the scorer's output; the first run flagged 0 of 30 everyday and 18 of 20 flashpoints
+# (missed: a Quran "torn" and its Arabic twin; "torn/tear" were then added as ambiguous desecration verbs).
+BLIND_EVERYDAY = [
+("en", "Ramadan begins as Muslims worldwide face soaring food prices", ""),
+("en", "Imam and rabbi run marathon together to raise money for hospice", ""),
+("en", "Police investigate suspicious package near train station", ""),
+("en", "Explosion at chemical plant injures 12 workers", ""),
+("en", "Cardinal appointed to lead Vatican's finance office", ""),
+("en", "Mosque's food bank feeds hundreds during cost of living crisis", ""),
+("en", "New Zealand's Christchurch rebuild: ten years on", ""),
+("en", "Shark attack closes Sydney beaches", ""),
+("en", "Court overturns ban on e-scooters in Paris", ""),
+("en", "Migrants' remittances hit record high, World Bank says", ""),
+("en", "Hindu festival of lights celebrated across Leicester", ""),
+("en", "Church bells ring out for the coronation", ""),
+("en", "Man shot dead by police after car chase in Chicago", ""),
+("en", "Quran recitation competition draws contestants from 60 countries", ""),
+("en", "Jewish museum reopens after renovation", ""),
+("en", "Trump attacks Biden over border policy", ""),
+("en", "Veil of secrecy lifted on royal finances", ""),
+("en", "Attack on Titan finale breaks streaming records", ""),
+("en", "Bomb disposal team removes WWII shell from beach", ""),
+("en", "Muslim-majority Indonesia elects new president", ""),
+("fr", "Ramadan : les horaires de prière à Paris", ""),
+("fr", "Le skipper a dû réparer sa grand-voile en pleine tempête", ""),
+("fr", "Attaque de requin à La Réunion : un surfeur blessé", ""),
+("fr", "Le Pape appelle à la paix au Proche-Orient", ""),
+("de", "Moschee lädt zum Tag der offenen Tür ein", ""),
+("de", "Bayern München greift im Pokal an", ""),
+("es", "El Papa visita una mezquita en Bahréin", ""),
+("tr", "Ramazan Bayramı'nda trafik yoğunluğu", ""),
+("ar", "وزير الأوقاف يفتتح مسجدا جديدا في القاهرة", ""),
+("pt", "Festa de São João reúne milhares no Porto", ""),
+]
+BLIND_FLASHPOINTS = [
+("en", "Quran torn and thrown in toilet at Texas university, Muslim students say", ""),
+("en", "Swastika graffiti found on walls of Jewish school", ""),
+("en", "Armed man storms church service in Nigeria, killing worshippers", ""),
+("en", "Sri Lanka Easter bombings: churches and hotels targeted", ""),
+("en", "Mob sets fire to mosque after rumours of blasphemy", ""),
+("en", "Minaret ban referendum approved by Swiss voters", ""),
+("en", "Teenager charged over plot to attack synagogue", ""),
+("en", "Protesters torch Danish flag over Quran burnings", ""),
+("en", "Woman's headscarf ripped off in Islamophobic attack on tram", ""),
+("en", "Far-right group claims responsibility for mosque arson", ""),
+("fr", "Profanation d'un cimetière musulman : l'enquête ouverte", ""),
+("fr", "Charlie Hebdo republie les caricatures de Mahomet", ""),
+("de", "Brandanschlag auf Synagoge in Oldenburg", ""),
+("es", "Ataque yihadista en una iglesia de Algeciras deja un muerto", ""),
+("tr", "Hollanda'da Kur'an-ı Kerim'e saldırı", ""),
+("ar", "متطرف يمزق نسخة من القرآن الكريم أمام البرلمان الهولندي", ""),
+("pt", "Mesquita é pichada com mensagens de ódio em Curitiba", ""),
+("zh", "德国犹太教堂遭袭击", ""),
+("en", "Hindu nationalist mob attacks Christians at prayer meeting", ""),
+("en", "Government orders demolition of minority mosques in Xinjiang", ""),
+]
+
+EVERYDAY += BLIND_EVERYDAY
+FLASHPOINTS += BLIND_FLASHPOINTS
+
 
 @pytest.mark.parametrize(("lang", "title", "summary"), EVERYDAY, ids=[t[:40] for _, t, _ in EVERYDAY])
 def test_detect_everyday_news_with_religious_or_violent_words_is_not_flagged(lang: str, title: str, summary: str):
