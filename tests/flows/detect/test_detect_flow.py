@@ -47,7 +47,7 @@ def _articles(rows, prefix: str, start: datetime, step: timedelta) -> list[Artic
             for i, (source, country, lang, title, summary) in enumerate(rows)]
 
 
-def _run(settings, articles, expect_flag: bool):
+def _run(settings, articles, expect_flag: bool, extra=()):
     worker = build(settings)
     relay_engine = make_engine(settings.database_url)
     relay = OutboxRelay(session_factory(relay_engine), KafkaPublisher(settings.kafka), settings.kafka.topic_prefix)
@@ -56,7 +56,7 @@ def _run(settings, articles, expect_flag: bool):
     publisher = KafkaPublisher(settings.kafka)
     try:
         with running_app(worker.app):
-            for article in articles:
+            for article in [*extra, *articles]:
                 publisher.publish("articles.ingested", article)
             publisher.flush()
             scored = read_topic(settings, "articles.scored", expect=len(articles), timeout=60)
@@ -84,6 +84,16 @@ def test_a_burst_about_one_flashpoint_becomes_one_flagged_story(bus_settings):
     assert len(story.sources) >= 2 and "desecration" in story.categories
     assert len(stories) == 1 and stories[0].article_count == len(BURST)
     assert set(stories[0].languages) == {"en", "fr"}
+
+
+def test_an_article_with_nothing_to_read_goes_to_rejected(bus_settings):
+    """An article with neither title nor summary is kept on `rejected` with the reason; the stream goes on."""
+    empty = ArticleIngested(article_id="empty-1", url="https://example.org/empty", lang="en", source="X")
+    articles = [empty, *_articles(BURST[:2], "after", NOW - timedelta(minutes=20), timedelta(minutes=5))]
+    scored, flagged, _ = _run(bus_settings, articles[1:], expect_flag=True, extra=[empty])
+    rejected = read_topic(bus_settings, "rejected", expect=1, timeout=20)
+    assert any("neither title nor summary" in r.reason for r in rejected)
+    assert len(scored) == 2 and len(flagged) == 1
 
 
 def test_a_day_of_ordinary_news_flags_nothing(bus_settings):
