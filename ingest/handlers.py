@@ -404,15 +404,20 @@ def _take_items(session: Session, feed: Feed, read: ReadFeed, index: NearDuplica
     report.published, report.records = len(stored.published), stored.published
     report.duplicates, report.near_duplicates = stored.duplicates, stored.near_duplicates
     for item in read.rejected:
-        _reject_item(session, source, item, now)
-    report.rejected = len(read.rejected)
+        if _reject_item(session, source, item):
+            report.rejected += 1
     feed.items_seen += report.published
     feed.items_rejected += report.rejected
 
 
-def _reject_item(session: Session, source: str, item: RejectedItem, now: datetime) -> None:
-    add_to_outbox(session, "rejected", rejected_record(source, item.reason, item.raw, error_type="ItemRejected",
-                                                       offset=item.index))
+def _reject_item(session: Session, source: str, item: RejectedItem) -> bool:
+    """Queue a refused item once: the same bad item in the next poll is not reported again. Its identity is the
+    feed and its bytes (offset -1: its position moves as the feed grows; the reason names the position)."""
+    record = rejected_record(source, item.reason, item.raw, error_type="ItemRejected", offset=-1)
+    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.message_id == record.message_id).limit(1)):
+        return False
+    add_to_outbox(session, "rejected", record)
+    return True
 
 
 def _succeeded(feed: Feed, report: PollReport, now: datetime, jitter: float, max_backoff_s: float) -> PollReport:

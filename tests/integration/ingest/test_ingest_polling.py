@@ -245,3 +245,16 @@ def test_moved_feed_notes_where_it_went(lite, feed_server, rss):
     [feed_id] = register(lite, feed_server.route("/old.xml", status=301, location="/new.xml"))
     poll(lite, feed_id)
     assert get_feed(lite, feed_id).last_note == f"(redirected to {feed_server.url('/new.xml')})"
+
+
+def test_same_bad_item_is_reported_once_across_polls(lite, feed_server):
+    """A refused item still in the feed at the next polls is not reported again, even when it moves down."""
+    bad = b"<item><link>https://e.org/empty</link></item>"
+    first = b'<rss version="2.0"><channel><title>T</title>' + bad + b"</channel></rss>"
+    [feed_id] = register(lite, feed_server.route("/mixed.xml", body=first, etag=False))
+    poll(lite, feed_id, feed_id)
+    feed_server.route("/mixed.xml", etag=False, body=b'<rss version="2.0"><channel><title>T</title><item><title>New'
+                      b"</title><link>https://e.org/new</link></item>" + bad + b"</channel></rss>")
+    reports = poll(lite, feed_id)
+    assert len(outbox(lite, "rejected")) == 1 and reports[0].published == 1
+    assert get_feed(lite, feed_id).items_rejected == 1
