@@ -1,0 +1,1 @@
+"""The demo's fictional outlets: one TOML file each (package data read by ingest/demo_server.py)."""
