@@ -82,3 +82,18 @@ def test_without_a_trained_pipeline_capitalized_words_stand_in():
 
     assert load_entity_finder("none") is None
     assert "bergen" in score_article("Gunman attacks mosque in Bergen", "", "en").names
+
+
+def test_an_arabic_report_joins_the_english_story_on_shared_concepts():
+    """With no names in common (Arabic script), the same burning joins the story on its concepts within a day."""
+    rows = [
+        {"title": "Quran burned outside Stockholm mosque", "source": "Reuters", "lang": "en",
+         "published": "2026-05-01T09:00:00Z"},
+        {"title": "حرق نسخة من المصحف أمام مسجد في ستوكهولم", "source": "Al Arabiya", "lang": "ar",
+         "published": "2026-05-01T11:00:00Z"},
+    ]
+    items, _ = read_items([json.dumps(r, ensure_ascii=False) for r in rows])
+    results = run_stream(items, 0.5, 360, 2)
+    assert results[0]["flagged"] and results[1]["flagged"]
+    assert results[0]["story"] == results[1]["story"]
+    assert results[1]["story_severity"] == "alert"  # two sources in two languages
