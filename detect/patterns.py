@@ -183,7 +183,8 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     }),
     "DRESS": ("dress", {
         "en": "hijab|hijabs|headscarf|headscarves|head scarf|burqa|burqas|burka|burkas|niqab|niqabs|veil|veils|"
-              "burkini|burkinis|abaya|abayas|turban|turbans|kippah|yarmulke|face veil|full-face veil",
+              "burkini|burkinis|abaya|abayas|turban|turbans|kippah|yarmulke|face veil|face veils|full-face veil|"
+              "full-face veils|full face veil|full face veils|face covering|face coverings|face-covering",
         "fr": "hijab|voile|voiles|foulard|foulards|burqa|burka|niqab|burkini|abaya|abayas|voile intégral|"
               "voile islamique|"
               "port du voile|turban|kippa",
@@ -229,6 +230,7 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     "ATTACK": ("violence", {
         "en": "attack|attacks|attacked|attacking|attacker|attackers|assault|assaulted|assaults|rampage|"
               "murder|murders|murdered|murderer|murderers|killer|killers|slain|slaughter|slaughtered|killing spree|"
+              "storm|stormed|storming|raid|raided|raids|"
               "massacre|massacres|massacred|carnage|onslaught|raid on",
         "fr": "attaque|attaques|attaqué|attaquée|agression|agressions|agressé|agressée|attentat|attentats|"
               "massacre|tuerie|assaut",
@@ -525,7 +527,8 @@ AMBIGUOUS: frozenset[str] = frozenset({
     "torch", "torches", "yak*", "tahrip*", "kirlet*", "yırt*", "çevril*", "çevir*", "çıkar*", "lig*", "gol*",
     "maç*", "dua*", "ayin*", "حول", "منع", "اغلاق", "رصاص", "اهانه", "نزع", "خلع", "burn", "burns", "burned",
     "burnt", "burning", "burnings", "hatred", "torn", "tore", "tear", "tears", "tearing", "ripped", "shredded",
-    "trampled", "stamped on", "thrown in",
+    "trampled", "stamped on", "thrown in", "storm", "stormed", "storming", "raid", "raided", "raids",
+    "face covering", "face coverings", "face-covering",
 })
 # Ambiguous terms that need a *religious* context (faith, group, place, object, figure, dress, site, worship)
 # rather than merely being in a sentence: above, every entry needs that context.

@@ -146,6 +146,38 @@ BLIND_FLASHPOINTS = [
 EVERYDAY += BLIND_EVERYDAY
 FLASHPOINTS += BLIND_FLASHPOINTS
 
+# A second blind set in the style of news digests; missed and left as known limits: a ban on an Islamist group,
+# an anti-conversion law.
+BLIND2_FLASHPOINTS = [
+    ("en", "Protests erupt across the Muslim world over the film Innocence of Muslims", ""),
+    ("en", "A suicide bomber kills 30 at a Shia mosque in Kandahar", ""),
+    ("en", "The European Court of Human Rights upholds France's ban on full-face veils", ""),
+    ("en", "Pittsburgh synagogue shooting: 11 killed", ""),
+    ("en", "Sri Lankan government declares emergency after anti-Muslim riots in Kandy", ""),
+    ("en", "Myanmar military accused of genocide against Rohingya", ""),
+    ("en", "Austria closes seven mosques and expels imams", ""),
+    ("en", "Rioters clash in Leicester amid tensions between Hindu and Muslim communities", ""),
+    ("en", "Israeli police storm Al-Aqsa compound, dozens of worshippers injured", ""),
+    ("en", "Dutch politician Geert Wilders cancels Prophet Muhammad cartoon contest after threats", ""),
+    ("en", "Egyptian Coptic churches attacked on Palm Sunday, dozens dead", ""),
+    ("en", "Riots in Dublin after stabbing; anti-immigrant crowds set vehicles on fire", ""),
+    ("en", "Sweden raises terror threat level after Quran burnings", ""),
+]
+BLIND2_EVERYDAY = [
+    ("en", "Storm Ciaran batters southern England", ""),
+    ("en", "Police raid cannabis farm in Kent", ""),
+    ("en", "Priest celebrates 50 years of ministry", ""),
+    ("en", "Leicester City clash with Chelsea in cup tie", ""),
+    ("en", "Muslim scientist wins Nobel Prize in chemistry", ""),
+    ("en", "Jewish food festival returns to Manchester", ""),
+    ("en", "Church restoration fund hits target", ""),
+    ("en", "Turkey's inflation falls for third month", ""),
+    ("en", "Thousands of pilgrims arrive in Mecca for the Hajj", ""),
+    ("en", "Christmas markets open across Germany", ""),
+]
+EVERYDAY += BLIND2_EVERYDAY
+FLASHPOINTS += BLIND2_FLASHPOINTS
+
 
 @pytest.mark.parametrize(("lang", "title", "summary"), EVERYDAY, ids=[t[:40] for _, t, _ in EVERYDAY])
 def test_detect_everyday_news_with_religious_or_violent_words_is_not_flagged(lang: str, title: str, summary: str):
