@@ -199,7 +199,11 @@ def update_feed(session: Session, feed_id: int, spec: FeedSpec, now: datetime) -
         if session.scalar(select(Feed.id).where(Feed.url == spec.url, Feed.id != feed_id)) is not None:
             raise FeedError(f"{spec.url} is already registered")
         feed.etag, feed.last_modified = "", ""
+        feed.next_poll_at = now
     _apply(feed, spec, now)
+    sooner = now + timedelta(seconds=feed.interval_s)
+    if feed.enabled and (feed.next_poll_at is None or feed.next_poll_at > sooner):  # a shorter interval applies now
+        feed.next_poll_at = sooner
     return feed
 
 

@@ -258,3 +258,21 @@ def test_same_bad_item_is_reported_once_across_polls(lite, feed_server):
     reports = poll(lite, feed_id)
     assert len(outbox(lite, "rejected")) == 1 and reports[0].published == 1
     assert get_feed(lite, feed_id).items_rejected == 1
+
+
+def test_console_edits_take_effect_at_once(lite):
+    """A new address is polled at once (validators forgotten); a shorter interval moves the next poll closer."""
+    from ingest.handlers import update_feed
+
+    [feed_id] = register(lite, "https://one.example.org/rss", interval_s=3600)
+    now = datetime.now(UTC)
+    with transaction(lite) as session:
+        feed = session.get(Feed, feed_id)
+        feed.next_poll_at, feed.etag = now + timedelta(hours=1), '"abc"'
+        update_feed(session, feed_id, FeedSpec(url="https://one.example.org/rss", interval_s=60), now)
+    assert get_feed(lite, feed_id).next_poll_at == now + timedelta(seconds=60)
+    with transaction(lite) as session:
+        update_feed(session, feed_id, FeedSpec(url="https://two.example.org/rss", interval_s=60), now)
+    with lite() as session:
+        feed = session.get(Feed, feed_id)
+        assert (feed.url, feed.etag, feed.next_poll_at) == ("https://two.example.org/rss", "", now)
