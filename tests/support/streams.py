@@ -85,3 +85,24 @@ def read_topic(settings: Settings, name: str, *, expect: int = 1, timeout: float
         return found
     finally:
         consumer.close()
+
+
+def high_watermarks(servers: str, topic_partitions: list[TopicPartition], timeout: float = 15.0) -> dict:
+    """The end offset of each partition, read from Fetch responses (tansu answers ListOffsets too low)."""
+    consumer = KafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
+    try:
+        consumer.assign(topic_partitions)
+        consumer.seek_to_beginning(*topic_partitions)
+        deadline = time.monotonic() + timeout
+        marks: dict = {}
+        while time.monotonic() < deadline and len(marks) < len(topic_partitions):
+            consumer.poll(timeout_ms=200, max_records=1)
+            for tp in topic_partitions:
+                mark = consumer.highwater(tp)
+                if mark is not None:
+                    marks[tp] = mark
+        if len(marks) < len(topic_partitions):
+            raise AssertionError(f"no high watermark for {set(topic_partitions) - set(marks)}")
+        return marks
+    finally:
+        consumer.close()
