@@ -47,7 +47,7 @@ def _articles(rows, prefix: str, start: datetime, step: timedelta) -> list[Artic
             for i, (source, country, lang, title, summary) in enumerate(rows)]
 
 
-def _run(settings, articles, expect_flag: bool, extra=()):
+def _run(settings, articles, expect_flag: bool, extra=(), already_scored: int = 0, flags_before: int = 0):
     worker = build(settings)
     relay_engine = make_engine(settings.database_url)
     relay = OutboxRelay(session_factory(relay_engine), KafkaPublisher(settings.kafka), settings.kafka.topic_prefix)
@@ -59,9 +59,11 @@ def _run(settings, articles, expect_flag: bool, extra=()):
             for article in [*extra, *articles]:
                 publisher.publish("articles.ingested", article)
             publisher.flush()
-            scored = read_topic(settings, "articles.scored", expect=len(articles), timeout=60)
+            scored = read_topic(settings, "articles.scored", expect=already_scored + len(articles), timeout=60)
+            scored = scored[already_scored:]
             assert len(scored) == len(articles)
-            flagged = read_topic(settings, "stories.flagged", expect=1, timeout=20 if expect_flag else 8)
+            flagged = read_topic(settings, "stories.flagged", expect=flags_before + 1,
+                                 timeout=20 if expect_flag and not flags_before else 8)
             with worker.sessions() as session:
                 stories = list_stories(session)
         return scored, flagged, stories
@@ -102,3 +104,20 @@ def test_a_day_of_ordinary_news_flags_nothing(bus_settings):
     scored, flagged, stories = _run(bus_settings, articles, expect_flag=False)
     assert not any(s.polarizing for s in scored)
     assert flagged == [] and stories == []
+
+
+def test_a_restarted_worker_keeps_its_stories_and_flags_nothing_twice(bus_settings):
+    """After a restart, the next report joins the same story (restored from the store) and the story is not re-flagged;
+    more outlets in more languages escalate it instead."""
+    first = _articles(BURST[:2], "r1", NOW - timedelta(minutes=40), timedelta(minutes=5))
+    _, flagged, stories = _run(bus_settings, first, expect_flag=True)
+    assert len(flagged) == 1 and len(stories) == 1
+    more = _articles(BURST[2:], "r2", NOW - timedelta(minutes=20), timedelta(minutes=5))
+    _run(bus_settings, more, expect_flag=True, already_scored=2, flags_before=1)  # a new worker, same group and store
+    flagged = read_topic(bus_settings, "stories.flagged", expect=2, timeout=5)
+    escalated = read_topic(bus_settings, "stories.escalated", expect=1, timeout=20)
+    with session_factory(make_engine(bus_settings.database_url))() as session:
+        stories = list_stories(session)
+    assert len(flagged) == 1, "flagged once"
+    assert len(stories) == 1 and stories[0].article_count == len(BURST)
+    assert escalated and escalated[0].story_id == stories[0].id
