@@ -106,7 +106,7 @@ class StoryClusterer:
         strong = {n for n in shared if n not in _WEAK_NAMES}
         concepts = {c for c in article.concepts if story.concepts.get(c)}
         same_category = bool(set(article.categories) & set(story.categories))
-        if len(strong) >= 2 or (strong and (concepts or same_category)):
+        if (len(strong) >= 2 and (concepts or same_category)) or (strong and concepts and same_category):
             return 2.0 * len(strong) + len(concepts) + (1 if same_category else 0)
         if len(concepts) >= 2 and same_category and abs(gap) <= self.cross_script_window and (
                 not names or not story.names or len(shared) >= 1):

@@ -552,16 +552,31 @@ _STOP_CAPS = frozenset(normalize(w) for w in (  # noqa: SIM905 - a word list is 
 ).split())
 
 
-def proper_names(title: str, summary: str) -> tuple[str, ...]:
+def _stop_words() -> frozenset[str]:
+    """spaCy's stop words of the Latin-script languages, folded: capitalized in a headline, they are no names."""
+    import importlib
+
+    words: set[str] = set(_STOP_CAPS)
+    for code in ("en", "fr", "es", "de", "pt", "tr"):
+        module = importlib.import_module(f"spacy.lang.{code}.stop_words")
+        words.update(normalize(w) for w in module.STOP_WORDS)
+    return frozenset(words)
+
+
+_NOT_NAMES = _stop_words()
+
+
+def proper_names(title: str, summary: str, lang: str = "en") -> tuple[str, ...]:
     """Capitalized words that are not sentence-initial function words: a cheap, language-independent stand-in for
     named entities (places, people, organizations) used to join articles about the same event."""
     found: set[str] = set()
-    table = table_for("en")
     for text in (title, summary):
         for m in re.finditer(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞİŞĞÇÜÖ][\w’'-]{2,})", text):
-            word = normalize(m.group(1)).split("'")[0]
-            if len(word) < 3 or word in _STOP_CAPS or table.exact.get(word) or _stem_lookup(table, word):
-                continue  # a lexicon word (Quran, Muslim) is a concept, not a name
+            full = normalize(m.group(1))
+            word = full.split("'")[0]
+            if len(word) < 3 or word in _NOT_NAMES or _lookup_word(lang, full) or _lookup_word(lang, word) \
+                    or _lookup_word("en", word):
+                continue  # a lexicon word (Quran, Coran, Kur'an, Muslim) is a concept, not a name
             found.add(word)
     return tuple(sorted(found))
 
@@ -622,5 +637,5 @@ def score_article(title: str, summary: str = "", lang: str = "en", threshold: fl
     reasons.extend(f"negated: {_describe(h)}" for h in negated[:3])
     concepts = tuple(sorted({h.concept for h in live if h.kind in P.TARGET_KINDS | P.ACT_KINDS | P.CHARGED_KINDS}))
     # names only matter for clustering, and only polarizing articles are clustered
-    names = proper_names(title_c, summary_c) if polarizing else ()
+    names = proper_names(title_c, summary_c, lang) if polarizing else ()
     return Scored(round(score, 4), polarizing, categories, tuple(reasons), concepts, names)

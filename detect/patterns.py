@@ -275,7 +275,7 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
                            "es": "incendio provocado|incendiar*|incendió|incendiado*|incendiada*|prendieron fuego",
                            "de": "brandanschlag*|brandstiftung*|angezündet|brandsatz*",
                            "pt": "incêndio criminoso|incendiar*|incendiou|incendiado*|incendiada*|atearam fogo",
-                           "tr": "kundakla*|ateşe ver*|yakıldı",
+                           "tr": "kundakla*|ateşe ver*",
                            "ar": "احراق|حرق|اضرام النار|اضرموا النار|احرقوا",
                            "zh": "纵火|焚烧"}),
     "FIRE": ("harm", {"en": "fire|blaze", "fr": "incendie|feu", "es": "incendio|fuego", "de": "brand|feuer",
