@@ -120,7 +120,10 @@ class DemoFeedServer:
 
     def stop(self) -> None:
         """Stop serving and release the port."""
-        self._httpd.shutdown()
+        if self._thread is not None:  # shutdown() waits for serve_forever: only when it runs
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
         self._httpd.server_close()
 
     # ------------------------------------------------------------------------------------------- documents

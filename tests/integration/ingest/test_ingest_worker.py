@@ -143,3 +143,12 @@ def test_worker_stops_cleanly_on_sigterm(tmp_path, sqlite_url):
             process.kill()
     assert process.returncode == 0
     assert b"Traceback" not in output + rest and b"ingest.stopped" in rest
+
+
+def test_demo_server_that_never_started_stops_at_once(tmp_path):
+    """Stopping a demo server that was built but never started releases its port without waiting."""
+    epoch, episode = demo_epoch(tmp_path, datetime.now(UTC))
+    server = DemoFeedServer(load_demo_feeds(), epoch, episode)
+    started = time.monotonic()
+    server.stop()
+    assert time.monotonic() - started < 1
