@@ -74,6 +74,19 @@ def move_demo_feeds(sessions: sessionmaker[Session], old_base: str, new_base: st
     return moved
 
 
+def forget_demo_sketches(sessions: sessionmaker[Session]) -> int:
+    """Drop the near-duplicate fingerprints of the demo feeds' articles (their exact keys stay)."""
+    from sqlalchemy import update
+
+    from .tables import SeenArticle
+
+    with transaction(sessions) as session:
+        demo_ids = select(Feed.id).where(Feed.origin == "demo")
+        result = session.execute(update(SeenArticle).where(SeenArticle.feed_id.in_(demo_ids),
+                                                           SeenArticle.sketch.is_not(None)).values(sketch=None))
+        return result.rowcount or 0
+
+
 @dataclass
 class Worker:
     """Everything the ingest worker runs."""
@@ -108,6 +121,9 @@ def start_demo(settings: Settings, worker: Worker) -> None:
 
     now = datetime.now(UTC)
     epoch, episode = demo_epoch(settings.data_dir, now)
+    if epoch == now:  # a new episode: the last one's articles must not make this one's near-duplicates
+        forgotten = forget_demo_sketches(worker.sessions)
+        log.info("ingest.demo_new_episode", episode=episode, forgotten_sketches=forgotten)
     server = DemoFeedServer(load_demo_feeds(), epoch, episode, port=settings.ingest.demo_port).start()
     worker.demo_server = server
     if server.port != settings.ingest.demo_port:

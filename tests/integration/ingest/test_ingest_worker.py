@@ -152,3 +152,42 @@ def test_demo_server_that_never_started_stops_at_once(tmp_path):
     started = time.monotonic()
     server.stop()
     assert time.monotonic() - started < 1
+
+
+def test_new_demo_episode_is_not_a_near_duplicate_of_the_last(tmp_path, sqlite_url, monkeypatch):
+    """A demo run the next day unfolds afresh: the same stories under new URLs, none marked a copy of yesterday's."""
+    from bus.broker import free_port
+
+    monkeypatch.setenv("RRM_DEMO", "1")
+    settings = make_settings(tmp_path, db_url=sqlite_url, env="demo",
+                             ingest={"demo_port": free_port(), "registry_check_s": 0.5})
+    engine = make_engine(sqlite_url)
+    sessions = session_factory(engine)
+
+    def run_episode(epoch: datetime, expect: int) -> list:
+        (tmp_path / "ingest-demo-epoch").write_text(epoch.isoformat())
+        since = datetime.now(UTC)
+
+        async def go():
+            stop = asyncio.Event()
+            task = asyncio.create_task(run(settings, stop))
+            for _ in range(300):
+                with sessions() as session:
+                    rows = session.scalars(select(SeenArticle).where(SeenArticle.first_seen_at >= since)).all()
+                if len(rows) >= expect:
+                    break
+                await asyncio.sleep(0.1)
+            stop.set()
+            await asyncio.wait_for(task, 10)
+            return rows
+
+        return asyncio.run(go())
+
+    yesterday = run_episode(datetime.now(UTC) - timedelta(minutes=10), 29)  # the whole story is out
+    ordinary = sum(1 for f in load_demo_feeds() for i in f.items if i.after_s <= 0)
+    today = run_episode(datetime.now(UTC) - timedelta(hours=13), ordinary)  # stale: a new episode starts now
+    engine.dispose()
+    assert len(yesterday) == 29 and len(today) == ordinary
+    assert {r.title for r in today} <= {r.title for r in yesterday}
+    assert not {r.url for r in today} & {r.url for r in yesterday}
+    assert [r.near_duplicate_of for r in today] == [""] * ordinary
