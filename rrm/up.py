@@ -187,6 +187,23 @@ def _restart_broker(settings: Settings, broker: EmbeddedBroker) -> None:
     log.warning("broker.restarted", bootstrap_servers=broker.bootstrap_servers, outbox_replayed=replayed)
 
 
+def _restart_workers(children: list[Child]) -> None:
+    """Restart the relay and every stage worker after the broker came back empty.
+
+    Their consumers' positions point into the lost log: kept, they would skip the replayed messages that land below
+    them. Restarted, each group finds no committed offset on the new broker and reads the replay from the start;
+    idempotent handlers ignore what they had applied. The web server keeps running (its monitor reads no group).
+    """
+    workers = [c for c in children if c.name != "web"]
+    for child in workers:
+        child.terminate()
+    for child in workers:
+        child.wait(timeout=30)
+        child.start()
+        child.next_start = 0.0
+    log.warning("workers.restarted", reason="the broker restarted empty", workers=[c.name for c in workers])
+
+
 def _supervise(children: list[Child], settings: Settings, broker: EmbeddedBroker | None) -> int:
     stopping = False
 
@@ -199,6 +216,7 @@ def _supervise(children: list[Child], settings: Settings, broker: EmbeddedBroker
         while not stopping:
             if broker is not None and (broker.process is None or broker.process.poll() is not None):
                 _restart_broker(settings, broker)
+                _restart_workers(children)
             now = time.monotonic()
             for child in children:
                 if child.alive() or child.next_start > now:

@@ -1,5 +1,5 @@
-"""The embedded broker dies and comes back empty: workers reconnect by themselves, the outbox re-publishes what
-the broker held, and every effect still happens exactly once."""
+"""The embedded broker dies and comes back empty: the outbox re-publishes what the broker held, the workers start
+again (as `rrm up` restarts them), and every effect still happens exactly once."""
 
 from __future__ import annotations
 
@@ -46,14 +46,17 @@ def test_broker_restart_loses_nothing_and_applies_everything_once(tmp_path, sqli
     engine = make_engine(sqlite_url)
     sessions = session_factory(engine)
 
-    app = create_app("faults-restart", settings)
+    def worker():
+        """The stage worker, as `rrm worker` builds it."""
+        app = create_app("faults-restart", settings)
 
-    async def apply(record: ArticleIngested):
-        with transaction(sessions) as session:
-            first_time(session, "faults-consumer", record.message_id)
-        return None
+        async def apply(record: ArticleIngested):
+            with transaction(sessions) as session:
+                first_time(session, "faults-consumer", record.message_id)
+            return None
 
-    consume(app, "articles.ingested", apply, name="apply")
+        consume(app, "articles.ingested", apply, name="apply")
+        return app
 
     def write(ids):
         with transaction(sessions) as session:
@@ -61,7 +64,7 @@ def test_broker_restart_loses_nothing_and_applies_everything_once(tmp_path, sqli
                 add_to_outbox(session, "articles.ingested", ArticleIngested(article_id=f"art-{i}", title=str(i)))
 
     try:
-        with running_app(app):
+        with running_app(worker()):
             write(range(5))
             first_publisher = KafkaPublisher(settings.kafka)
             relay = OutboxRelay(sessions, first_publisher, settings.kafka.topic_prefix)
@@ -72,26 +75,28 @@ def test_broker_restart_loses_nothing_and_applies_everything_once(tmp_path, sqli
             write(range(5, 10))  # the stages keep writing while the bus is down
             with pytest.raises(Exception):  # noqa: B017 - the relay cannot publish now, and keeps the rows
                 relay.run_once()
-            first_publisher.close(timeout=0)  # the relay process dies with the broker's connection
+            first_publisher.close(timeout=0)
 
-            broker.start()  # the supervisor's job in `rrm up`: same port, topics again, outbox replayed
-            ensure_topics(settings.kafka)
-            replayed = replay_since(sessions, utcnow() - timedelta(hours=1))
-            assert replayed == 5
-            publisher = KafkaPublisher(settings.kafka)
-            relay = OutboxRelay(sessions, publisher, settings.kafka.topic_prefix)
+        # what `rrm up` does when its broker died: start it on the same port, create the topics, queue the outbox
+        # again, and restart the relay and the workers (their positions pointed into the lost log)
+        broker.start()
+        ensure_topics(settings.kafka)
+        assert replay_since(sessions, utcnow() - timedelta(hours=1)) == 5
+        publisher = KafkaPublisher(settings.kafka)
+        relay = OutboxRelay(sessions, publisher, settings.kafka.topic_prefix)
+        with running_app(worker()):
             deadline = time.monotonic() + 60
             published = 0
             while published < 10 and time.monotonic() < deadline:
                 try:
                     published += relay.run_once()
-                except Exception:  # noqa: BLE001 - the producer reconnects
+                except Exception:  # noqa: BLE001 - the producer is still connecting
                     time.sleep(1)
             assert published == 10
             assert _wait(lambda: _effects(sessions) == 10, 120), f"applied {_effects(sessions)} of 10 after restart"
             time.sleep(2)
             assert _effects(sessions) == 10
-            publisher.close()
+        publisher.close()
     finally:
         broker.stop()
         engine.dispose()

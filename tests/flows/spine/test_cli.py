@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -88,3 +90,57 @@ def test_rrm_up_serves_the_console_within_a_minute_and_stops_cleanly(tmp_path):
     assert "Rapid Response is up" in output
     assert "Rapid Response stopped." in output
     assert "Traceback" not in output
+
+
+def test_rrm_up_restarts_a_dead_broker_with_its_topics_and_workers(tmp_path):
+    """Kill the embedded broker under `rrm up`: it comes back on its port with every topic, and the workers restart."""
+    from kafka import KafkaAdminClient
+
+    from bus.broker import port_open
+    from bus.catalog import TOPICS
+
+    web_port, kafka_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RRM_")}
+    env.update({"RRM_DATA_DIR": str(tmp_path), "RRM_WEB__PORT": str(web_port),
+                "RRM_KAFKA__EMBEDDED_PORT": str(kafka_port), "RRM_LOG_FORMAT": "json"})
+    proc = subprocess.Popen([sys.executable, "-m", "rrm", "up", "--no-demo"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 90
+        while not port_open("127.0.0.1", web_port) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert port_open("127.0.0.1", web_port), "rrm up did not start"
+        broker_pids = subprocess.run(["pgrep", "-f", f"tcp://127.0.0.1:{kafka_port}"], capture_output=True,
+                                     text=True).stdout.split()
+        assert broker_pids
+        for pid in broker_pids:
+            os.kill(int(pid), signal.SIGKILL)
+        time.sleep(1)
+        deadline = time.monotonic() + 60
+        topics: set[str] = set()
+        while time.monotonic() < deadline:
+            if port_open("127.0.0.1", kafka_port):
+                try:
+                    admin = KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{kafka_port}", request_timeout_ms=3000)
+                    topics = set(admin.list_topics())
+                    admin.close()
+                except Exception:  # noqa: BLE001 - coming back
+                    topics = set()
+                if {t.full_name("rrm.") for t in TOPICS} <= topics:
+                    break
+            time.sleep(0.5)
+        assert {t.full_name("rrm.") for t in TOPICS} <= topics, "the broker did not come back with its topics"
+        deadline = time.monotonic() + 120
+        while not any("workers.restarted" in line for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=120)
+        reader.join(timeout=10)
+    output = "".join(lines)
+    events = re.findall(r'"event": "([^"]+)"', output)
+    assert "broker.restarted" in events and "workers.restarted" in events, events
+    assert "Rapid Response stopped." in output
