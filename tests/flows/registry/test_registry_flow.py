@@ -29,7 +29,11 @@ def caught_up(settings, role: str, timeout: float = 60.0) -> None:
     names = [spec(n).full_name(settings.kafka.topic_prefix) for n in TOPICS]
     consumer = KafkaConsumer(bootstrap_servers=settings.kafka.servers, group_id=group, enable_auto_commit=False)
     try:
+        deadline = time.monotonic() + timeout
+        while not all(consumer.partitions_for_topic(n) for n in names) and time.monotonic() < deadline:
+            time.sleep(0.2)  # a new client knows no partitions until its first metadata answer
         tps = [TopicPartition(n, p) for n in names for p in sorted(consumer.partitions_for_topic(n) or [])]
+        assert {tp.topic for tp in tps} == set(names), "topics without partitions"
         ends = high_watermarks(settings.kafka.servers, tps)  # not end_offsets(): tansu answers it too low
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
