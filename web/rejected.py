@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -95,13 +96,23 @@ def _high_watermarks(consumer: KafkaConsumer, tps: list[TopicPartition]) -> dict
     return highs
 
 
+def _partitions(consumer: KafkaConsumer, topic: str, wait_s: float = 3.0) -> set[int]:
+    """The topic's partitions; a new client may need a moment for its first metadata answer."""
+    deadline = time.monotonic() + wait_s
+    partitions = consumer.partitions_for_topic(topic) or set()
+    while not partitions and time.monotonic() < deadline:
+        time.sleep(0.1)
+        partitions = consumer.partitions_for_topic(topic) or set()
+    return partitions
+
+
 def read_rejected(settings: Settings, limit: int = 50, before: dict[int, int] | None = None
                   ) -> tuple[list[RejectedMessage], int]:
     """The newest `limit` rejected messages (before the given offsets per partition), newest first, and the total."""
     full = spec("rejected").full_name(settings.kafka.topic_prefix)
     consumer = _consumer(settings)
     try:
-        partitions = consumer.partitions_for_topic(full) or set()
+        partitions = _partitions(consumer, full)
         tps = [TopicPartition(full, p) for p in sorted(partitions)]
         if not tps:
             return [], 0
@@ -126,7 +137,7 @@ def read_one(settings: Settings, partition: int, offset: int) -> RejectedMessage
     full = spec("rejected").full_name(settings.kafka.topic_prefix)
     consumer = _consumer(settings)
     try:
-        if partition not in (consumer.partitions_for_topic(full) or set()):
+        if partition not in _partitions(consumer, full):
             return None
         tp = TopicPartition(full, partition)
         consumer.assign([tp])
