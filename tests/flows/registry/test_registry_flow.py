@@ -114,12 +114,14 @@ def test_registry_worker_applies_commands_rejects_malformed_ones_and_a_replay_ch
         assert queries.entry(session, "events", "forum")["status"] == "retired"
         assert [h.title for h in queries.search(session, "respect", lang="fr")] == ["Le respect fait l'actualité"]
     before = snapshot(sessions)
-    assert before["outbox"] == 5  # es created + updated, forum created + retired, the op-ed resource
+    # es created + updated, forum created + retired, the op-ed resource: created once, and updated once more when the
+    # French version arrives after the release (the three op-ed topics are read by separate agents, in any order)
+    assert before["outbox"] in (5, 6)
 
     # the registry.changed events leave through the outbox relay
     relay = OutboxRelay(sessions, publisher, bus_settings.kafka.topic_prefix)
-    assert relay.run_once() == 5
-    changed = read_topic(bus_settings, "registry.changed", expect=5)
+    assert relay.run_once() == before["outbox"]
+    changed = read_topic(bus_settings, "registry.changed", expect=before["outbox"])
     assert {(c.registry, c.entity_id, c.action, c.version) for c in changed} >= {
         ("friends", "es", "create", 1), ("friends", "es", "update", 2), ("events", "forum", "retire", 2),
         ("clearinghouse", "oped-o1", "create", 1)}
