@@ -212,6 +212,9 @@ def record_approved(session: Session, record: OpEdApproved) -> bool:
                           approved_at=record.occurred_at))
     for member_id in _authors(session, record.mobilization_id):
         _activity(session, member_id, record.occurred_at).opeds_written += 1
+    session.flush()
+    if _released(session, record.oped_id):  # released before this approval was read: the original joins now
+        _oped_resource(session, record.oped_id, [record.lang or "en"], record.occurred_at)
     return True
 
 
@@ -232,10 +235,16 @@ def record_translation(session: Session, record: TranslationReady) -> bool:
         session.add(row)
     row.title, row.body, row.ready_at = record.title[:500], record.body, record.occurred_at
     session.flush()
-    resource_id = oped_resource_id(record.oped_id)
-    if session.get(t.ResourceRow, resource_id) is not None:
+    if _released(session, record.oped_id):  # the release may have been read first (separate topics, any order)
         _oped_resource(session, record.oped_id, [record.lang], record.occurred_at)
     return True
+
+
+def _released(session: Session, oped_id: str) -> bool:
+    """Whether a release of this op-ed has been seen (its Clearinghouse resource exists or is due)."""
+    return (session.get(t.ResourceRow, oped_resource_id(oped_id)) is not None
+            or session.scalar(select(t.ReleaseRow.distribution_id).where(t.ReleaseRow.oped_id == oped_id).limit(1))
+            is not None)
 
 
 def record_release(session: Session, record: OpEdReleased) -> bool:
