@@ -73,6 +73,9 @@ def test_rrm_up_serves_the_console_within_a_minute_and_stops_cleanly(tmp_path):
                 "RRM_KAFKA__EMBEDDED_PORT": str(kafka_port), "RRM_LOG_FORMAT": "json"})
     proc = subprocess.Popen([sys.executable, "-m", "rrm", "up"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
     try:
         started = time.monotonic()
         page = None
@@ -84,9 +87,14 @@ def test_rrm_up_serves_the_console_within_a_minute_and_stops_cleanly(tmp_path):
                 time.sleep(0.5)
         assert page is not None and page.status_code == 200, "no page within 60 s"
         assert "Rapid Response" in page.text
+        deadline = time.monotonic() + 30  # the page answers a moment before `rrm up` prints its summary
+        while not any("Rapid Response is up" in line for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=90)
+        proc.wait(timeout=90)
+        reader.join(timeout=10)
+    output = "".join(lines)
     assert "Rapid Response is up" in output
     assert "Rapid Response stopped." in output
     assert "Traceback" not in output
