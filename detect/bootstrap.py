@@ -19,7 +19,7 @@ from db.engine import make_engine, session_factory
 from .agents import register
 from .entities import load_entity_finder
 from .handlers import restore_tracker, tracker_for
-from .model import score_article
+from .scoring import score_article
 from .tracking import StoryTracker
 
 log = structlog.get_logger(__name__)

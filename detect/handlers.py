@@ -15,7 +15,7 @@ from db.outbox import add_to_outbox
 
 from .clustering import ArticleView, Story
 from .escalation import SEVERITIES, rank
-from .model import score_article
+from .scoring import score_article
 from .tables import FlagRow, StoryArticleRow, StoryRow
 from .tracking import Outcome, StoryTracker
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from .clustering import ArticleView, Story, StoryClusterer
 from .escalation import Assessment, assess, decide
-from .model import Scored, score_article
+from .scoring import Scored, score_article
 
 
 @dataclass(frozen=True)

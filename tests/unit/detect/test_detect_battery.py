@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from detect.model import score_article
+from detect.scoring import score_article
 
 # ruff: noqa: E501 - one headline per line reads best
 EVERYDAY = [

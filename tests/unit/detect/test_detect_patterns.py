@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detect.model import score_article
+from detect.scoring import score_article
 
 # (lang, title, summary) that report a polarizing event
 POLARIZING = [

@@ -78,7 +78,7 @@ def test_a_trained_pipeline_adds_names_to_polarizing_articles_only():
 def test_without_a_trained_pipeline_capitalized_words_stand_in():
     """`none` turns the pipeline off; the detector still finds names to cluster on."""
     from detect.entities import load_entity_finder
-    from detect.model import score_article
+    from detect.scoring import score_article
 
     assert load_entity_finder("none") is None
     assert "bergen" in score_article("Gunman attacks mosque in Bergen", "", "en").names
