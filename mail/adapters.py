@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import smtplib
 import socket
 import ssl
@@ -28,6 +29,37 @@ SENDGRID_MAX_PERSONALIZATIONS = 1000
 
 def _sender(message: OutgoingMessage | BatchMessage, default_address: str, default_name: str) -> tuple[str, str]:
     return message.from_address or default_address, message.from_name or default_name
+
+
+class _HandOverSMTP(smtplib.SMTP):
+    """smtplib's client, noting the moment the whole message (body and final ".") was written to the relay."""
+
+    handed_over = False
+    _in_data = False
+
+    def data(self, msg):  # noqa: ANN001, ANN201 - smtplib's signature
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def send(self, s):  # noqa: ANN001, ANN201 - smtplib's signature
+        super().send(s)
+        # inside DATA, smtplib writes the command as str and the body, ending in CRLF "." CRLF, as bytes
+        if self._in_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.handed_over = True
+
+
+def _quit_quietly(smtp: smtplib.SMTP, accepted: bool) -> None:
+    """QUIT and close; after an accepted message nothing said at QUIT changes the outcome."""
+    try:
+        if accepted:
+            smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        pass
+    finally:
+        smtp.close()
 
 
 class SmtpMailer:
@@ -66,29 +98,58 @@ class SmtpMailer:
         return email
 
     def send(self, message: OutgoingMessage) -> SendResult:
-        """Send one message; connection failures are transient, a refused recipient is not."""
+        """Send one message.
+
+        Before the relay has the whole message (connect, EHLO, MAIL, RCPT, DATA's 354, writing the body) a failure is
+        definite: a 4xx reply or a lost connection is transient (tried again), a 5xx is permanent. Once the body and
+        its final "." were written, the relay may have queued it: a failure before its final reply is
+        `delivered_unknown` (never resent automatically: at most one copy). An error after the 250 (at QUIT) is no
+        failure at all.
+        """
         email = self.build(message)
+        smtp = _HandOverSMTP(timeout=self.timeout_s)
+        accepted = False
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:
-                if self._starttls:
-                    smtp.starttls(context=ssl.create_default_context())
-                if self._username:
-                    smtp.login(self._username, self._password)
-                smtp.send_message(email)
+            smtp.connect(self.host, self.port)
+            if self._starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self._username:
+                smtp.login(self._username, self._password)
+            smtp.send_message(email)
+            accepted = True
         except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
             raise MailError(f"SMTP relay {self.host}:{self.port} refused {message.to}: {exc.recipients}",
-                            transient=False) from exc
+                            transient=bool(codes) and all(400 <= c < 500 for c in codes)) from exc
         except smtplib.SMTPResponseException as exc:
+            # a reply is an answer: even after the body, a 4xx/5xx to the final "." means the relay did not take it
             raise MailError(f"SMTP relay {self.host}:{self.port} answered {exc.smtp_code} {exc.smtp_error!r}",
                             transient=exc.smtp_code < 500) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            unknown = isinstance(exc, (TimeoutError, socket.timeout))
-            raise MailError(f"SMTP relay {self.host}:{self.port} unreachable: {type(exc).__name__}: {exc}",
-                            delivered_unknown=unknown) from exc
+            if smtp.handed_over:
+                raise MailError(f"SMTP relay {self.host}:{self.port} took the whole message, then failed before "
+                                f"confirming it ({type(exc).__name__}: {exc}); it may have been delivered",
+                                delivered_unknown=True) from exc
+            raise MailError(f"SMTP relay {self.host}:{self.port} unreachable: {type(exc).__name__}: {exc}") from exc
+        finally:
+            _quit_quietly(smtp, accepted)
         return SendResult(provider_id=str(email["Message-ID"]))
 
     def close(self) -> None:
         """Nothing kept open."""
+
+
+def _before_request(reason: object) -> bool:
+    """True when a urllib failure happened before any byte of the request could reach the server.
+
+    Connection refused, name resolution, an unreachable network and a failed TLS handshake are all before the
+    request; a reset, a disconnect or a timeout may come after SendGrid read it (urllib wraps both phases in the
+    same `URLError`, so a timeout is taken as after: at most one copy, never two).
+    """
+    if isinstance(reason, (ConnectionRefusedError, socket.gaierror, ssl.SSLCertVerificationError)):
+        return True
+    return isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH,
+                                                            errno.EADDRNOTAVAIL)
 
 
 class SendGridMailer:
@@ -184,10 +245,15 @@ class SendGridMailer:
                 detail = detail.decode("utf-8", "replace")
             raise MailError(f"SendGrid {path} answered {status}: {str(detail)[:500]}",
                             transient=status == 429 or status >= 500) from exc
-        except TimeoutError as exc:
-            raise MailError(f"SendGrid {path} timed out", delivered_unknown=True) from exc
         except (urllib.error.URLError, OSError) as exc:
-            raise MailError(f"SendGrid at {self.host} unreachable: {exc}") from exc
+            reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+            if _before_request(reason):
+                raise MailError(f"SendGrid at {self.host} unreachable: {reason}") from exc
+            # the connection was up and the request may have been read: a reset, a disconnect or a timeout now
+            # leaves SendGrid holding it or not; resending could mail everyone twice
+            raise MailError(f"SendGrid {path}: the connection failed after the request was sent "
+                            f"({type(reason).__name__}: {reason}); it may have been accepted",
+                            delivered_unknown=True) from exc
 
     def send(self, message: OutgoingMessage) -> SendResult:
         """Send one message through /v3/mail/send."""

@@ -48,14 +48,30 @@ class ReceivedMail:
 
 
 class SmtpInbox:
-    """A real SMTP server on 127.0.0.1 (aiosmtpd); `delay_s` slows each DATA (to stop a sender mid-wave)."""
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); `delay_s` slows each DATA (to stop a sender mid-wave).
+
+    Faults a relay can show: `drop_after_data` keeps the next N messages (they will be delivered) and drops the
+    connection before the final reply, as a relay that crashes or loses the line right after queueing does;
+    `rcpt_replies` answers the next RCPT commands with these replies (e.g. "451 4.3.0 try later") instead of 250.
+    """
 
     def __init__(self, delay_s: float = 0.0) -> None:
         self.port = free_port()
         self.messages: list[ReceivedMail] = []
         self.delay_s = delay_s
+        self.drop_after_data = 0
+        self.rcpt_replies: list[str] = []
         self._lock = threading.Lock()
         self._controller = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+        """Accept the recipient, or give the next reply of `rcpt_replies`."""
+        with self._lock:
+            reply = self.rcpt_replies.pop(0) if self.rcpt_replies else None
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802 - aiosmtpd's hook name
         """Keep the message (aiosmtpd calls this for every DATA)."""
@@ -66,6 +82,11 @@ class SmtpInbox:
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+            drop = self.drop_after_data > 0
+            if drop:
+                self.drop_after_data -= 1
+        if drop:
+            server.transport.abort()  # the message is kept; the sender never hears the final 250
         return "250 Message accepted for delivery"
 
     def start(self) -> SmtpInbox:
@@ -206,6 +227,9 @@ class SendGridEndpoint:
         self.delay_s = 0.0
         #: mail/send requests that arrived (counted before the delay)
         self.started = 0
+        #: the next N mail/send requests are read and accepted, then the connection is reset before any reply
+        #: (SendGrid took them; the sender cannot know)
+        self.reset_after_read = 0
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -278,10 +302,24 @@ class SendGridEndpoint:
                         endpoint.refused.append((400, body))
                     else:
                         endpoint.accepted.append(SendGridRequest(self.path, body, dict(self.headers)))
-                if errors:
+                    reset = not errors and endpoint.reset_after_read > 0
+                    if reset:
+                        endpoint.reset_after_read -= 1
+                if reset:
+                    self._reset()
+                elif errors:
                     self._answer(400, {"errors": errors})
                 else:
                     self._answer(202, None, {"X-Message-Id": uuid.uuid4().hex[:22]})
+
+            def _reset(self) -> None:
+                """Close with a TCP reset (SO_LINGER 0), answering nothing."""
+                import socket
+                import struct
+
+                self.close_connection = True
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self._server.serve_forever, name="sendgrid-endpoint", daemon=True).start()

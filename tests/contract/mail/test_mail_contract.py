@@ -182,3 +182,57 @@ def test_sendgrid_wrong_key_is_refused_clearly():
         mailer = SendGridMailer("SG.wrong", host=server.url, from_address="rr@aoc.example.org", timeout_s=5)
         with pytest.raises(MailError, match="401"):
             mailer.send(MESSAGE)
+
+
+class TestHandOver:
+    """A failure before the far end has the message is definite; after it, the outcome is unknown (never resent)."""
+
+    def test_smtp_relay_dropping_the_line_after_data_is_uncertain(self):
+        """A relay that takes the whole message and drops the line before its final reply: delivered_unknown."""
+        with SmtpInbox() as inbox:
+            inbox.drop_after_data = 1
+            mailer = SmtpMailer("127.0.0.1", inbox.port, from_address="rr@aoc.example.org", timeout_s=5)
+            with pytest.raises(MailError) as error:
+                mailer.send(MESSAGE)
+            assert error.value.delivered_unknown and "may have been delivered" in str(error.value)
+            assert len(inbox.messages) == 1
+
+    def test_smtp_connection_refused_is_transient_and_certain(self):
+        """Nobody listening: a transient failure that certainly sent nothing."""
+        inbox = SmtpInbox()  # never started
+        mailer = SmtpMailer("127.0.0.1", inbox.port, from_address="rr@aoc.example.org", timeout_s=5)
+        with pytest.raises(MailError) as error:
+            mailer.send(MESSAGE)
+        assert error.value.transient and not error.value.delivered_unknown
+
+    def test_smtp_4xx_to_rcpt_is_transient_and_5xx_permanent(self):
+        """451 to RCPT is tried again later; 550 is a permanent refusal; neither is uncertain."""
+        with SmtpInbox() as inbox:
+            mailer = SmtpMailer("127.0.0.1", inbox.port, from_address="rr@aoc.example.org", timeout_s=5)
+            inbox.rcpt_replies = ["451 4.3.0 Mailbox busy, try later"]
+            with pytest.raises(MailError) as busy:
+                mailer.send(MESSAGE)
+            inbox.rcpt_replies = ["550 5.1.1 No such user"]
+            with pytest.raises(MailError) as unknown:
+                mailer.send(MESSAGE)
+            assert busy.value.transient and not busy.value.delivered_unknown
+            assert not unknown.value.transient and not unknown.value.delivered_unknown
+            assert inbox.messages == []
+
+    def test_sendgrid_reset_after_the_request_was_read_is_uncertain(self):
+        """SendGrid reads the request and the connection is reset before the answer: delivered_unknown."""
+        with SendGridEndpoint() as server:
+            server.reset_after_read = 1
+            mailer = SendGridMailer("SG.test-key", host=server.url, from_address="rr@aoc.example.org", timeout_s=5)
+            with pytest.raises(MailError) as error:
+                mailer.send(MESSAGE)
+            assert error.value.delivered_unknown and "may have been accepted" in str(error.value)
+            assert server.recipients() == ["amina@example.org"]
+
+    def test_sendgrid_connection_refused_is_transient_and_certain(self):
+        """SendGrid unreachable (connection refused): transient, certainly not sent."""
+        server = SendGridEndpoint()  # never started
+        mailer = SendGridMailer("SG.test-key", host=server.url, from_address="rr@aoc.example.org", timeout_s=5)
+        with pytest.raises(MailError) as error:
+            mailer.send(MESSAGE)
+        assert error.value.transient and not error.value.delivered_unknown
