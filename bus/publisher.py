@@ -22,7 +22,7 @@ class Publisher(Protocol):
         """Send one record to a topic (by its unprefixed catalog name)."""
 
     def flush(self, timeout: float | None = None) -> None:
-        """Wait until everything sent is acknowledged by the broker."""
+        """Wait until everything sent has completed (check each send's result: a flush does not raise for it)."""
 
     def close(self) -> None:
         """Flush and release the connection."""
@@ -47,33 +47,75 @@ class KafkaPublisher:
             "linger_ms": 5,
             "max_in_flight_requests_per_connection": 1,  # keeps order per partition across retries
             "request_timeout_ms": int(kafka.request_timeout_s * 1000),
+            # send() waits at most this long for metadata (a topic not created yet, a broker down), not 60 s
+            "max_block_ms": int(kafka.request_timeout_s * 1000),
+            # Idempotence off, on purpose. The idempotent producer's state (producer id, sequence numbers) lives in
+            # the broker; the embedded broker keeps it in memory, so after a restart every send fails with
+            # UNKNOWN_PRODUCER_ID and the producer stays broken (docs/guarantees.md 3). What idempotence would buy,
+            # no duplicate from a retried send, every consumer already has: records carry a deterministic
+            # message_id and consumers ignore one they handled (db/idempotency.py). Order per partition is kept by
+            # one request in flight per connection.
+            "enable_idempotence": False,
         }
         options.update(overrides)
-        self._producer = KafkaProducer(**options)
+        self._options = options
+        self._producer: KafkaProducer | None = KafkaProducer(**options)
 
-    def publish(self, topic: str, record: Record, key: str | None = None) -> None:
-        """Send a record; the future's failure surfaces at `flush`."""
+    @property
+    def producer(self) -> KafkaProducer:
+        """The current kafka-python producer (built again after `reset()`)."""
+        if self._producer is None:
+            self._producer = KafkaProducer(**self._options)
+        return self._producer
+
+    def reset(self) -> None:
+        """Drop the producer and what it still holds; the next send builds a new one.
+
+        For a producer in a state it does not leave by itself (a fatal error, sends that never complete): records
+        it held are abandoned, so their senders (the outbox relay) must keep them and send them again.
+        """
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                producer.close(timeout=0)
+            except Exception as exc:  # a broken producer may fail to close; it is dropped either way
+                log.warning("publisher.reset_close_failed", error=f"{type(exc).__name__}: {exc}")
+        log.warning("publisher.reset")
+
+    def publish(self, topic: str, record: Record, key: str | None = None):
+        """Send a record; returns its future (see `send_raw`)."""
         entry = spec(topic)
         if not isinstance(record, entry.record):
             raise TypeError(f"topic {topic} carries {entry.record.__name__}, not {type(record).__name__}")
-        self.send_raw(entry.full_name(self._prefix), record.to_json(), key or record_key(entry, record))
+        return self.send_raw(entry.full_name(self._prefix), record.to_json(), key or record_key(entry, record))
 
     def send_raw(self, full_topic: str, value: bytes, key: str | bytes | None = None,
                  headers: list[tuple[str, bytes]] | None = None):
-        """Send bytes as they are to a topic by its full name (re-drive, fault tests); returns the future."""
+        """Send bytes as they are to a topic by its full name; returns the future of this one record.
+
+        The future tells whether the broker acknowledged this record (`future.get()` raises its error).
+        """
         if isinstance(key, str):
             key = key.encode("utf-8")
-        return self._producer.send(full_topic, value=value, key=key, headers=headers or [])
+        return self.producer.send(full_topic, value=value, key=key, headers=headers or [])
 
     def flush(self, timeout: float | None = None) -> None:
-        """Block until every send is acknowledged (raises the first delivery error)."""
-        self._producer.flush(timeout=timeout)
+        """Block until every send has completed, acknowledged or failed.
+
+        It does not raise for a failed send (kafka-python's flush never does): check each send's future. It raises
+        `KafkaTimeoutError` when sends are still in progress after `timeout`.
+        """
+        if self._producer is not None:
+            self._producer.flush(timeout=timeout)
 
     def close(self, timeout: float = 10) -> None:
         """Flush and close; records the broker never acknowledged are reported, not silently dropped."""
         from kafka.errors import KafkaTimeoutError
 
+        producer, self._producer = self._producer, None
+        if producer is None:
+            return
         try:
-            self._producer.close(timeout=timeout)
+            producer.close(timeout=timeout)
         except KafkaTimeoutError:
             log.warning("publisher.closed_with_unacknowledged_records", timeout_s=timeout)

@@ -24,6 +24,9 @@ class OutboxMessage(Base):
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: Set when the row can never be published as it is (too large, topic unknown); `last_error` says why.
+    #: A parked row is left aside (the rows behind it go on) until an operator re-drives it from /ops.
+    parked_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class ProcessedMessage(Base):
@@ -33,4 +36,4 @@ class ProcessedMessage(Base):
 
     consumer: Mapped[str] = mapped_column(String(120), primary_key=True)
     message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    processed_at: Mapped[datetime]
+    processed_at: Mapped[datetime] = mapped_column(index=True)

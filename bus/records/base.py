@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import faust
+from faust.serializers import codecs as faust_codecs
+from faust.utils import json as faust_json
 
 #: Namespace of every `message_id`: uuid5(RRM_NAMESPACE, "<record namespace>:<natural key>").
 RRM_NAMESPACE = uuid.UUID("6f2b9a8e-3c1d-5e4f-9a7b-2d8c0e1f4a6b")
@@ -23,6 +25,20 @@ _PLAIN_TYPES: dict[Any, type | tuple[type, ...]] = {
     dict: dict,
     datetime: datetime,
 }
+
+
+class Utf8Json(faust_codecs.json):
+    """faust's JSON codec, writing text as UTF-8 instead of `\\uXXXX` escapes.
+
+    An Arabic letter takes 2 bytes instead of 6, so a long op-ed stays far below the broker's message size limit.
+    Registered as "json": every record and every faust topic of this engine serializes with it; reading is unchanged.
+    """
+
+    def _dumps(self, s: Any) -> bytes:
+        return faust_json.dumps(s, ensure_ascii=False).encode("utf-8")
+
+
+faust_codecs.register("json", Utf8Json())
 
 
 def _plain(annotation: Any) -> Any:
@@ -96,7 +112,8 @@ class Record(
                 continue
             wrong_bool = isinstance(value, bool) and plain is not bool
             if wrong_bool or not isinstance(value, expected):
-                raise ValueError(f"{cls.__name__}.{name}: expected {_type_name(field.type)}, got {type(value).__name__}")
+                raise ValueError(f"{cls.__name__}.{name}: expected {_type_name(field.type)}, "
+                                 f"got {type(value).__name__}")
         data = {k: v for k, v in data.items() if k in cls._options.descriptors}
         return super().from_data(data, preferred_type=preferred_type)
 
