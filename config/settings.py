@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,22 @@ class KafkaSettings(BaseModel):
         description="When the embedded broker (in memory) starts afresh, re-publish the outbox of this many past "
         "hours so that nothing it held is lost; idempotent consumers ignore what they had applied.",
     )
+    outbox_retention_hours: float = Field(
+        72.0,
+        description="The outbox relay deletes published outbox rows and processed-message markers older than this "
+        "(pending and parked rows are kept). Must be longer than `embedded_replay_hours`: a replayed message must "
+        "still find its marker.",
+    )
+
+    @field_validator("outbox_retention_hours")
+    @classmethod
+    def _retention_covers_replay(cls, value: float, info: ValidationInfo) -> float:
+        replay = info.data.get("embedded_replay_hours", 0.0)
+        if value <= replay:
+            raise ValueError(f"RRM_KAFKA__OUTBOX_RETENTION_HOURS ({value:g}) must be longer than "
+                             f"RRM_KAFKA__EMBEDDED_REPLAY_HOURS ({replay:g}), or a replayed message would be "
+                             "applied twice")
+        return value
 
     @property
     def embedded(self) -> bool:

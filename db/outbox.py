@@ -84,7 +84,7 @@ class OutboxRelay:
         self._ack_timeout = ack_timeout_s
         self._retention = retention
         self._prune_every = prune_every_s
-        self._pruned_at = 0.0
+        self._pruned_at: float | None = None
         self._stop = threading.Event()
 
     def run_once(self) -> int:
@@ -167,7 +167,8 @@ class OutboxRelay:
 
     def prune_if_due(self) -> None:
         """Prune old rows when the retention is set and the last pruning is older than `prune_every_s`."""
-        if self._retention is None or time.monotonic() - self._pruned_at < self._prune_every:
+        if self._retention is None or (self._pruned_at is not None
+                                       and time.monotonic() - self._pruned_at < self._prune_every):
             return
         self._pruned_at = time.monotonic()
         outbox, processed = prune(self._sessions, utcnow() - self._retention)
@@ -194,14 +195,13 @@ class OutboxRelay:
 
 
 def prune(sessions: sessionmaker[Session], before: datetime) -> tuple[int, int]:
-    """Delete published outbox rows and processed-message markers older than `before`; return both counts.
+    """Delete outbox rows published and processed-message markers written before `before`; return both counts.
 
     Pending and parked rows are kept whatever their age. `before` must lie before the embedded broker's replay
     window (settings check it): a replayed message must still find its processed marker.
     """
     with sessions() as session:
-        outbox = session.execute(delete(OutboxMessage).where(OutboxMessage.published_at.is_not(None),
-                                                             OutboxMessage.created_at < before))
+        outbox = session.execute(delete(OutboxMessage).where(OutboxMessage.published_at < before))
         processed = session.execute(delete(ProcessedMessage).where(ProcessedMessage.processed_at < before))
         session.commit()
         return outbox.rowcount or 0, processed.rowcount or 0

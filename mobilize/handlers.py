@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bus.records import (
+    MAX_TEXT_CHARS,
     DraftSubmitted,
     InvitationAnswered,
     InvitationSent,
@@ -593,6 +594,9 @@ def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: 
     if not title:
         raise MobilizeError("The op-ed needs a title.")
     clean = sanitize_html(body_html)
+    if len(clean) > MAX_TEXT_CHARS:
+        raise MobilizeError(f"The op-ed is {len(clean):,} characters long; the limit is {MAX_TEXT_CHARS:,}. "
+                            "Shorten it and save again.")
     now = deps.now()
     draft.revision += 1
     draft.title, draft.body_html = title, clean

@@ -1,8 +1,9 @@
-"""The outbox relay process: publishes what stages wrote to the outbox."""
+"""The outbox relay process: publishes what stages wrote to the outbox, and prunes what is old (hourly)."""
 
 from __future__ import annotations
 
 import signal
+from datetime import timedelta
 
 import structlog
 
@@ -20,7 +21,9 @@ def run_relay(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
     engine = make_engine(settings.database_url)
     publisher = KafkaPublisher(settings.kafka)
-    relay = OutboxRelay(session_factory(engine), publisher, settings.kafka.topic_prefix)
+    relay = OutboxRelay(session_factory(engine), publisher, settings.kafka.topic_prefix,
+                        ack_timeout_s=max(3 * settings.kafka.request_timeout_s, 30.0),
+                        retention=timedelta(hours=settings.kafka.outbox_retention_hours))
     signal.signal(signal.SIGTERM, lambda *_: relay.stop())
     log.info("relay.started")
     try:

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bus.app import InvalidMessage
-from bus.records import OpEdApproved, TranslationReady, utcnow
+from bus.records import MAX_TEXT_CHARS, OpEdApproved, TranslationReady, utcnow
 from db.idempotency import first_time
 from db.outbox import add_to_outbox
 
@@ -158,6 +158,9 @@ def save_review(sessions: sessionmaker[Session], oped_id: str, lang: str, *, tit
     title, body, reviewer = title.strip(), body.strip(), reviewer.strip()
     if not reviewer:
         raise ReviewRefused("a review needs the reviewer's name")
+    if len(body) > MAX_TEXT_CHARS or len(title) > MAX_TEXT_CHARS:
+        raise ReviewRefused(f"the translation is {len(body):,} characters long; the limit is {MAX_TEXT_CHARS:,}: "
+                            "shorten it and save again")
     with sessions() as session, session.begin():
         job = session.get(TranslationJob, oped_id)
         row = session.get(TranslationVersion, (oped_id, lang))

@@ -1,6 +1,6 @@
 """Every record type on the bus, importable from one place."""
 
-from .base import Record, deterministic_id, utcnow
+from .base import MAX_TEXT_CHARS, Record, deterministic_id, utcnow
 from .detect import ArticleScored, OpenStory, StoryEscalated, StoryFlagged
 from .distribute import DeliveryEvent, OpEdReleased, TranslationReady
 from .ingest import ArticleIngested
@@ -16,6 +16,7 @@ from .registry import RegistryChanged, RegistryCommand
 from .system import MessageRejected
 
 __all__ = [
+    "MAX_TEXT_CHARS",
     "ArticleIngested",
     "ArticleScored",
     "DeliveryEvent",

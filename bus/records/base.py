@@ -15,6 +15,11 @@ from faust.utils import json as faust_json
 #: Namespace of every `message_id`: uuid5(RRM_NAMESPACE, "<record namespace>:<natural key>").
 RRM_NAMESPACE = uuid.UUID("6f2b9a8e-3c1d-5e4f-9a7b-2d8c0e1f4a6b")
 
+#: The longest text (an op-ed's or a translation's body) a record may carry, in characters. Far above any op-ed
+#: (1,500 words is about 10,000 characters), and small enough that a record stays well below the bus's message size
+#: limit whatever the script (at most 4 bytes a character in UTF-8). Drafts and translations refuse more.
+MAX_TEXT_CHARS = 60_000
+
 
 _PLAIN_TYPES: dict[Any, type | tuple[type, ...]] = {
     str: str,
