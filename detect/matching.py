@@ -138,6 +138,8 @@ def _match(sentence: Sentence, raws: list[str], table: Table, lang: str) -> None
 
 
 _NAMEABLE = frozenset({"ISLAM", "OCCASION", "MUSLIM", "CHRISTIAN"})
+#: Two words that are no act although the first one alone would be ("tear gas", "kicked out" of a home).
+_NOT_AN_ACT = frozenset({("tear", "gas"), ("tear", "gassed"), ("tear-gassed", ""), ("kicked", "out")})
 
 
 def _resolve(sentence: Sentence, hits: list[Hit], raws: list[str], table: Table) -> list[Hit]:
@@ -166,7 +168,8 @@ def _resolve(sentence: Sentence, hits: list[Hit], raws: list[str], table: Table)
             result.append(Hit("ANTI_" + h.concept, "hate", f"anti-{h.text}", h.sentence, p, False, False, True))
             continue
         result.append(h)
-    context = any(h.kind in P.RELIGIOUS_CONTEXT_KINDS and not h.ambiguous for h in result)
+    # migrants are a community, not a religious context: a storm near refugees is weather
+    context = any(h.kind in P.RELIGIOUS_CONTEXT_KINDS and not h.ambiguous and h.concept != "MIGRANT" for h in result)
     # a name like "Muhammad" is the Prophet's when the sentence is about cartoons, insults or desecration
     figure_context = context or any(h.kind in ("mock", "desecrate", "blasphemy") and not h.ambiguous for h in result)
     final: list[Hit] = []
@@ -177,6 +180,9 @@ def _resolve(sentence: Sentence, hits: list[Hit], raws: list[str], table: Table)
             continue
         if h.concept == "ATTACK" and h.position > 0 and words[h.position - 1] in P.ATTACK_NOT_VIOLENT:
             continue
+        if h.kind in P.ACT_KINDS and (words[h.position], words[h.position + 1] if h.position + 1 < len(words)
+                                      else "") in _NOT_AN_ACT:
+            continue  # "tear gas", "kicked out": the words, not the act
         if h.kind == "place" and _is_address(words, raws, h.position):
             continue
         if h.kind == "place" and _follows_into(words, h.position):  # "turned the museum into a mosque"

@@ -230,7 +230,7 @@ LEXICON: dict[str, tuple[str, dict[str, str]]] = {
     "ATTACK": ("violence", {
         "en": "attack|attacks|attacked|attacking|attacker|attackers|assault|assaulted|assaults|rampage|"
               "murder|murders|murdered|murderer|murderers|killer|killers|slain|slaughter|slaughtered|killing spree|"
-              "storm|stormed|storming|raid|raided|raids|"
+              "storm|storms|stormed|storming|raid|raided|raids|"
               "massacre|massacres|massacred|carnage|onslaught|raid on",
         "fr": "attaque|attaques|attaqué|attaquée|agression|agressions|agressé|agressée|attentat|attentats|"
               "massacre|tuerie|assaut",
@@ -527,7 +527,7 @@ AMBIGUOUS: frozenset[str] = frozenset({
     "torch", "torches", "yak*", "tahrip*", "kirlet*", "yırt*", "çevril*", "çevir*", "çıkar*", "lig*", "gol*",
     "maç*", "dua*", "ayin*", "حول", "منع", "اغلاق", "رصاص", "اهانه", "نزع", "خلع", "burn", "burns", "burned",
     "burnt", "burning", "burnings", "hatred", "torn", "tore", "tear", "tears", "tearing", "ripped", "shredded",
-    "trampled", "stamped on", "thrown in", "storm", "stormed", "storming", "raid", "raided", "raids",
+    "trampled", "stamped on", "thrown in", "storm", "storms", "stormed", "storming", "raid", "raided", "raids",
     "face covering", "face coverings", "face-covering",
 })
 # Ambiguous terms that need a *religious* context (faith, group, place, object, figure, dress, site, worship)
@@ -537,6 +537,7 @@ AMBIGUOUS: frozenset[str] = frozenset({
 ATTACK_NOT_VIOLENT: frozenset[str] = frozenset({
     "heart", "panic", "asthma", "anxiety", "shark", "cyber", "cyber-attack", "dog", "bear", "crocodile", "snake",
     "ransomware", "hacker", "hackers", "phishing", "ddos", "verbal", "political", "personal", "counter",
+    "sexual", "sexually", "indecent", "sex",
     "cardiaque", "panique", "crise", "requin", "informatique", "cardíaco", "cardiaco", "tiburón", "herz",
     "hai", "cyber-angriff", "kalp", "siber", "قلبيه", "سيبراني", "心脏病", "网络",
 })

@@ -18,6 +18,17 @@ from . import patterns as P
 from .lexicon import KIND_OF_CONCEPT as _KIND_OF_CONCEPT
 from .lexicon import normalize
 from .matching import Hit, Sentence, clean_text, lead, proper_names, sentences_of
+from .structure import (
+    MONUMENT_WORDS,
+    ROLE_ACTOR,
+    ROLE_CEMETERY,
+    ROLE_INSIDE,
+    ROLE_LOCATION,
+    ROLE_MONUMENT,
+    damp_for_settings,
+    settings_of,
+    target_role,
+)
 
 #: How strongly an act kind combines with a target kind (act weight x compatibility = sentence score).
 COMPAT: dict[str, dict[str, float]] = {
@@ -31,7 +42,7 @@ COMPAT: dict[str, dict[str, float]] = {
     "remove": {"dress": 0.8},
     "hostility": {"group": 0.8, "faith": 0.75, "place": 0.85, "object": 0.8, "figure": 0.7, "dress": 0.75,
                   "site": 0.7},
-    "harm": {"place": 0.65, "site": 0.6},
+    "harm": {"place": 0.45, "site": 0.45},
     "protest": {"figure": 0.35, "object": 0.35, "site": 0.35},
 }
 
@@ -84,8 +95,15 @@ def _describe(h: Hit) -> str:
     return f"{h.concept} '{h.text}'"
 
 
-def score_sentence(sentence: Sentence) -> list[_Candidate]:
-    """Every rule that fires in one sentence, with its score."""
+def _has_motive(live: list[Hit]) -> bool:
+    """A hateful motive is named: racist, hatred, hate crime, anti-X, Islamophobia (an extremist label alone is
+    not a motive: "Nazi" in a wartime story is history)."""
+    return any(h.kind == "hate" or (h.kind == "hostility" and normalize(h.text).startswith(P.HATE_MOTIVE))
+               for h in live)
+
+
+def score_sentence(sentence: Sentence, settings: frozenset[str] = frozenset()) -> list[_Candidate]:
+    """Every rule that fires in one sentence, with its score; `settings` are the article's (`structure.py`)."""
     live = [h for h in sentence.hits if not h.negated]
     kinds = {h.kind for h in live}
     acts = [h for h in live if h.kind in P.ACT_KINDS]
@@ -96,11 +114,21 @@ def score_sentence(sentence: Sentence) -> list[_Candidate]:
     negated_acts = any(h.negated for h in sentence.hits)
     concepts = {h.concept for h in live}
 
+    motive = _has_motive(live)
+    far_right = "FAR_RIGHT" in concepts
+    notes: list[str] = []
+
     def damp(act_kind: str) -> float:
         factor = 0.5 if negated_acts and act_kind == "harm" else 1.0
         for ctx, (affected, f) in DAMPING.items():
             if ctx in kinds and act_kind in affected:
                 factor = min(factor, f)
+        if settings:
+            f, why = damp_for_settings(settings, act_kind, motive, far_right)
+            if f < 1.0:
+                factor = min(factor, f)
+                if why not in notes:
+                    notes.append(why)
         return factor
 
     where = "title" if sentence.is_title else f"sentence {sentence.index + 1}"
@@ -119,9 +147,11 @@ def score_sentence(sentence: Sentence) -> list[_Candidate]:
                 compat = min(compat, 0.45)  # most fires in places of worship are accidents: a fire alone never flags
             if t.concept == "MIGRANT":  # migration policy and migrants as perpetrators are everyday news
                 compat = min(compat, P.MIGRANT_CAP.get(a.kind, compat))
-            s = compat * damp(a.kind)
+            role = target_role(sentence, a, t, motive, far_right)
+            s = compat * role.factor * damp(a.kind)
             cat = CATEGORY.get((a.kind, kind_t), "hate_crime" if a.kind == "hostility" else "attack_on_community")
-            out.append(_Candidate(s, cat, f"{_describe(a)} + {_describe(t)} in {where}"))
+            why = f" ({role.why})" if role.why else ""
+            out.append(_Candidate(s, cat, f"{_describe(a)} + {_describe(t)} in {where}{why}"))
     extremists = [h for h in charged if h.kind == "extremist"]
     # a violent act called racist or hateful is a hate crime even when the target is no term ("targeted Black
     # shoppers, racist manifesto")
@@ -134,21 +164,27 @@ def score_sentence(sentence: Sentence) -> list[_Candidate]:
     for h in charged:
         if h.kind == "hate":
             # anti-<faith or group> is hate speech; anti-<nationality> ("anti-French") only with violence
-            s = 0.5 if h.anti and _KIND_OF_CONCEPT.get(h.concept[5:]) == "nation" else 0.85
+            s = 0.45 if h.anti and _KIND_OF_CONCEPT.get(h.concept[5:]) == "nation" else 0.85
             if h.anti and any(a.kind in ("violence", "hostility", "terror") for a in acts):
                 s = 0.85
+            s *= damp("hate")
             out.append(_Candidate(s, "hate_speech", f"{_describe(h)} in {where}"))
         elif h.kind == "blasphemy":
-            out.append(_Candidate(0.8 * damp("mock"), "blasphemy_row", f"{_describe(h)} in {where}"))
+            out.append(_Candidate(0.8 * min(damp("mock"), damp("blasphemy")), "blasphemy_row",
+                                  f"{_describe(h)} in {where}"))
     for h in extremists:
         cat = "islamist_attack" if h.concept == "ISLAMIST" else "far_right_violence"
         violent = [a for a in acts if a.kind in ("violence", "terror", "hostility", "harm", "desecrate")]
         if violent:
             a = max(violent, key=lambda x: x.kind != "harm")
-            s = (0.9 if a.kind != "harm" else 0.75) * damp(a.kind)
+            # a death next to an extremist label is no attack by itself ("75 years after his death"), unless a
+            # community is named as the victim ("far-right man injures refugees")
+            harm = 0.75 if any(t.kind == "group" for t in real_targets) else 0.45
+            s = (0.9 if a.kind != "harm" else harm) * min(damp(a.kind), damp("extremist"))
             out.append(_Candidate(s, cat, f"{_describe(h)} + {_describe(a)} in {where}"))
         elif real_targets:
-            out.append(_Candidate(0.6, cat, f"{_describe(h)} + {_describe(real_targets[0])} in {where}"))
+            out.append(_Candidate(0.6 * damp("extremist"), cat,
+                                  f"{_describe(h)} + {_describe(real_targets[0])} in {where}"))
         else:
             out.append(_Candidate(0.4, cat, f"{_describe(h)} alone in {where}"))
     sites = [h for h in live if h.kind == "site"]
@@ -162,6 +198,9 @@ def score_sentence(sentence: Sentence) -> list[_Candidate]:
     if sentence.index >= 3:  # headlines and leads carry the story; deep mentions are background
         for c in out:
             c.score *= 0.8
+    if notes:
+        for c in out:
+            c.reason += f" (setting: {', '.join(notes)})"
     if not out:
         if acts:
             a = max(acts, key=lambda x: x.kind in ("violence", "terror"))
@@ -184,6 +223,7 @@ class Analysis:
     score: float
     title: str = ""
     summary: str = ""
+    settings: frozenset[str] = frozenset()
 
 
 def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 0.5) -> Analysis:
@@ -195,8 +235,9 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
         return Analysis(sentences, [], [], None, None, 0.0, title_c, summary_c)
     per_sentence: list[_Candidate] = []
     all_cands: list[_Candidate] = []
+    settings = settings_of(sentences)
     for s in sentences:
-        cands = score_sentence(s)
+        cands = score_sentence(s, settings)
         all_cands.extend(cands)
         best = _best(cands)
         if best:
@@ -208,9 +249,11 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
     cross: _Candidate | None = None
     if score < threshold:
         for a in (h for h in live if h.kind in ("violence", "terror", "desecrate", "ban", "mock")):
+            # migrants and cemeteries are victims only by what one sentence says of them (structure.target_role)
             for t in (h for h in live if h.kind in P.TARGET_KINDS and h.sentence != a.sentence
+                      and h.concept not in ("MIGRANT", "CEMETERY")
                       and abs(h.sentence - a.sentence) == 1 and max(h.sentence, a.sentence) <= 2):
-                compat = COMPAT.get(a.kind, {}).get(t.kind, 0.0) * 0.6
+                compat = COMPAT.get(a.kind, {}).get(t.kind, 0.0) * 0.6 * damp_for_settings(settings, a.kind, False)[0]
                 if compat > (cross.score if cross else 0.0):
                     cat = CATEGORY.get((a.kind, t.kind), "attack_on_community")
                     cross = _Candidate(compat, cat, f"{_describe(a)} + {_describe(t)} across sentences")
@@ -219,7 +262,7 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
     strong = [c for c in per_sentence if c.score >= threshold]
     if len(strong) >= 2:
         score = min(1.0, score + 0.05 * (len(strong) - 1))
-    return Analysis(sentences, all_cands, per_sentence, best, cross, score, title_c, summary_c)
+    return Analysis(sentences, all_cands, per_sentence, best, cross, score, title_c, summary_c, settings)
 
 
 def score_article(title: str, summary: str = "", lang: str = "en", threshold: float = 0.5) -> Scored:
@@ -300,8 +343,24 @@ def rule_features(title: str, summary: str = "", lang: str = "en", threshold: fl
 
 
 def structure_features(found: Analysis) -> dict[str, float]:
-    """The structure roles the rules found (filled in by the structure rules; zeros when nothing was found)."""
-    return {"role_victim_community": 0.0, "role_actor_community": 0.0, "role_place_as_location": 0.0,
-            "role_armed_conflict": 0.0, "role_commemoration": 0.0, "role_living_conditions": 0.0,
-            "role_monument": 0.0, "role_entertainment": 0.0, "role_rule_singles_out": 0.0,
-            "role_hate_motive": 0.0, "role_follow_up": 0.0}
+    """The structure roles and settings the rules found, as 0/1 (or counts): `structure.py` says what each means."""
+    reasons = " ".join(c.reason for c in found.candidates)
+    live = [h for s in found.sentences for h in s.hits if not h.negated]
+    victim = sum(1 for c in found.candidates if c.category and " + " in c.reason and "(" not in c.reason
+                 and c.score >= 0.5)
+    return {
+        "role_victim_community": float(victim),
+        "role_actor_community": float(reasons.count(ROLE_ACTOR)),
+        "role_place_as_location": float(ROLE_LOCATION in reasons or ROLE_INSIDE in reasons),
+        "role_cemetery_setting": float(ROLE_CEMETERY in reasons),
+        "role_armed_conflict": float("armed_conflict" in found.settings),
+        "role_commemoration": float("commemoration" in found.settings or "history" in found.settings),
+        "role_health": float("health" in found.settings),
+        "role_living_conditions": float("living_conditions" in found.settings),
+        "role_monument": float(ROLE_MONUMENT in reasons or any(w in MONUMENT_WORDS for s in found.sentences
+                                                                for w in s.words)),
+        "role_entertainment": float("entertainment" in found.settings),
+        "role_rule_singles_out": float(any(c.category.endswith("_ban") for c in found.candidates if c.score >= 0.5)),
+        "role_hate_motive": float(_has_motive(live)),
+        "role_far_right": float(any(h.concept == "FAR_RIGHT" for h in live)),
+    }

@@ -1,0 +1,162 @@
+"""Structure rules: who did what to whom, and in what setting (pure, word sets only: no event, person or place).
+
+An act and a target in one sentence are not yet an attack on a community. These rules read the sentence's shape
+and the article's setting and say when the pair is something else:
+
+- **Role of the target.** A place of worship after *near / outside / opposite* is where something happened, not
+  what was hit ("blast near a mosque"); after *in / at / inside*, only mass violence (shooting, bomb, arson,
+  terror) or a named worshipper makes it an attack on the faithful ("student attacked in a church" is a crime in a
+  building). A cemetery is a religious place only when a faith or community is named with it, or when it is
+  desecrated. Migrants are victims when the act comes first ("attacks on refugees", "attacked migrants") or when the
+  act is passive after them ("migrants beaten"); otherwise they are actors or bystanders, and that is everyday news.
+  Clergy alone (a priest, a vicar) are people, not a community a rule can single out.
+- **Statues and monuments** toppled or defaced near a church are a row about history, not desecration of a holy
+  place, unless a community is named.
+- **Setting of the article** (title or lead): public health (rules for churches and mosques in a pandemic), armed
+  conflict (air strikes, troops, militants: an armed group's name is not an attack on a community, though
+  soldiers burning a minority's villages still are), commemoration
+  (anniversaries, wartime: recalled violence, though a planned burning on an anniversary is still a burning),
+  history (archaeology, ancient and medieval times), living conditions (camps, shelters, storms), entertainment and
+  sport (hosts, comedians, films, matches). Each damps the acts it explains.
+- **Hate motive** (racist, hatred, hate crime, anti-X, Islamophobia) keeps an attack an attack in any setting but
+  history and armed conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .matching import Hit, Sentence
+
+#: Prepositions that make a place the *setting* of an act, not its target.
+NEAR = frozenset({"near", "outside", "beside", "behind", "opposite", "nearby", "across", "close", "next", "front",
+                  "pres", "devant", "cerca", "frente", "neben", "vor", "perto", "yakininda", "onunde", "قرب", "امام"})
+#: Prepositions that put an act *inside* a place.
+INSIDE = frozenset({"in", "at", "inside", "within", "dans", "a", "en", "im", "am", "no", "na", "em", "في", "داخل"})
+#: Acts that, inside a place of worship, strike the faithful gathered there.
+MASS_VIOLENCE = frozenset({"SHOOTING", "BOMB", "ARSON", "TERROR"})
+#: Words before a migrant term that make them the object of the act.
+TOWARD = frozenset({"on", "against", "targeting", "targeted", "toward", "towards", "contre", "contra", "gegen",
+                    "على", "ضد"})
+
+SETTINGS: dict[str, frozenset[str]] = {
+    "health": frozenset({"covid", "covid-19", "coronavirus", "pandemic", "lockdown", "lockdowns", "virus",
+                         "quarantine", "distancing", "vaccine", "vaccines", "vaccination", "outbreak", "infections",
+                         "pandemie", "confinement", "pandemia", "cuarentena", "corona", "salgin", "كورونا"}),
+    "armed_conflict": frozenset({"airstrike", "airstrikes", "air strike", "air strikes", "troops", "army", "soldiers",
+                                 "military", "militants", "militant", "insurgents", "insurgency", "rebels",
+                                 "fighters", "drone strike", "drone strikes", "coalition", "battlefield", "warplanes",
+                                 "ceasefire",
+                                 "armee", "militaires", "soldats", "ejercito", "militares", "soldaten",
+                                 "exercito", "ordu", "asker", "جيش", "الجيش", "مسلحين", "غارات", "军队"}),
+    "commemoration": frozenset({"anniversary", "anniversaries", "commemorate", "commemorates", "commemoration",
+                                "commemorated", "decade on", "years on", "years ago", "years since", "wartime",
+                                "world war", "ww2", "wwii", "anniversaire", "aniversario", "jahrestag", "yildonumu",
+                                "ذكرى"}),
+    "history": frozenset({"ancient", "archaeologists", "archaeological", "archaeology", "historian", "historians",
+                          "medieval", "century-old", "centuries-old", "skeleton", "excavation", "excavated"}),
+    "living_conditions": frozenset({"conditions", "camp", "camps", "homeless", "hunger", "cyclone", "flood",
+                                    "floods", "earthquake", "displaced", "nomads", "overcrowded", "squalid",
+                                    "stranded", "border closure"}),
+    "entertainment": frozenset({"comedian", "comedians", "comedy", "late-night", "sitcom", "podcast", "netflix",
+                                "hosts", "actor", "actress", "celebrity", "celebrities", "singer", "rapper",
+                                "album", "concert", "viewers", "episode", "hollywood", "oscars", "tv",
+                                "premier league", "footballer", "footballers", "striker"}),
+}
+#: What each setting explains away (act kinds damped, and the factor).
+SETTING_DAMPS: dict[str, tuple[frozenset[str], float]] = {
+    "health": (frozenset({"ban", "convert", "hostility", "harm", "remove"}), 0.4),
+    "armed_conflict": (frozenset({"extremist"}), 0.45),
+    "commemoration": (frozenset({"extremist", "violence", "terror", "harm"}), 0.45),
+    "history": (frozenset({"extremist", "violence", "terror", "harm", "hostility", "ban", "hate", "mock"}), 0.45),
+    "living_conditions": (frozenset({"harm", "hostility", "ban"}), 0.5),
+    "entertainment": (frozenset({"mock", "hostility", "protest", "ban", "hate", "blasphemy"}), 0.5),
+}
+#: Settings that a hate motive does not override (history stays history, a battle stays a battle).
+MOTIVE_PROOF = frozenset({"history", "armed_conflict"})
+#: Settings that a far-right actor does not override (a wartime "Nazi" is history).
+FAR_RIGHT_PROOF = frozenset({"history", "armed_conflict", "commemoration"})
+
+
+def _phrases(words: list[str]) -> set[str]:
+    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+def settings_of(sentences: list[Sentence]) -> frozenset[str]:
+    """The article's settings, read from the title and the first two sentences of the lead."""
+    head = [s for s in sentences if s.is_title or s.index <= 2]
+    found: set[str] = set()
+    for s in head:
+        words = _phrases(s.words)
+        for name, markers in SETTINGS.items():
+            if name not in found and not words.isdisjoint(markers):
+                found.add(name)
+    return frozenset(found)
+
+
+ROLE_LOCATION = "place of worship only as a location"
+ROLE_INSIDE = "a crime inside a building, not against the faithful"
+ROLE_CEMETERY = "a cemetery with no community named is a setting"
+ROLE_ACTOR = "migrants as actors or bystanders"
+ROLE_MONUMENT = "a statue or monument is history's row, not a holy place"
+#: Statues and monuments: toppling one is a row about history, not an attack on a community's holy place.
+MONUMENT_WORDS = frozenset({"statue", "statues", "monument", "monuments", "memorial", "plaque", "bust", "obelisk",
+                            "statue's", "statuen", "denkmal", "estatua", "estatuas", "monumento", "heykel", "تمثال"})
+
+
+@dataclass(frozen=True)
+class Role:
+    """Why a target is not (or less) the victim of an act: a factor and a reason, or 1.0 and ''."""
+
+    factor: float
+    why: str = ""
+
+
+KEEP = Role(1.0)
+
+
+def target_role(sentence: Sentence, act: Hit, target: Hit, motive: bool, far_right: bool = False) -> Role:
+    """How much an act in a sentence is directed at a target, from the words around them (a named hate motive or
+    a far-right actor makes the target a victim)."""
+    motive = motive or far_right
+    words = sentence.words
+    p = target.position
+    before = words[max(0, p - 3):p]
+    if target.kind in ("place", "site", "figure") and act.kind in ("desecrate", "remove", "violence", "protest") \
+            and not MONUMENT_WORDS.isdisjoint(words) and not any(h.kind in ("group", "faith") for h in sentence.hits):
+        return Role(0.5, ROLE_MONUMENT)
+    if target.kind == "place":
+        if act.kind == "hostility" and act.text.lower().startswith("discriminat"):
+            return Role(0.5, "discrimination is against people, not buildings")
+        if target.concept == "CEMETERY" and act.kind != "desecrate" and not any(
+                h.kind in ("group", "faith") for h in sentence.hits):
+            return Role(0.45, ROLE_CEMETERY)
+        if act.kind in ("violence", "harm", "terror"):
+            if not NEAR.isdisjoint(before):
+                return Role(0.5, ROLE_LOCATION)
+            if (not INSIDE.isdisjoint(before[-2:]) and act.concept not in MASS_VIOLENCE and not motive
+                    and not any(h.concept == "WORSHIPPER" for h in sentence.hits)):
+                return Role(0.5, ROLE_INSIDE)
+    if target.kind == "object" and act.kind == "violence" and abs(act.position - target.position) > 5:
+        return Role(0.6, "violence far from a scripture is no attack on it")
+    if target.concept == "MIGRANT" and act.kind in ("violence", "terror", "hostility") and not motive:
+        q = act.position
+        object_role = (q < p and (not TOWARD.isdisjoint(before) or p - q <= 2)) or (
+            q > p and q - p <= 3 and words[q].endswith(("ed", "en")))
+        if not object_role:
+            return Role(0.6, ROLE_ACTOR)
+    if target.concept == "WORSHIPPER" and act.kind == "ban":
+        return Role(0.5, "a ban on clergy is no rule against a community")
+    return KEEP
+
+
+def damp_for_settings(settings: frozenset[str], kind: str, motive: bool,
+                      far_right: bool = False) -> tuple[float, str]:
+    """The factor the article's settings put on an act (or charged term) of this kind, with the setting's name."""
+    factor, why = 1.0, ""
+    for name in settings:
+        affected, f = SETTING_DAMPS[name]
+        if kind in affected and f < factor and (not motive or name in MOTIVE_PROOF) and (
+                not far_right or name in FAR_RIGHT_PROOF):
+            factor, why = f, name
+    return factor, why
