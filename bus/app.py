@@ -2,7 +2,8 @@
 
 A message that cannot be decoded never reaches an agent body: `RejectingTopic` puts it on `rejected` with its reason
 and raw bytes and lets the stream go on. `consume()` wraps a plain handler into an agent that logs one line per
-message, sends what the handler returns, and routes `InvalidMessage` to `rejected`.
+message, sends what the handler returns, and routes `InvalidMessage` (and only that, with record validation errors)
+to `rejected`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import faust
+import faust.exceptions
 import structlog
 from faust.types import Message
 
@@ -29,7 +31,16 @@ Outgoing = Iterable[tuple[str, Record]]
 
 
 class InvalidMessage(ValueError):
-    """A message that is well-formed JSON but makes no sense to its consumer (it goes to `rejected`)."""
+    """The one exception that means "this message itself is invalid": `consume` sends it to `rejected`.
+
+    Raise it (or a subclass) from a handler for a message that makes no sense to its consumer. Any other exception,
+    a plain `ValueError` included, is taken for a bug or an outage: retried, then the worker crashes loudly.
+    """
+
+
+#: What sends a message to `rejected` from inside a handler: `InvalidMessage`, and a record failing its own
+#: validation (faust's `ValidationError`). Undecodable bytes never reach a handler (`RejectingTopic`).
+REJECTS: tuple[type[BaseException], ...] = (InvalidMessage, faust.exceptions.ValidationError)
 
 
 def _b64(value: bytes | str | None) -> str:
@@ -144,8 +155,9 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
             give_up_after_s: float = 600.0):
     """Register an agent on a catalog topic that calls `handler(record)` for each message.
 
-    The handler returns the records to send. `InvalidMessage` (or a `ValueError` from validation) sends the
-    message to `rejected` and the stream goes on. Any other error (database or broker unavailable, a bug) is retried
+    The handler returns the records to send. `InvalidMessage` (or a record's validation error, see `REJECTS`) sends
+    the message to `rejected` and the stream goes on. Any other error (database or broker unavailable, a bug,
+    a plain `ValueError`) is retried
     with back-off, holding the partition (back-pressure: nothing later is handled or committed meanwhile); after
     `give_up_after_s` the worker crashes, so the message is redelivered when it restarts (at-least-once; handlers are
     idempotent).
@@ -157,7 +169,7 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
         while True:
             try:
                 return await handler(value)
-            except (InvalidMessage, ValueError):
+            except REJECTS:
                 raise
             except Exception as exc:
                 if waited >= give_up_after_s:
@@ -175,7 +187,7 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
                              message_id=getattr(event.value, "message_id", ""), agent=agent_name)
             try:
                 outgoing = await handle_with_retries(event.value, bound)
-            except (InvalidMessage, ValueError) as exc:
+            except REJECTS as exc:
                 bound.warning("message.rejected", reason=str(exc))
                 record = rejection(message, f"{type(exc).__name__}: {exc}", exc, consumer=f"{app.conf.id}/{agent_name}")
                 await app.publish("rejected", record, key=message.topic)

@@ -20,6 +20,7 @@ import structlog
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bus.app import InvalidMessage
 from bus.records import DeliveryEvent, OpEdReleased, TranslationReady, utcnow
 from db.idempotency import first_time
 from db.outbox import add_to_outbox
@@ -161,7 +162,7 @@ def unsubscribe(sessions: sessionmaker[Session], secret: str, token: str) -> str
 def record_translation(sessions: sessionmaker[Session], record: TranslationReady) -> bool:
     """Keep an approved language version of an op-ed (idempotent)."""
     if not record.oped_id or not record.lang or not record.body.strip():
-        raise ValueError("a TranslationReady needs an oped_id, a lang and a body")
+        raise InvalidMessage("a TranslationReady needs an oped_id, a lang and a body")
     with sessions() as session, session.begin():
         if not first_time(session, CONSUMER, record.message_id):
             return False

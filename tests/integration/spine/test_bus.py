@@ -62,3 +62,27 @@ def test_undecodable_and_invalid_messages_end_on_rejected_with_reason(bus_settin
     assert "refused by the test handler" in reasons
     assert {r.source_topic for r in rejected} == {full}
     assert [s.article_id for s in scored] == ["a-3"]
+
+
+def test_a_handler_bug_raising_a_plain_value_error_is_retried_and_never_rejected(bus_settings):
+    """A plain ValueError is a bug or an outage, not a bad message: it is retried, and nothing lands on `rejected`."""
+    app = create_app("test-bug", bus_settings)
+    calls = {"n": 0}
+
+    async def handler(record):
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            raise ValueError("int() of an empty string: a bug in the handler, fixed by the third try")
+        return _score(record)
+
+    consume(app, "articles.ingested", handler, name="score")
+    publisher = KafkaPublisher(bus_settings.kafka)
+    publisher.publish("articles.ingested", ArticleIngested(article_id="a-bug", title="kept"))
+    publisher.flush()
+    with running_app(app):
+        scored = read_topic(bus_settings, "articles.scored", expect=1)
+        rejected = read_topic(bus_settings, "rejected", expect=1, timeout=3)
+    publisher.close()
+    assert [s.article_id for s in scored] == ["a-bug"]
+    assert rejected == []
+    assert calls["n"] == 3
