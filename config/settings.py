@@ -9,14 +9,17 @@ the local mail sink and the web console on http://127.0.0.1:8000. Production is 
 from __future__ import annotations
 
 import functools
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The shortest signing key accepted (a generated key has 64 characters).
+MIN_SECRET_KEY_CHARS = 24
 
 
 class KafkaSettings(BaseModel):
@@ -107,12 +110,35 @@ class WebSettings(BaseModel):
     )
     max_body_bytes: int = Field(2_000_000, description="Largest request body accepted (bytes).")
     session_max_age_s: int = Field(12 * 3600, description="How long a console login lasts (seconds).")
-    login_window_s: int = Field(900, description="Window over which failed logins are counted (seconds).")
-    login_max_failures_per_account: int = Field(
-        5, description="Failed logins for one account within the window before it is locked for the window."
+    event_webhook_max_bytes: int = Field(
+        2_000_000, description="Largest SendGrid Event Webhook post accepted (bytes); SendGrid posts batches of at "
+        "most 768 KB. Counted as the body arrives; more is refused with 413 before it is read."
     )
-    login_max_failures_per_ip: int = Field(
-        20, description="Failed logins from one address within the window before it is refused for the window."
+    login_window_s: int = Field(
+        900, description="Failed logins older than this no longer count (seconds), for every counter below."
+    )
+    login_free_failures_per_pair: int = Field(
+        3, description="Failed logins for one account from one address before each next try must wait a growing "
+        "delay (1 s, 2 s, 4 s ... up to login_max_delay_s)."
+    )
+    login_free_failures_per_address: int = Field(
+        20, description="Failed logins from one address (any account) before each next try from it must wait a "
+        "growing delay."
+    )
+    login_free_failures_per_account: int = Field(
+        10, description="Failed logins for one account (any address) before it is slowed (a soft limit: a try waits "
+        "at most login_account_max_delay_s, and an address that signed in to it before is not slowed)."
+    )
+    login_base_delay_s: float = Field(
+        1.0, description="First delay once a counter's free failures are used up (seconds); it doubles each failure."
+    )
+    login_max_delay_s: float = Field(900.0, description="Longest delay imposed on one address (seconds).")
+    login_account_max_delay_s: float = Field(
+        30.0, description="Longest delay the per-account soft limit imposes (seconds): it slows, never locks."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Networks of reverse proxies (e.g. `[\"10.0.0.5/32\"]`) whose "
+        "X-Forwarded-For and X-Forwarded-Proto headers are believed. Empty: the peer address is the client."
     )
     link_max_age_s: int = Field(
         7 * 24 * 3600, description="Default lifetime of signed member and editor links (seconds)."
@@ -125,8 +151,17 @@ class WebSettings(BaseModel):
         description="A partition with lag whose committed offset has not moved for this long is marked stalled.",
     )
     metrics_token: str = Field(
-        "", description="Bearer token Prometheus must send to read /metrics. Empty: /metrics is open.", repr=False
+        "", description="Bearer token Prometheus must send to read /metrics. Empty: /metrics is open in the demo "
+        "and refused everywhere else.", repr=False
     )
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_key(cls, value: str) -> str:
+        if value and len(value.strip()) < MIN_SECRET_KEY_CHARS:
+            raise ValueError(f"RRM_WEB__SECRET_KEY is too short: give at least {MIN_SECRET_KEY_CHARS} random "
+                             "characters (or leave it empty to use a generated key file)")
+        return value
 
     @property
     def base_url(self) -> str:
@@ -168,8 +203,11 @@ class MailSettings(BaseModel):
     )
     inbound_max_bytes: int = Field(10_000_000, description="Largest Inbound Parse post stored (bytes).")
     inbound_token: str = Field(
-        "", description="Secret the Inbound Parse webhook URL carries (`/webhooks/sendgrid/inbound?token=...`); a post "
-        "without it is kept as rejected, never attached. Empty: not checked.", repr=False
+        "", description="Secret SendGrid's Inbound Parse must send, in the webhook URL "
+        "(`/webhooks/sendgrid/inbound?token=...`) or as the HTTP basic-auth password "
+        "(`https://rrm:TOKEN@host/webhooks/sendgrid/inbound`); a post without it is refused (403) and nothing is "
+        "stored. Required outside the demo (`env=production` does not start without it); empty in the demo: not "
+        "checked.", repr=False
     )
 
 
@@ -265,6 +303,11 @@ class IngestSettings(BaseModel):
     seen_retention_days: float = Field(
         90.0, description="How long an article is remembered for exact de-duplication (days); older rows are pruned."
     )
+    allow_networks: list[str] = Field(
+        default_factory=list, description="Networks or host names a feed may be fetched from although they are "
+        "loopback, private, link-local, multicast or reserved (e.g. `[\"127.0.0.1/32\"]`); every other such "
+        "address is refused, after name resolution and on every redirect. The demo names its own feed server."
+    )
     demo_port: int = Field(
         18093, description="Port of the demo feed server on 127.0.0.1 (demo only; another free port if taken)."
     )
@@ -335,6 +378,14 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown log level {value!r}")
         return level
 
+    @model_validator(mode="after")
+    def _production_secrets(self) -> Settings:
+        if self.env == "production" and not self.mail.inbound_token:
+            raise ValueError("RRM_MAIL__INBOUND_TOKEN is required in production: without it anyone could post "
+                             "replies to /webhooks/sendgrid/inbound. Set it to a long random value and put it in "
+                             "SendGrid's Inbound Parse URL (?token=...) or basic-auth password.")
+        return self
+
     @property
     def database_url(self) -> str:
         """The SQLAlchemy URL actually used."""
@@ -346,11 +397,23 @@ class Settings(BaseSettings):
         if self.web.secret_key:
             return self.web.secret_key
         path = self.data_dir / "secret_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():  # written whole with mode 0600 from the first byte, then linked into place at once
+            spare = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+            fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "w") as out:
+                    out.write(secrets.token_urlsafe(48))
+                os.link(spare, path)  # fails if another process got there first: then its key is the key
+            except FileExistsError:
+                pass
+            finally:
+                spare.unlink(missing_ok=True)
+        key = path.read_text().strip()
+        if len(key) < MIN_SECRET_KEY_CHARS:
+            raise ValueError(f"the secret key file {path} is empty or too short (under {MIN_SECRET_KEY_CHARS} "
+                             "characters): delete it to have a new one generated, or set RRM_WEB__SECRET_KEY")
+        return key
 
 
 @functools.lru_cache(maxsize=1)

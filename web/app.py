@@ -27,8 +27,10 @@ from config.settings import Settings, get_settings
 from db.engine import make_engine, session_factory
 
 from .auth import LoginRequired
+from .bodylimit import BodyLimitMiddleware
 from .csrf import CsrfMiddleware
 from .links import LinkError, make_links
+from .proxy import ProxyMiddleware
 from .templating import render
 
 HERE = Path(__file__).resolve().parent
@@ -106,7 +108,11 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     # signed links carry their token in the path: never send it to another site in a Referer
     (b"referrer-policy", b"same-origin"),
-    (b"content-security-policy", b"frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"),
+    # no inline script anywhere: scripts are files in web/static, data reaches them in data-* attributes or
+    # <script type="application/json"> blocks (never executed); tests/web/test_web_csp.py walks every page
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
+                                 b"form-action 'self'; frame-ancestors 'none'; img-src 'self' data:; "
+                                 b"style-src 'self' 'unsafe-inline'"),
 ]
 
 
@@ -146,12 +152,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.links = make_links(settings, app.state.sessions)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    app.add_middleware(SecurityHeadersMiddleware)
+    # outermost last: proxy headers -> security headers -> body cap -> signed cookie -> CSRF -> routes
     app.add_middleware(CsrfMiddleware, max_body_bytes=settings.web.max_body_bytes,
                        on_error=lambda request, status, text: error_response(request, status, text))
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="rrm_session",
-                       max_age=settings.web.session_max_age_s, same_site="lax",
-                       https_only=settings.web.base_url.startswith("https://"))
+                       max_age=settings.web.session_max_age_s, same_site="lax", https_only=False)
+    app.add_middleware(BodyLimitMiddleware, default_cap=settings.web.max_body_bytes,
+                       caps={"/webhooks/sendgrid/events": settings.web.event_webhook_max_bytes,
+                             "/webhooks/sendgrid/inbound": settings.mail.inbound_max_bytes},
+                       on_error=lambda request, status, text: error_response(request, status, text))
+    app.add_middleware(SecurityHeadersMiddleware)
+    # `Secure` cookies whenever the public address is https or a trusted proxy says the request came over https
+    app.add_middleware(ProxyMiddleware, trusted=settings.web.trusted_proxies,
+                       public_https=settings.web.base_url.startswith("https://"))
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired) -> Response:

@@ -1,4 +1,5 @@
-"""Tables the web package owns: console accounts, login attempts (for rate limiting) and used signed links."""
+"""Tables the web package owns: console accounts and their server-side sessions, login attempts and throttle
+counters, used signed links and re-drives."""
 
 from __future__ import annotations
 
@@ -60,3 +61,32 @@ class Redrive(Base):
     edited: Mapped[bool] = mapped_column(Boolean)
     by_email: Mapped[str] = mapped_column(String(254))
     at: Mapped[datetime]
+
+
+class WebSession(Base):
+    """A console session kept on the server: the cookie carries only its random id, so signing out, a password
+    change or an admin ends it for good (a copied cookie opens nothing afterwards)."""
+
+    __tablename__ = "web_sessions"
+
+    id_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_why: Mapped[str] = mapped_column(String(40), default="")
+
+
+class LoginThrottle(Base):
+    """Failed-login counter for one key: `pair:<email>|<address>`, `addr:<address>` or `acct:<email>`.
+
+    Each attempt is checked against `not_before` and recorded in one transaction that holds the row's lock, so
+    concurrent guesses cannot get more password checks than the limit."""
+
+    __tablename__ = "web_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(340), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]

@@ -174,7 +174,7 @@ def test_login_brute_force_is_slowed(seeded_server):
     """Repeated wrong passwords for one account are refused for a while, even with the right one after."""
     email, password = ACCOUNTS["operator"]
     with httpx.Client(base_url=seeded_server.url, follow_redirects=False, timeout=30) as client:
-        limit = seeded_server.settings.web.login_max_failures_per_account
+        limit = seeded_server.settings.web.login_free_failures_per_pair
         for _ in range(limit + 1):
             form = _parse(client.get("/login").text).forms[0]
             data = {f["name"]: f["value"] for f in form["fields"] if f["type"] == "hidden"}

@@ -72,6 +72,7 @@ def start_live_server(settings: Settings) -> Iterator[LiveServer]:
     """Run the web app with uvicorn in a thread on `settings.web.port`; stop it on exit."""
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=settings.web.port, log_config=None, access_log=False,
+                            proxy_headers=False,  # as `rrm web`: only RRM_WEB__TRUSTED_PROXIES are believed
                             lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)

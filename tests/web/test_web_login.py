@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.web.conftest import ACCOUNTS
@@ -60,23 +62,57 @@ def test_skip_link_takes_keyboard_users_to_the_content(page_as, live_server) -> 
     assert page.evaluate("() => document.activeElement.id") == "main"
 
 
-def test_login_is_locked_after_repeated_failures(page, live_server) -> None:
-    """After five wrong passwords the account refuses even the right one, with a clear message."""
+def test_repeated_failures_ask_to_wait_instead_of_locking(page, live_server) -> None:
+    """After three wrong passwords from one place the form asks to wait a few seconds; then the right one works."""
     from web.auth import add_user
 
     with live_server.sessions() as session, session.begin():
-        add_user(session, "locked@test.rrm", "the-right-password", "operator")
-    for _ in range(5):
+        add_user(session, "slowed@test.rrm", "the-right-password", "operator")
+    for _ in range(live_server.settings.web.login_free_failures_per_pair):
         page.goto(live_server.url + "/login")
-        page.get_by_label("Email").fill("locked@test.rrm")
+        page.get_by_label("Email").fill("slowed@test.rrm")
         page.get_by_label("Password").fill("a-wrong-password")
         page.get_by_role("button", name="Sign in").click()
         assert "Wrong email or password" in page.locator("#login-error").inner_text()
-    page.get_by_label("Email").fill("locked@test.rrm")
+    page.get_by_label("Email").fill("slowed@test.rrm")
     page.get_by_label("Password").fill("the-right-password")
     page.get_by_role("button", name="Sign in").click()
-    assert "Too many failed attempts" in page.locator("#login-error").inner_text()
-    assert page.url.startswith(live_server.url + "/login")
+    assert "Wait 1 second and try again" in page.locator("#login-error").inner_text()
+    page.wait_for_timeout(1200)
+    page.get_by_label("Email").fill("slowed@test.rrm")
+    page.get_by_label("Password").fill("the-right-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+
+
+def test_a_cookie_copied_before_sign_out_no_longer_opens_admin_pages(page_as, browser, live_server) -> None:
+    """Sign out ends the session on the server: a copy of the cookie taken before opens /admin/users no more."""
+    page = page_as("admin")
+    copied = page.context.cookies()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(live_server.url + "/login")
+    thief = browser.new_context()
+    try:
+        thief.add_cookies(copied)
+        stolen = thief.new_page()
+        stolen.goto(live_server.url + "/admin/users")
+        assert stolen.url.startswith(live_server.url + "/login")
+        assert stolen.get_by_role("heading", name="Accounts").count() == 0
+    finally:
+        thief.close()
+
+
+def test_an_admin_signs_a_user_out_everywhere(page_as, live_server) -> None:
+    """The admin's "Sign out everywhere" button on /admin/users ends that user's open sessions at once."""
+    officer = page_as("duty_officer")
+    admin = page_as("admin")
+    admin.goto(live_server.url + "/admin/users")
+    row = admin.get_by_role("row").filter(has_text="officer@test.rrm")
+    admin.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Sign out everywhere").click()
+    assert re.search(r"Ended \d+ sessions? of officer@test\.rrm", admin.locator(".flash").first.inner_text())
+    officer.goto(live_server.url + "/")
+    assert officer.url.startswith(live_server.url + "/login")
 
 
 def test_changing_a_password_ends_other_sessions(page, live_server) -> None:

@@ -12,10 +12,12 @@ from ..app import NavItem
 from ..auth import (
     ROLES,
     AccountError,
+    LoginPolicy,
     LoginRefused,
     User,
     add_user,
     authenticate,
+    end_sessions,
     login_session,
     logout_session,
     optional_user,
@@ -48,14 +50,15 @@ def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - t
 def login(request: Request, email: str = Form(""), password: str = Form(""), next: str = Form("/")) -> Response:  # noqa: A002
     """Check the credentials (rate-limited per account and per address) and start a session."""
     web = request.app.state.settings.web
-    ip = request.client.host if request.client else "unknown"
+    ip = request.client.host if request.client else "unknown"  # behind trusted proxies only: web/proxy.py
     try:
-        user = authenticate(request.app.state.sessions, email, password, ip, window_s=web.login_window_s,
-                            max_per_account=web.login_max_failures_per_account,
-                            max_per_ip=web.login_max_failures_per_ip)
+        user = authenticate(request.app.state.sessions, email, password, ip, policy=LoginPolicy.from_settings(web))
     except LoginRefused as exc:
-        return render(request, "login.html", {"next": safe_next(next), "email": email, "error": exc.message},
-                      status_code=429 if exc.limited else 401)
+        response = render(request, "login.html", {"next": safe_next(next), "email": email, "error": exc.message},
+                          status_code=429 if exc.limited else 401)
+        if exc.retry_after:
+            response.headers["retry-after"] = str(exc.retry_after)
+        return response
     login_session(request, user)
     flash(request, f"Signed in as {user.display}.", "success")
     return RedirectResponse(safe_next(next), status_code=303)
@@ -94,4 +97,18 @@ def create_user(request: Request, email: str = Form(...), name: str = Form(""), 
         flash(request, str(exc), "error")
     else:
         flash(request, f"Account {email.strip().lower()} created.", "success")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/end-sessions")
+def end_user_sessions(request: Request, user_id: int, user: User = Depends(require_role("admin"))) -> Response:
+    """Sign a user out everywhere (admins only): every open session of theirs ends at once."""
+    with request.app.state.sessions() as session, session.begin():
+        account = session.get(WebUser, user_id)
+        if account is None:
+            flash(request, "There is no such account.", "error")
+            return RedirectResponse("/admin/users", status_code=303)
+        ended = end_sessions(session, user_id, f"ended by {user.email}"[:40])
+        email = account.email
+    flash(request, f"Ended {ended} session{'s' if ended != 1 else ''} of {email}.", "success")
     return RedirectResponse("/admin/users", status_code=303)

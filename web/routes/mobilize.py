@@ -9,6 +9,7 @@ answer); draft links are tied to one accepted invitation and last `RRM_MOBILIZE_
 # ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 from __future__ import annotations
 
+import base64
 import hmac
 import re
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from mobilize.network import RowError, import_csv, parse_row
 
 from ..app import NavItem
 from ..auth import User, require_role
+from ..bodylimit import BodyTooLarge
 from ..csrf import csrf_exempt
 from ..links import LinkWrongPurpose
 from ..templating import flash, render, templates
@@ -399,13 +401,13 @@ async def inbound_parse(request: Request) -> Response:
     Always answered 200 once stored: Inbound Parse drops a message for good on any 4xx, so a post we cannot
     attach is kept as a rejected reply with the reason, for officers to read at /mobilize/replies.
     """
+    expected = request.app.state.settings.mail.inbound_token
+    if expected and not _inbound_authenticated(request, expected):  # before a byte of the body is read
+        log.warning("inbound.refused", reason="missing or wrong inbound token")
+        return Response("The Inbound Parse secret is missing or wrong.", status_code=403, media_type="text/plain")
     fields: dict[str, str] = {}
     problem = ""
-    limit = request.app.state.settings.mail.inbound_max_bytes
-    length = request.headers.get("content-length", "")
-    try:
-        if length.isdigit() and int(length) > limit:
-            raise ValueError(f"{length} bytes, more than RRM_MAIL__INBOUND_MAX_BYTES={limit}; body not read")
+    try:  # the body is capped as it arrives (RRM_MAIL__INBOUND_MAX_BYTES, web/bodylimit.py): 413 beyond it
         form = await request.form()
         for key, value in form.multi_items():
             if isinstance(value, str):
@@ -413,17 +415,29 @@ async def inbound_parse(request: Request) -> Response:
             else:
                 fields.setdefault("attachment-names", "")
                 fields["attachment-names"] += f"{value.filename};"
+    except BodyTooLarge as exc:  # reading stopped at the cap; a note is kept (SendGrid drops a reply on any 4xx)
+        fields = {}
+        problem = f"larger than RRM_MAIL__INBOUND_MAX_BYTES={exc.cap} bytes: body not read"
     except Exception as exc:  # a malformed body: keep what we can say about it
         problem = f"unreadable post ({type(exc).__name__}): {exc}"
-    expected = request.app.state.settings.mail.inbound_token
-    if expected and not problem and not hmac.compare_digest(request.query_params.get("token", ""), expected):
-        problem = "the webhook URL's token is missing or wrong (RRM_MAIL__INBOUND_TOKEN): kept, not attached"
     with transaction(request.app.state.sessions) as session:
         reply = h.attach_reply(session, _deps(request), fields, attach=not problem)
         if problem:
             reply.reason = problem[:500]
     log.info("inbound.reply", status=reply.status, reason=reply.reason)
     return Response("OK", media_type="text/plain")
+
+
+def _inbound_authenticated(request: Request, expected: str) -> bool:
+    """True when the post carries the inbound secret: `?token=` in the URL or the basic-auth password."""
+    given = request.query_params.get("token", "")
+    auth = request.headers.get("authorization", "")
+    if not given and auth[:6].lower() == "basic ":
+        try:
+            given = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8").partition(":")[2]
+        except (ValueError, UnicodeDecodeError):
+            given = ""
+    return bool(given) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 def setup(app, settings) -> None:  # noqa: ANN001

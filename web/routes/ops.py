@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import time
 from datetime import UTC, datetime
@@ -126,8 +127,13 @@ def healthz(request: Request) -> JSONResponse:
 @router.get("/metrics", tags=["public"])
 def metrics(request: Request) -> Response:
     """Prometheus text exposition of the dashboard's figures."""
-    token = request.app.state.settings.web.metrics_token
-    if token and request.headers.get("authorization", "") != f"Bearer {token}":
+    settings = request.app.state.settings
+    token = settings.web.metrics_token
+    if not token and settings.env != "demo":
+        raise HTTPException(403, detail="/metrics is closed: set RRM_WEB__METRICS_TOKEN and send it as a bearer "
+                                        "token (only the demo serves /metrics without one).")
+    given = request.headers.get("authorization", "").encode("utf-8")
+    if token and not hmac.compare_digest(given, f"Bearer {token}".encode()):
         raise HTTPException(401, detail="A bearer token is required for /metrics.")
     return Response(render_metrics(request.app.state.metrics_registry),
                     media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -153,8 +153,8 @@ def test_draft_html_is_sanitized_on_the_page(live_server):
     assert "<script" not in preview and "onerror" not in preview and "javascript:" not in preview
 
 
-def test_inbound_post_without_the_configured_token_is_kept_but_not_attached(broker, tmp_path):
-    """With RRM_MAIL__INBOUND_TOKEN set, a post without it is answered 200, stored as rejected, never attached."""
+def test_inbound_post_without_the_configured_token_is_refused_and_not_stored(broker, tmp_path):
+    """With RRM_MAIL__INBOUND_TOKEN set, a post without it is refused (403) and stores nothing; with it, attached."""
     from tests.web.conftest import start_live_server, web_settings
 
     settings = web_settings(tmp_path, broker.bootstrap_servers, mail={"inbound_token": "s3cret"})
@@ -166,11 +166,10 @@ def test_inbound_post_without_the_configured_token_is_kept_but_not_attached(brok
         with _client(server) as c:
             forged = c.post("/webhooks/sendgrid/inbound", data=form)
             real = c.post("/webhooks/sendgrid/inbound?token=s3cret", data=form)
-        assert forged.status_code == real.status_code == 200
+        assert (forged.status_code, real.status_code) == (403, 200)
         with server.sessions() as s:
             replies = q.inbound_replies(s)
-        assert [(r.status, r.invitation_id) for r in replies] == [("attached", inv.id), ("rejected", None)]
-        assert "token" in replies[1].reason
+        assert [(r.status, r.invitation_id) for r in replies] == [("attached", inv.id)]
 
 
 def test_every_console_page_renders_for_a_duty_officer(live_server, mob_id):
