@@ -20,6 +20,14 @@ import structlog
 from faust.types import Message
 
 from config.settings import Settings
+from db.redrives import (
+    APPLIED,
+    REDRIVE_FOR_HEADER,
+    REDRIVE_ID_HEADER,
+    REJECTED_AGAIN,
+    redriven_message_id,
+    settle_redrive,
+)
 
 from .catalog import TopicSpec, spec
 from .records import MessageRejected, Record
@@ -151,6 +159,28 @@ def create_app(role: str, settings: Settings, **overrides: Any) -> RrmApp:
 Handler = Callable[[Any], Awaitable[Outgoing | None]]
 
 
+def _redrive_headers(message: Message) -> tuple[str, str]:
+    """The re-drive id and the consumer it is meant for, if an operator re-drove this message (db/redrives.py)."""
+    found = {}
+    for k, v in (message.headers or []):
+        if k in (REDRIVE_ID_HEADER, REDRIVE_FOR_HEADER):
+            found[k] = v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+    return found.get(REDRIVE_ID_HEADER, ""), found.get(REDRIVE_FOR_HEADER, "")
+
+
+async def _settle(app: RrmApp, redrive_id: str, outcome: str, reason: str, bound: Any) -> None:
+    """Tell operators what became of a re-driven message; a store that cannot be reached is logged, not raised."""
+    from db.engine import make_engine, session_factory
+
+    cache = app.__dict__.setdefault("_rrm_redrive_store", {})
+    try:
+        if "sessions" not in cache:
+            cache["sessions"] = session_factory(make_engine(app.rrm_settings.database_url))
+        await asyncio.to_thread(settle_redrive, cache["sessions"], redrive_id, outcome, reason)
+    except Exception as exc:  # the outcome is for display; the message itself was handled
+        bound.warning("redrive.outcome_not_recorded", redrive_id=redrive_id, error=f"{type(exc).__name__}: {exc}")
+
+
 def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1,
             give_up_after_s: float = 600.0):
     """Register an agent on a catalog topic that calls `handler(record)` for each message.
@@ -180,17 +210,26 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
                 waited += delay
                 delay = min(delay * 2, 15.0)
 
+    consumer_id = f"{app.conf.id}/{agent_name}"
+
     async def run(stream: faust.StreamT) -> None:
         async for event in stream.events():
             message = event.message
+            redrive_id, redrive_for = _redrive_headers(message)
+            if redrive_id:
+                if redrive_for and redrive_for not in (consumer_id, app.conf.id):
+                    continue  # re-driven for the consumer that rejected it; this one applied the original
+                event.value.message_id = redriven_message_id(redrive_id, event.value.message_id)
             bound = log.bind(topic=message.topic, partition=message.partition, offset=message.offset,
                              message_id=getattr(event.value, "message_id", ""), agent=agent_name)
             try:
                 outgoing = await handle_with_retries(event.value, bound)
             except REJECTS as exc:
                 bound.warning("message.rejected", reason=str(exc))
-                record = rejection(message, f"{type(exc).__name__}: {exc}", exc, consumer=f"{app.conf.id}/{agent_name}")
+                record = rejection(message, f"{type(exc).__name__}: {exc}", exc, consumer=consumer_id)
                 await app.publish("rejected", record, key=message.topic)
+                if redrive_id:
+                    await _settle(app, redrive_id, REJECTED_AGAIN, f"{type(exc).__name__}: {exc}", bound)
                 continue
             except Exception as exc:
                 await app.crash(exc)
@@ -199,7 +238,9 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
             for out_topic, record in outgoing or ():
                 await app.publish(out_topic, record)
                 sent += 1
-            bound.info("message.handled", sent=sent)
+            if redrive_id:
+                await _settle(app, redrive_id, APPLIED, "", bound)
+            bound.info("message.handled", sent=sent, redrive_id=redrive_id or None)
 
     run.__name__ = agent_name
     return app.agent(app.rrm_topic(topic), name=agent_name, concurrency=concurrency)(run)

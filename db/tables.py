@@ -37,3 +37,23 @@ class ProcessedMessage(Base):
     consumer: Mapped[str] = mapped_column(String(120), primary_key=True)
     message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RedriveOutcome(Base):
+    """A rejected message an operator sent back to its source topic, and what became of it.
+
+    Written `sent` by the web when the operator re-drives; the consumer the message was rejected by writes `applied`
+    or `rejected again` (with the reason) when it has handled the re-driven copy (`bus.app.consume`).
+    """
+
+    __tablename__ = "redrives"
+
+    redrive_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rejected_partition: Mapped[int] = mapped_column(Integer)
+    rejected_offset: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), index=True)
+    source_topic: Mapped[str] = mapped_column(String(200))
+    consumer: Mapped[str] = mapped_column(String(300))
+    outcome: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]

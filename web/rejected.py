@@ -2,7 +2,9 @@
 
 Reading uses a group-less consumer and the high watermark of a Fetch (never ListOffsets: shared/GROUND.md).
 Re-driving sends the original bytes (or a corrected payload, validated against the source topic's record first) with
-the original key and a `rrm-redriven-from` header, and records who did it in `web_redrives`.
+the original key, a `rrm-redriven-from` header, a new re-drive id and the consumer that rejected it (db/redrives.py:
+the copy is applied once, under a message id of its own, by that consumer only), records who did it in
+`web_redrives`, and shows what became of it (sent, applied, rejected again) from the spine's `redrives` table.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,6 +24,7 @@ from bus.catalog import BY_NAME, spec
 from bus.publisher import KafkaPublisher
 from bus.records import MessageRejected
 from config.settings import Settings
+from db.redrives import REDRIVE_FOR_HEADER, REDRIVE_ID_HEADER, redrives_of, settle_redrive, start_redrive
 
 from .tables import Redrive
 
@@ -41,6 +45,19 @@ class RejectedMessage:
     record: MessageRejected | None
     raw_record: bytes
     redrives: list[Redrive] = field(default_factory=list)
+    outcomes: list = field(default_factory=list)  # db.tables.RedriveOutcome rows, oldest first
+
+    def outcome_of(self, redrive: Redrive) -> tuple[str, str]:
+        """What became of one re-drive: ("applied" | "rejected again" | "sent", reason)."""
+        for row in self.outcomes:
+            if row.sent_at == redrive.at:
+                return row.outcome, row.reason
+        return "", ""
+
+    @property
+    def last_outcome(self) -> str:
+        """What became of the latest re-drive ("" if never re-driven)."""
+        return self.outcomes[-1].outcome if self.outcomes else ""
 
     @property
     def payload(self) -> bytes:
@@ -179,9 +196,11 @@ def attach_redrives(session: Session, messages: list[RejectedMessage]) -> None:
         return
     offsets = {m.offset for m in messages}
     rows = session.scalars(select(Redrive).where(Redrive.rejected_offset.in_(offsets)).order_by(Redrive.at)).all()
+    outcomes = redrives_of(session, [(m.partition, m.offset) for m in messages])
     for message in messages:
         message.redrives = [r for r in rows if r.rejected_partition == message.partition
                             and r.rejected_offset == message.offset]
+        message.outcomes = outcomes.get((message.partition, message.offset), [])
 
 
 def redrive(settings: Settings, session: Session, message: RejectedMessage, by_email: str,
@@ -204,13 +223,32 @@ def redrive(settings: Settings, session: Session, message: RejectedMessage, by_e
             BY_NAME[name].record.from_json(payload)
         except Exception as exc:
             raise RedriveError(f"The corrected payload is not a valid {BY_NAME[name].record.__name__}: {exc}") from exc
+    at, redrive_id = datetime.now(UTC), uuid.uuid4().hex
+    # committed before the send: the consumer settles this row as soon as it has handled the copy
+    with Session(session.get_bind()) as own, own.begin():
+        start_redrive(own, redrive_id=redrive_id, rejected_partition=message.partition,
+                      rejected_offset=message.offset, source_topic=name, consumer=message.record.consumer, at=at)
     publisher = KafkaPublisher(settings.kafka, client_id=f"{settings.kafka.client_id}-redrive")
     try:
-        headers = [("rrm-redriven-from", f"{prefix}rejected:{message.partition}:{message.offset}".encode())]
-        publisher.send_raw(source, payload, message.key or None, headers=headers)
+        headers = [("rrm-redriven-from", f"{prefix}rejected:{message.partition}:{message.offset}".encode()),
+                   (REDRIVE_ID_HEADER, redrive_id.encode()),
+                   (REDRIVE_FOR_HEADER, message.record.consumer.encode("utf-8"))]
+        future = publisher.send_raw(source, payload, message.key or None, headers=headers)
         publisher.flush(timeout=settings.kafka.request_timeout_s)
+        future.get(timeout=0)  # raises if the broker did not take it
+    except Exception as exc:
+        settle_redrive(sessionmaker_of(session), redrive_id, "not sent", f"{type(exc).__name__}: {exc}")
+        raise RedriveError(f"The bus did not take the message ({type(exc).__name__}); nothing was sent. "
+                           "Try again in a minute.") from exc
     finally:
         publisher.close()
     session.add(Redrive(rejected_partition=message.partition, rejected_offset=message.offset, source_topic=name,
-                        edited=edited, by_email=by_email, at=datetime.now(UTC)))
+                        edited=edited, by_email=by_email, at=at))
     return name
+
+
+def sessionmaker_of(session: Session):
+    """A session factory on the same database as `session` (for a write that must not wait for its commit)."""
+    from sqlalchemy.orm import sessionmaker
+
+    return sessionmaker(bind=session.get_bind())
