@@ -178,11 +178,19 @@ def _resolve(sentence: Sentence, hits: list[Hit], raws: list[str], table: Table)
             continue
         if h.kind == "nation":
             continue
-        if h.concept == "ATTACK" and h.position > 0 and words[h.position - 1] in P.ATTACK_NOT_VIOLENT:
+        if h.concept == "ATTACK" and h.position > 0 and (words[h.position - 1] in P.ATTACK_NOT_VIOLENT or (
+                h.position > 2 and words[h.position - 2] in ("and", "or", ",")
+                and words[h.position - 3] in P.ATTACK_NOT_VIOLENT)):  # "sexual abuse and assault"
             continue
-        if h.kind in P.ACT_KINDS and (words[h.position], words[h.position + 1] if h.position + 1 < len(words)
-                                      else "") in _NOT_AN_ACT:
-            continue  # "tear gas", "kicked out": the words, not the act
+        if h.kind in P.ACT_KINDS:
+            nxt = words[h.position + 1] if h.position + 1 < len(words) else ""
+            if nxt == "-" and h.position + 2 < len(words):
+                nxt = words[h.position + 2]
+            if (words[h.position], nxt) in _NOT_AN_ACT:  # "tear gas", "kicked out": the words, not the act
+                continue
+            if (h.ambiguous and not sentence.is_title and h.position > 0 and " " not in h.text
+                    and raws[h.position][:1].isupper() and not raws[h.position].isupper()):
+                continue  # "called to the Bar": a capitalized ambiguous act word inside a sentence is a name
         if h.kind == "place" and _is_address(words, raws, h.position):
             continue
         if h.kind == "place" and _follows_into(words, h.position):  # "turned the museum into a mosque"

@@ -116,6 +116,11 @@ def score_sentence(sentence: Sentence, settings: frozenset[str] = frozenset()) -
 
     motive = _has_motive(live)
     far_right = "FAR_RIGHT" in concepts
+    bans = [h.position for h in live if h.kind == "ban"]
+
+    def countered(h: Hit) -> bool:
+        """A rule *against* hate ("ban Nazi flags", "ban Holocaust denial posts") is not a hateful act."""
+        return any(0 < h.position - b <= 4 for b in bans)
     notes: list[str] = []
 
     def damp(act_kind: str) -> float:
@@ -158,7 +163,9 @@ def score_sentence(sentence: Sentence, settings: frozenset[str] = frozenset()) -
     hostile = [h for h in acts if h.kind == "hostility" and normalize(h.text).startswith(P.HATE_MOTIVE)]
     violent = [h for h in acts if h.kind in ("violence", "terror")]
     if hostile and violent and not out:
-        out.append(_Candidate(0.6 * damp(violent[0].kind), "hate_crime",
+        # racist violence against a person is a crime; against a community (far right, mass violence) a flashpoint
+        mass = far_right or any(h.concept in ("SHOOTING", "BOMB", "ARSON") for h in violent)
+        out.append(_Candidate((0.6 if mass else 0.45) * damp(violent[0].kind), "hate_crime",
                               f"{_describe(hostile[0])} + {_describe(violent[0])} in {where}"))
     real_targets = [h for h in targets if h.kind in P.TARGET_KINDS]
     for h in charged:
@@ -167,7 +174,15 @@ def score_sentence(sentence: Sentence, settings: frozenset[str] = frozenset()) -
             s = 0.45 if h.anti and _KIND_OF_CONCEPT.get(h.concept[5:]) == "nation" else 0.85
             if h.anti and any(a.kind in ("violence", "hostility", "terror") for a in acts):
                 s = 0.85
-            s *= damp("hate")
+            if h.concept == "XENOPHOBIA" and normalize(h.text).startswith(("xenophob", "racial")) and not (
+                    real_targets or any(a.kind in ("violence", "terror", "desecrate") for a in acts)):
+                s = 0.45  # "xenophobia" with no act and no community named is a general debate
+            if countered(h):
+                s = min(s, 0.45)
+            f, why = damp_for_settings(settings, "hate", False, far_right)
+            s *= min(damp("hate"), f)
+            if f < 1.0 and why not in notes:
+                notes.append(why)
             out.append(_Candidate(s, "hate_speech", f"{_describe(h)} in {where}"))
         elif h.kind == "blasphemy":
             out.append(_Candidate(0.8 * min(damp("mock"), damp("blasphemy")), "blasphemy_row",
@@ -176,11 +191,15 @@ def score_sentence(sentence: Sentence, settings: frozenset[str] = frozenset()) -
         cat = "islamist_attack" if h.concept == "ISLAMIST" else "far_right_violence"
         violent = [a for a in acts if a.kind in ("violence", "terror", "hostility", "harm", "desecrate")]
         if violent:
-            a = max(violent, key=lambda x: x.kind != "harm")
+            a = max(violent, key=lambda x: (x.kind != "harm", x.kind == "violence" or " " in x.text))
             # a death next to an extremist label is no attack by itself ("75 years after his death"), unless a
             # community is named as the victim ("far-right man injures refugees")
             harm = 0.75 if any(t.kind == "group" for t in real_targets) else 0.45
             s = (0.9 if a.kind != "harm" else harm) * min(damp(a.kind), damp("extremist"))
+            if a.kind == "terror" and " " not in a.text.strip() and not real_targets:
+                s = min(s, 0.45)  # "terrorism charge", "anti-terror police": a legal story, no attack told
+            if countered(h):
+                s = min(s, 0.45)
             out.append(_Candidate(s, cat, f"{_describe(h)} + {_describe(a)} in {where}"))
         elif real_targets:
             out.append(_Candidate(0.6 * damp("extremist"), cat,
@@ -254,6 +273,7 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
                       and h.concept not in ("MIGRANT", "CEMETERY")
                       and abs(h.sentence - a.sentence) == 1 and max(h.sentence, a.sentence) <= 2):
                 compat = COMPAT.get(a.kind, {}).get(t.kind, 0.0) * 0.6 * damp_for_settings(settings, a.kind, False)[0]
+                compat *= target_role(sentences[t.sentence], a, t, False).factor
                 if compat > (cross.score if cross else 0.0):
                     cat = CATEGORY.get((a.kind, t.kind), "attack_on_community")
                     cross = _Candidate(compat, cat, f"{_describe(a)} + {_describe(t)} across sentences")
@@ -308,7 +328,11 @@ def rule_features(title: str, summary: str = "", lang: str = "en", threshold: fl
     ``cat_<category>`` (best score of a rule giving it); ``best_in_title`` and ``strong_sentences``; the structure
     roles ``role_*`` (see `structure_features`).
     """
-    found = analyse(title, summary, lang, threshold)
+    return features_of(analyse(title, summary, lang, threshold), threshold)
+
+
+def features_of(found: Analysis, threshold: float = 0.5) -> dict[str, float]:
+    """`rule_features` of an article already analysed (so scoring need not analyse it twice)."""
     feats: dict[str, float] = dict.fromkeys(
         ["rule_score", "rule_polarizing", "cross_sentence", "sentences", "hits", "negated", "anti", "best_in_title",
          "strong_sentences"], 0.0)

@@ -42,7 +42,8 @@ TOWARD = frozenset({"on", "against", "targeting", "targeted", "toward", "towards
 SETTINGS: dict[str, frozenset[str]] = {
     "health": frozenset({"covid", "covid-19", "coronavirus", "pandemic", "lockdown", "lockdowns", "virus",
                          "quarantine", "distancing", "vaccine", "vaccines", "vaccination", "outbreak", "infections",
-                         "pandemie", "confinement", "pandemia", "cuarentena", "corona", "salgin", "كورونا"}),
+                         "pandemie", "confinement", "pandemia", "cuarentena", "corona", "salgin", "كورونا",
+                         "reopen", "reopening", "reopens", "capacity", "gatherings", "social distancing"}),
     "armed_conflict": frozenset({"airstrike", "airstrikes", "air strike", "air strikes", "troops", "army", "soldiers",
                                  "military", "militants", "militant", "insurgents", "insurgency", "rebels",
                                  "fighters", "drone strike", "drone strikes", "coalition", "battlefield", "warplanes",
@@ -65,7 +66,7 @@ SETTINGS: dict[str, frozenset[str]] = {
 }
 #: What each setting explains away (act kinds damped, and the factor).
 SETTING_DAMPS: dict[str, tuple[frozenset[str], float]] = {
-    "health": (frozenset({"ban", "convert", "hostility", "harm", "remove"}), 0.4),
+    "health": (frozenset({"ban", "hostility", "harm", "remove", "extremist"}), 0.4),
     "armed_conflict": (frozenset({"extremist"}), 0.45),
     "commemoration": (frozenset({"extremist", "violence", "terror", "harm"}), 0.45),
     "history": (frozenset({"extremist", "violence", "terror", "harm", "hostility", "ban", "hate", "mock"}), 0.45),
@@ -98,6 +99,10 @@ ROLE_LOCATION = "place of worship only as a location"
 ROLE_INSIDE = "a crime inside a building, not against the faithful"
 ROLE_CEMETERY = "a cemetery with no community named is a setting"
 ROLE_ACTOR = "migrants as actors or bystanders"
+ROLE_ORGANISATION = "an organisation's name is not a community"
+#: Nouns after a community word that make it an organisation's name ("Muslim campaign group", "Jewish council").
+ORGANISATION = frozenset({"group", "council", "organisation", "organization", "association", "party", "charity",
+                          "body", "league", "network", "brotherhood", "campaign", "federation", "union", "foundation"})
 ROLE_MONUMENT = "a statue or monument is history's row, not a holy place"
 #: Statues and monuments: toppling one is a row about history, not an attack on a community's holy place.
 MONUMENT_WORDS = frozenset({"statue", "statues", "monument", "monuments", "memorial", "plaque", "bust", "obelisk",
@@ -145,6 +150,13 @@ def target_role(sentence: Sentence, act: Hit, target: Hit, motive: bool, far_rig
             q > p and q - p <= 3 and words[q].endswith(("ed", "en")))
         if not object_role:
             return Role(0.6, ROLE_ACTOR)
+    if act.kind == "hostility" and act.text.lower().startswith("discriminat") and target.kind == "faith" \
+            and target.position == act.position - 1:
+        return Role(0.55, "'religious discrimination' names a kind of claim, not a community")
+    if act.kind == "hostility" and act.text.lower().startswith("discriminat") and target.concept == "WORSHIPPER":
+        return Role(0.5, "discrimination against one cleric is a dispute, not against a community")
+    if act.kind == "ban" and target.kind == "group" and not ORGANISATION.isdisjoint(words[p + 1:p + 3]):
+        return Role(0.5, ROLE_ORGANISATION)
     if target.concept == "WORSHIPPER" and act.kind == "ban":
         return Role(0.5, "a ban on clergy is no rule against a community")
     return KEEP
