@@ -146,7 +146,8 @@ def main(rounds: int = 4) -> dict[str, float]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("RRM_")}
         env.update({"RRM_ENV": "test", "RRM_DATA_DIR": tmp, "RRM_DB__URL": db_url, "RRM_LOG_LEVEL": "WARNING",
                     "RRM_LOG_FORMAT": "json", "RRM_KAFKA__BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-                    "RRM_KAFKA__TOPIC_PREFIX": "e2e.", "RRM_INGEST__FEEDS_FILE": str(feeds_file)})
+                    "RRM_KAFKA__TOPIC_PREFIX": "e2e.", "RRM_INGEST__FEEDS_FILE": str(feeds_file),
+                    "RRM_INGEST__ALLOW_NETWORKS": '["127.0.0.1/32"]'})  # its own feed server
         settings = Settings(**{"kafka": {"bootstrap_servers": broker.bootstrap_servers, "topic_prefix": "e2e."},
                                "db": {"url": db_url}, "data_dir": tmp})
         upgrade(db_url)

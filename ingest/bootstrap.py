@@ -110,7 +110,9 @@ def build(settings: Settings) -> Worker:
     """Wire the worker (nothing started). Call inside the running event loop."""
     engine = make_engine(settings.database_url, echo=settings.db.echo, pool_size=settings.db.pool_size)
     sessions = session_factory(engine)
-    fetcher = HttpFeedFetcher.from_settings(settings.ingest)
+    # the demo's own feed server listens on 127.0.0.1: the demo names it; everything else needs ALLOW_NETWORKS
+    fetcher = HttpFeedFetcher.from_settings(settings.ingest,
+                                            extra_allow=("127.0.0.1/32",) if demo_enabled(settings) else ())
     return Worker(engine, sessions, fetcher, Poller(sessions, fetcher, settings.ingest))
 
 

@@ -38,6 +38,7 @@ from .model import (
     language_code,
     next_poll_delay,
     read_feed,
+    safe_excerpt,
     sketch_from_bytes,
     sketch_to_bytes,
 )
@@ -441,7 +442,9 @@ def _failed(session: Session, feed: Feed, reason: str, raw: bytes, error_type: s
                             retry_after_s=retry_after_s)
     feed.next_poll_at = now + timedelta(seconds=delay)
     # one record per failed poll; the offset (milliseconds of the poll) keeps their message ids apart
-    add_to_outbox(session, "rejected", rejected_record(f"feed:{feed.url}", reason, raw, error_type=error_type,
+    # only a short printable excerpt of what the server said: a failed poll must not carry a page of secrets
+    add_to_outbox(session, "rejected", rejected_record(f"feed:{feed.url}", reason, safe_excerpt(raw),
+                                                       error_type=error_type,
                                                        offset=int(now.timestamp() * 1000)))
     return PollReport(feed.id, "failed", reason=reason, next_poll_at=feed.next_poll_at)
 

@@ -559,3 +559,11 @@ class FetchResult:
     reason: str = ""
     retry_after_s: float | None = None
     final_url: str = ""
+
+
+def safe_excerpt(body: bytes, limit: int = 200) -> bytes:
+    """What may be kept of a failed fetch's body (on `rejected`, in the console): its first `limit` printable
+    characters, whitespace runs collapsed, control characters dropped; never the whole answer of a server."""
+    text = body[: limit * 4].decode("utf-8", errors="replace")
+    printable = "".join(c if c.isprintable() else " " for c in text)
+    return " ".join(printable.split())[:limit].encode("utf-8")
