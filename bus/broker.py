@@ -48,6 +48,26 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
         return False
 
 
+def die_with_parent() -> None:
+    """Run in a child between fork and exec (`preexec_fn`): the kernel kills it when its parent dies, even by SIGKILL.
+
+    Linux only (prctl PR_SET_PDEATHSIG); elsewhere it does nothing. A child in a session or process group of its own
+    is not reached by a signal to its parent's group, so this is what keeps `rrm up`'s children (and the test
+    session's broker) from outliving it. If the parent died before the call, the child stops at once.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent is already gone: the signal will never come
+        os._exit(1)
+
+
 def wait_for_kafka(servers: str, timeout: float = 20.0) -> None:
     """Wait until a Kafka-protocol broker answers a metadata request; raise BrokerError with one clear line if not."""
     from kafka import KafkaAdminClient
@@ -98,7 +118,9 @@ class EmbeddedBroker:
         ]
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 - closed by Popen owner
         env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
-        self.process = subprocess.Popen(argv, stdout=out, stderr=out, env=env, start_new_session=True)
+        # preexec_fn: the broker dies with whoever started it (rrm up, a test session), even on SIGKILL
+        self.process = subprocess.Popen(argv, stdout=out, stderr=out, env=env, start_new_session=True,  # noqa: S603 - our binary
+                                        preexec_fn=die_with_parent)
         deadline = time.monotonic() + timeout
         while not port_open("127.0.0.1", self.port):
             if self.process.poll() is not None:

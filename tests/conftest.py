@@ -5,7 +5,11 @@ Fixtures start what they need and fail loudly when they cannot: a skipped integr
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +24,53 @@ from db.engine import make_engine, session_factory
 from db.migrate import upgrade
 
 PG_ADMIN_URL = os.environ.get("RRM_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+#: Every process this test session starts inherits this variable (tests that drop RRM_* variables keep it), so the
+#: leftover check below finds our engines and never another session's on the same machine.
+SESSION_MARK = "PYTEST_RRM_SESSION"
+os.environ.setdefault(SESSION_MARK, uuid.uuid4().hex)
+ENGINE_ARGV = re.compile(r"(^|/)tansu[^/\x00]*\x00broker\x00|\x00-m\x00rrm\x00(up|worker|web)(\x00|$)"
+                         r"|(^|/)rrm\x00(up|worker|web)(\x00|$)|uvicorn|\x00-m\x00tests\.support\.")
+
+
+def engine_processes() -> dict[int, str]:
+    """Running engine processes of this test session (tansu broker, `rrm up|worker|web`, uvicorn): pid -> argv."""
+    mark = f"{SESSION_MARK}={os.environ[SESSION_MARK]}".encode()
+    found: dict[int, str] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                argv = f.read().rstrip(b"\x00").decode("utf-8", "replace")
+            if not argv or not ENGINE_ARGV.search(argv):
+                continue  # zombies have an empty command line
+            with open(f"/proc/{entry.name}/environ", "rb") as f:
+                if mark not in f.read().split(b"\x00"):
+                    continue
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        found[int(entry.name)] = argv.replace("\x00", " ")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """Fail the test that leaves an engine process running (and kill it), so a leak is a failure, not a mystery."""
+    before = set(engine_processes())
+    yield
+    deadline = time.monotonic() + 5  # a process killed at the very end of the test may take a moment to go
+    left = {pid: argv for pid, argv in engine_processes().items() if pid not in before}
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = {pid: argv for pid, argv in engine_processes().items() if pid not in before}
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    if left:
+        pytest.fail("the test left processes running (now killed): "
+                    + "; ".join(f"{pid}: {argv[:160]}" for pid, argv in sorted(left.items())), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from bus.broker import free_port
 from config.settings import PROJECT_ROOT
+from rrm.up import STOP_BOUND_S
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 LOGIN = re.compile(r"console login \((?P<role>[a-z ]+)\): (?P<email>\S+) / (?P<password>\S+)")
@@ -38,7 +39,8 @@ class Engine:
 
 @pytest.fixture
 def engine(tmp_path) -> Iterator[Engine]:
-    """`rrm up` with the demo, on free ports and a fresh data directory; stopped with Ctrl-C at the end."""
+    """`rrm up` with the demo, on free ports and a fresh data directory; stopped with Ctrl-C at the end, within the
+    documented bound (the leftover-process check in tests/conftest.py fails the test if any child outlives it)."""
     web_port = free_port()
     env = {**os.environ, "RRM_DATA_DIR": str(tmp_path), "RRM_KAFKA__EMBEDDED_PORT": str(free_port()),
            "RRM_WEB__PORT": str(web_port), "RRM_LOG_FORMAT": "json", "PYTHONUNBUFFERED": "1"}
@@ -66,12 +68,16 @@ def engine(tmp_path) -> Iterator[Engine]:
                 logins[found["role"]] = (found["email"], found["password"])
         yield Engine(f"http://127.0.0.1:{web_port}", logins, time.monotonic(), output)
     finally:
+        stopping = time.monotonic()
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(timeout=90)
+            proc.wait(timeout=STOP_BOUND_S)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            proc.kill()  # its children and broker die with it (PR_SET_PDEATHSIG); no process group reaches them
             proc.wait(timeout=10)
+            pytest.fail(f"rrm up still running {STOP_BOUND_S:.0f} s after Ctrl-C")
+    took = time.monotonic() - stopping
+    assert took <= STOP_BOUND_S, f"rrm up took {took:.0f} s to stop after Ctrl-C"
 
 
 def test_flashpoint_appears_live_and_leads_to_its_mobilization(engine, browser) -> None:
