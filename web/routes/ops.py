@@ -17,6 +17,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from sqlalchemy import text
 from starlette.responses import Response
 
+from db.outbox import table_sizes
+
 from ..app import NavItem
 from ..auth import User, require_role
 from ..metrics import make_registry
@@ -143,7 +145,12 @@ def metrics(request: Request) -> Response:
 def ops_page(request: Request, user: User = Depends(watchers)) -> Response:
     """The live operator dashboard."""
     data = {**dashboard_data(request), "history": request.app.state.monitor.rate_history()}
-    return render(request, "ops/dashboard.html", {"data": data, "user": user})
+    try:
+        stores = table_sizes(request.app.state.sessions)
+    except Exception as exc:  # the database is down: the bus figures are still worth showing
+        log.warning("ops.table_sizes_unavailable", error=f"{type(exc).__name__}: {exc}")
+        stores = None
+    return render(request, "ops/dashboard.html", {"data": data, "user": user, "stores": stores})
 
 
 @router.get("/ops/data.json")
