@@ -267,6 +267,18 @@ def test_draft_language_must_be_a_language_code(sessions, deps):
         h.save_draft(s, deps, q.draft_of(s, mob_id).id, "Johan Eriksson", "T", "<p>x</p>", lang="<script>")
 
 
+def test_a_draft_over_the_stated_length_limit_is_refused_with_a_clear_message(sessions, deps):
+    """180,000 Arabic letters are refused with the limit in words; a long op-ed within it is saved."""
+    mob_id = _start(sessions, deps)
+    with transaction(sessions) as s:
+        for inv in _invitations(sessions, mob_id).values():
+            h.answer_invitation(s, deps, inv.id, "accepted")
+    with pytest.raises(h.MobilizeError, match="the limit is 60,000. Shorten it"), transaction(sessions) as s:
+        h.save_draft(s, deps, q.draft_of(s, mob_id).id, "Johan Eriksson", "T", "<p>" + "ب" * 180_000 + "</p>")
+    with transaction(sessions) as s:
+        h.save_draft(s, deps, q.draft_of(s, mob_id).id, "Johan Eriksson", "T", "<p>" + "ب" * 50_000 + "</p>")
+
+
 def test_watch_story_escalated_to_a_qualifying_severity_starts_and_critical_makes_urgent(sessions, deps, tmp_path):
     """With only alert/critical auto-started, a watch story waits; its escalation to alert starts the mobilization,
     and a further escalation to critical makes it urgent (timeline says so)."""

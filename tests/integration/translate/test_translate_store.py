@@ -87,6 +87,15 @@ def test_offline_language_waits_for_a_human_who_may_not_paste_the_original(sessi
         save_review(sessions, "oped-1", "ar", title="x", body="y", reviewer="Officer", approve=True)
 
 
+def test_a_translation_over_the_stated_length_limit_is_refused_with_a_clear_message(sessions):
+    """A reviewed translation longer than 60,000 characters is refused, saying the limit; nothing is released."""
+    register_oped(sessions, approved(), ["en", "ar"])
+    translate_pending(sessions, TranslatorChain([OfflineBackend()]))
+    with pytest.raises(ReviewRefused, match="the limit is 60,000"):
+        save_review(sessions, "oped-1", "ar", title="عنوان", body="ب" * 180_000, reviewer="Officer", approve=True)
+    assert queries.version(sessions, "oped-1", "ar").status == model.AWAITING_HUMAN
+
+
 def test_languages_left_translating_by_a_dead_worker_are_queued_again(sessions):
     """A worker that died mid-translation leaves languages `translating`; the next start queues them again."""
     from sqlalchemy import update
