@@ -571,14 +571,21 @@ def authors_of(session: Session, mobilization_id: str) -> list[tuple[Invitation,
 
 
 def draft_for_invitation(session: Session, invitation_id: str) -> tuple[Draft, Invitation, Member]:
-    """The draft a co-author's link opens; refuses members who have not accepted."""
+    """The draft a co-author's link opens. A draft link is reusable until it expires, but no longer opens anything
+    once the mobilization is closed (approved, rejected or stopped) or the member has left the network."""
     invitation = session.get(Invitation, invitation_id)
     if invitation is None or invitation.status != "accepted":
         raise MobilizeError("This draft is only open to the members who accepted the invitation.")
+    mob = session.get(Mobilization, invitation.mobilization_id)
+    if mob is None or mob.closed_at is not None:
+        raise MobilizeError("This mobilization is closed: its draft link no longer opens the draft.")
+    member = session.get(Member, invitation.member_id)
+    if member is None or not member.active:
+        raise MobilizeError("This link no longer works: it belonged to a member who has left the network.")
     draft = session.scalar(select(Draft).where(Draft.mobilization_id == invitation.mobilization_id))
     if draft is None:
         raise MobilizeError("The shared draft opens when enough co-authors have accepted. You will get an email.")
-    return draft, invitation, session.get(Member, invitation.member_id)
+    return draft, invitation, member
 
 
 def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: str, body_html: str,

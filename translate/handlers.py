@@ -150,10 +150,13 @@ def translate_pending(sessions: sessionmaker[Session], chain: TranslatorChain, l
 
 
 def save_review(sessions: sessionmaker[Session], oped_id: str, lang: str, *, title: str, body: str,
-                reviewer: str, approve: bool, now: Callable[[], datetime] = utcnow) -> TranslationVersion:
+                reviewer: str, approve: bool, now: Callable[[], datetime] = utcnow,
+                on_approve: Callable[[Session], object] | None = None) -> TranslationVersion:
     """Save a reviewer's corrected text; with `approve`, release it (`TranslationReady` through the outbox).
 
     Refused: an empty text, the original pasted back as a 'translation', a language already released.
+    `on_approve(session)` runs inside the approval's transaction (a reviewer's link is used up there): if it
+    raises, nothing is approved.
     """
     title, body, reviewer = title.strip(), body.strip(), reviewer.strip()
     if not reviewer:
@@ -194,6 +197,8 @@ def save_review(sessions: sessionmaker[Session], oped_id: str, lang: str, *, tit
         row.approved_at = at
         _timeline(session, oped_id, lang, f"approved for release: {translator}", actor=reviewer, at=at)
         add_to_outbox(session, "translations.ready", _ready(job, row, translator))
+        if on_approve is not None:
+            on_approve(session)
     log.info("translate.approved", oped_id=oped_id, lang=lang, reviewer=reviewer)
     return row
 

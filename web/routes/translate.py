@@ -130,16 +130,19 @@ def member_review(request: Request, token: str, title: str = Form(""), body: str
     except LinkError as exc:
         return render(request, "translate/link_error.html", {"message": str(exc)}, status_code=exc.status_code)
     name = reviewer.strip() and f"{reviewer.strip()} (network member)"
-    try:
+    links = request.app.state.links
+    try:  # approving uses the link up in the approval's own transaction: both happen, or neither
         save_review(request.app.state.sessions, oped_id, lang, title=title, body=body, reviewer=name,
-                    approve=action == "approve")
+                    approve=action == "approve",
+                    on_approve=lambda session: links.consume_link(token, LINK_PURPOSE, session=session))
+    except LinkError as exc:
+        return render(request, "translate/link_error.html", {"message": str(exc)}, status_code=exc.status_code)
     except ReviewRefused as exc:
         flash(request, str(exc), "error")
         return render(request, "translate/review.html", {
             **_review_context(request, oped_id, lang), "action": f"/review/{token}", "reviewer": reviewer,
             "member": True, "draft_title": title, "draft_body": body}, status_code=400)
     if action == "approve":
-        request.app.state.links.consume_link(token, LINK_PURPOSE)
         return render(request, "translate/thanks.html", {"lang": lang})
     flash(request, "Your correction is saved. Approve it when it is ready.", "success")
     return RedirectResponse(f"/review/{token}", status_code=303)
