@@ -100,6 +100,22 @@ def main(argv: list[str] | None = None) -> int:
         share = f"{counts['polarizing'] / decided:.2f}" if decided else "  - "
         print(f"  {category:28s} {share}  ({counts['polarizing']}/{decided}; borderline {counts['borderline']}, "
               f"unjudged {counts['unjudged']})")
+    known = {key for key, (v, _) in judged.items() if v == "polarizing"}
+    stream_keys = [title_key(item.get("title") or "") for item in items]
+    found = {title_key(item.get("title") or "") for item, _ in flagged} & known
+    present = set(stream_keys) & known
+    print(f"labeled polarizing items of the stream flagged: {len(found)}/{len(present)}")
+    print("by period (held-out labels are those published from 2020-06-01):")
+    for name, test in (("before 2020-06", lambda p: not p >= "2020-06"), ("from 2020-06", lambda p: p >= "2020-06")):
+        part = [(item, res) for item, res in zip(items, out, strict=True)
+                if test(str(item.get("published") or "")[:10]) and str(item.get("published") or "")[:2] in ("19", "20")]
+        keys = [title_key(item.get("title") or "") for item, _ in part]
+        hits = [k for (item, res), k in zip(part, keys, strict=True) if res.get("flagged")]
+        alarms = sum(1 for k in hits if judged.get(k, ("", ""))[0] == "false_alarm")
+        pos = set(keys) & known
+        print(f"  {name}: items {len(part)}  flagged {len(hits)} ({1000 * len(hits) / max(len(part), 1):.2f} per 1,000)"
+              f"  false alarms {alarms} ({1000 * alarms / max(len(part) - len(pos), 1):.2f} per 1,000 ordinary)"
+              f"  labeled polarizing flagged {len(set(hits) & pos)}/{len(pos)}")
     for key in unjudged:
         print("  needs a judgment:", key)
     return 0

@@ -264,6 +264,11 @@ class DetectSettings(BaseModel):
     threshold: float = Field(0.5, description="Article score at or above which an article counts as polarizing.")
     window_minutes: int = Field(360, description="Window over which a story's spread is measured.")
     min_sources: int = Field(2, description="Distinct sources in the window before a polarizing story is flagged.")
+    classifier: bool = Field(
+        True,
+        description="Combine the rules with the learned classifier (`detect/classifier.py`): it can veto a rule flag "
+        "it finds unlikely and raise an article just under the threshold; false = the rules alone.",
+    )
     spacy_model: str = Field(
         "auto",
         description="Trained spaCy pipeline for entities: a package name, `auto` (use one if installed) or `none`.",

@@ -285,8 +285,10 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
     return Analysis(sentences, all_cands, per_sentence, best, cross, score, title_c, summary_c, settings)
 
 
-def score_article(title: str, summary: str = "", lang: str = "en", threshold: float = 0.5) -> Scored:
-    """Score one article: the pure heart of detect/."""
+def score_article(title: str, summary: str = "", lang: str = "en", threshold: float = 0.5,
+                  classifier: object = "configured") -> Scored:
+    """Score one article: the heart of detect/. ``classifier``: a `detect.classifier.Classifier`, None for the rules
+    alone, or "configured" (the default) for what `RRM_DETECT__CLASSIFIER` says."""
     lang = (lang or "en").lower()[:2]
     found = analyse(title, summary, lang, threshold)
     if not any(s.hits for s in found.sentences):
@@ -294,14 +296,31 @@ def score_article(title: str, summary: str = "", lang: str = "en", threshold: fl
     score, best, cross, sentences = found.score, found.best, found.cross, found.sentences
     live = [h for s in sentences for h in s.hits if not h.negated]
     polarizing = score >= threshold
+    learned = None
+    if classifier == "configured":
+        from .classifier import configured, top_category
+
+        classifier = configured()
+    if classifier is not None and classifier.worth_asking(score, threshold):
+        features = features_of(found, threshold)
+        probability = classifier.probability(title, summary, lang, features)
+        verdict = classifier.decide(score, threshold, probability, top_category(features))
+        if verdict != polarizing:
+            learned = f"classifier p={probability:.2f} {'raised' if verdict else 'vetoed'} rule score {score:.2f}"
+            score = max(score, threshold) if verdict else min(score, round(threshold - 0.01, 4))
+            polarizing = verdict
     ranked = sorted((c for c in [*found.candidates, *([cross] if cross else [])] if c.category),
                     key=lambda c: -c.score)
     categories = tuple(dict.fromkeys(c.category for c in ranked if c.score >= threshold * 0.8)) if polarizing else ()
+    if polarizing and not categories and ranked:
+        categories = (ranked[0].category,)
     reasons = [f"{c.reason} -> {c.category or 'weak'} {c.score:.2f}" for c in ranked[:6]]
     if not reasons and best is not None:
         reasons = [f"{best.reason} -> weak {best.score:.2f}"]
     negated = [h for s in sentences for h in s.hits if h.negated]
     reasons.extend(f"negated: {_describe(h)}" for h in negated[:3])
+    if learned:
+        reasons.insert(0, learned)
     concepts = tuple(sorted({h.concept for h in live if h.kind in P.TARGET_KINDS | P.ACT_KINDS | P.CHARGED_KINDS}))
     # names only matter for clustering, and only polarizing articles are clustered
     names = proper_names(found.title, found.summary, lang) if polarizing else ()
