@@ -1,5 +1,6 @@
-"""What each signed link is: a translation-review link approves once, in the approval's own transaction; a draft
-link is reusable for its lifetime but stops opening the draft when the mobilization closes or the member leaves."""
+"""What each signed link is, in chromium: a translation-review link approves once, in the approval's own
+transaction; a draft link is reusable for its lifetime but stops opening the draft when the mobilization closes or the
+member leaves."""
 
 from __future__ import annotations
 
