@@ -4,7 +4,10 @@
 the email leaves if and only if the change that implies it is committed (a mail outbox). The same key queued twice
 is ignored. `deliver_queued(sessions, mailer)` claims each row by committing it as `pending`, sends, then records
 `sent` or `failed`. A row still `pending` after `pending_grace_s` (the worker died between the claim and the
-record) becomes `uncertain`: it may or may not have left, and it is never resent automatically.
+record) becomes `uncertain`: it may or may not have left, and it is never resent automatically. So does a send whose
+mailer says the provider may have it (`MailError.delivered_unknown`: an SMTP relay that took the whole message and
+dropped the line before its reply, SendGrid's connection reset or timed out after the request). The console lists
+`uncertain` and `failed` rows (`queries.ledger_entries`, on /mobilize/mail) for an officer to check by hand.
 """
 
 from __future__ import annotations
