@@ -125,6 +125,7 @@ class OutboxRelay:
             stopped = stopped or exc
         acked: list[int] = []
         failed: dict[int, str] = {}
+        first_failure: BaseException | None = None
         for row_id, future in sent:
             if not future.is_done:
                 continue
@@ -134,14 +135,16 @@ class OutboxRelay:
                 parked[row_id] = _error(future.exception)
             else:
                 failed[row_id] = _error(future.exception)
+                first_failure = first_failure or future.exception
                 if isinstance(future.exception, FATAL):
                     stopped = stopped or future.exception
-        if stopped is not None and (isinstance(stopped, FATAL | kafka_errors.KafkaTimeoutError)
-                                    or len(acked) < len(sent)):
-            self._publisher.reset()  # its state is suspect: what it still held is sent again by a new producer
+        if stopped is not None or (failed and not acked):
+            # Its state is suspect (a fatal error, sends that did not complete, or nothing acknowledged at all, as
+            # when the broker restarted and forgot this producer): a new producer sends what this one held.
+            self._publisher.reset()
         self._record(acked, parked, failed)
-        if stopped is not None and not acked:
-            raise stopped
+        if not acked and (stopped is not None or first_failure is not None):
+            raise stopped or first_failure  # nothing could be sent: `run_forever` backs off
         return len(acked)
 
     def _record(self, acked: list[int], parked: dict[int, str], failed: dict[int, str]) -> None:

@@ -44,7 +44,11 @@ def _wait(predicate, timeout: float) -> bool:
 
 
 @pytest.mark.timeout(300)
-def test_broker_restart_loses_nothing_and_applies_everything_once(tmp_path, sqlite_url):
+@pytest.mark.parametrize("producer", [
+    {},  # the relay's producer as `rrm worker relay` builds it (not idempotent, see bus/publisher.py)
+    {"enable_idempotence": True},  # kafka-python's default: the restarted broker forgets its producer id
+], ids=["relay-producer", "idempotent-producer"])
+def test_broker_restart_loses_nothing_and_applies_everything_once(tmp_path, sqlite_url, producer):
     """Kill the broker, write while it is down, restart it empty, same relay: all ten reach it and are applied once."""
     port = free_port()
     broker = EmbeddedBroker(port=port).start()
@@ -71,7 +75,7 @@ def test_broker_restart_loses_nothing_and_applies_everything_once(tmp_path, sqli
             for i in ids:
                 add_to_outbox(session, "articles.ingested", ArticleIngested(article_id=f"art-{i}", title=str(i)))
 
-    publisher = KafkaPublisher(settings.kafka)
+    publisher = KafkaPublisher(settings.kafka, **producer)
     relay = OutboxRelay(sessions, publisher, settings.kafka.topic_prefix)
     relaying = threading.Thread(target=relay.run_forever, name="relay", daemon=True)
     relaying.start()  # one relay for the whole test, as `rrm worker relay` runs across a broker restart
