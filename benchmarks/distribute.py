@@ -80,7 +80,7 @@ def end_to_end(editors: int, db_url: str, tmp: Path) -> dict[str, float]:
     with EmbeddedBroker() as broker, SendGridEndpoint() as endpoint:
         settings = Settings(env="test", data_dir=tmp, log_format="json",
                             kafka={"bootstrap_servers": broker.bootstrap_servers, "topic_prefix": "bench."},
-                            db={"url": db_url}, web={"secret_key": "bench-secret"},
+                            db={"url": db_url}, web={"secret_key": "bench-secret-key-0123456789abcdef"},
                             mail={"backend": "sendgrid", "sendgrid_host": endpoint.url,
                                   "sendgrid_api_key": "SG.test-key"},
                             translate={"languages": LANGUAGES, "backends": ["offline"]})
@@ -100,7 +100,7 @@ def end_to_end(editors: int, db_url: str, tmp: Path) -> dict[str, float]:
         setup_s = time.perf_counter() - t
         env = {**os.environ, "RRM_ENV": "test", "RRM_DATA_DIR": str(tmp), "RRM_LOG_FORMAT": "json",
                "RRM_KAFKA__BOOTSTRAP_SERVERS": broker.bootstrap_servers, "RRM_KAFKA__TOPIC_PREFIX": "bench.",
-               "RRM_DB__URL": db_url, "RRM_WEB__SECRET_KEY": "bench-secret", "RRM_MAIL__BACKEND": "sendgrid",
+               "RRM_DB__URL": db_url, "RRM_WEB__SECRET_KEY": "bench-secret-key-0123456789abcdef", "RRM_MAIL__BACKEND": "sendgrid",
                "RRM_MAIL__SENDGRID_HOST": endpoint.url, "RRM_MAIL__SENDGRID_API_KEY": "SG.test-key",
                "RRM_TRANSLATE__LANGUAGES": '["' + '","'.join(LANGUAGES) + '"]',
                "RRM_TRANSLATE__BACKENDS": '["offline"]'}
@@ -161,7 +161,7 @@ def handover_only(editors: int, db_url: str) -> dict[str, float]:
         batches = SendGridBatchSender(SendGridMailer("SG.test-key", host=endpoint.url,
                                                      from_address="rr@aoc.example.org", timeout_s=30))
         t0 = time.perf_counter()
-        release_due(sessions, composer=Composer("bench-secret", "https://rrm.example.org"), batches=batches,
+        release_due(sessions, composer=Composer("bench-secret-key-0123456789abcdef", "https://rrm.example.org"), batches=batches,
                     mailer=None)
         elapsed = time.perf_counter() - t0
         got = len(endpoint.recipients())
