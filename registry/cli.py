@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,8 @@ from . import model
 def registry_import(registry: str, file: Path, dry_run: bool) -> None:
     """Import a CSV file into a registry: each good row is published as a registry command; bad rows are listed
     (row, field, reason) and nothing else is lost. Exit status 1 if any row was bad."""
+    from kafka.errors import KafkaTimeoutError
+
     from bus.publisher import KafkaPublisher
     from config.settings import get_settings
     from db.engine import make_engine, session_factory
@@ -39,11 +42,15 @@ def registry_import(registry: str, file: Path, dry_run: bool) -> None:
     if report.commands and not dry_run:
         publisher = KafkaPublisher(settings.kafka, client_id=f"{settings.kafka.client_id}-registry-import")
         try:
-            for command in report.commands:
-                publisher.publish("registry.commands", command)
-            publisher.flush(timeout=settings.kafka.request_timeout_s * 3)
+            sends = [publisher.publish("registry.commands", command) for command in report.commands]
+            with contextlib.suppress(KafkaTimeoutError):  # sends still open are counted below
+                publisher.flush(timeout=settings.kafka.request_timeout_s * 3)
+            lost = sum(1 for send in sends if not send.is_done or send.failed())
         finally:
             publisher.close()
+        if lost:  # flush() does not raise for a failed send: each send's future says whether the broker took it
+            raise click.ClickException(f"the bus did not take {lost} of {len(sends)} command(s); nothing is lost "
+                                       "in the file: run the import again (the registry ignores commands it applied)")
     for line in report.lines():
         click.echo(line)
     if dry_run:
