@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import make_engine, session_factory
-from web.auth import AccountError, LoginRefused, add_user, authenticate
+from web.auth import AccountError, LoginPolicy, LoginRefused, add_user, authenticate
 from web.tables import WebUser
 
-LIMITS = {"window_s": 900, "max_per_account": 3, "max_per_ip": 5}
+LIMITS = {"policy": LoginPolicy(free_per_pair=3, free_per_address=5, free_per_account=3)}
 
 
 @pytest.fixture
@@ -45,14 +45,16 @@ def test_wrong_password_is_refused(sessions) -> None:
         authenticate(sessions, "nobody@example.org", "nope", "10.0.0.1", **LIMITS)
 
 
-def test_account_locks_after_too_many_failures(sessions) -> None:
-    """After the per-account limit even the right password is refused, from any address."""
+def test_an_account_guessed_from_everywhere_is_slowed_but_not_for_its_usual_address(sessions) -> None:
+    """Past the per-account soft limit a new address waits (30 s at most); the owner's usual address does not."""
+    assert authenticate(sessions, "officer@example.org", "correct horse battery", "10.9.9.9", **LIMITS)
     for i in range(3):
-        with pytest.raises(LoginRefused):
+        with pytest.raises(LoginRefused, match="Wrong email or password"):
             authenticate(sessions, "officer@example.org", "guess", f"10.0.0.{i}", **LIMITS)
     with pytest.raises(LoginRefused, match="Too many failed attempts") as refused:
-        authenticate(sessions, "officer@example.org", "correct horse battery", "10.9.9.9", **LIMITS)
-    assert refused.value.limited
+        authenticate(sessions, "officer@example.org", "correct horse battery", "10.8.8.8", **LIMITS)
+    assert refused.value.limited and 0 < refused.value.retry_after <= 30
+    assert authenticate(sessions, "officer@example.org", "correct horse battery", "10.9.9.9", **LIMITS)
 
 
 def test_address_is_refused_after_too_many_failures(sessions) -> None:
