@@ -204,6 +204,7 @@ def figures(db: Path, scored: dict[str, bool] | None = None) -> dict:
         "emails_sent": ledger.get("sent", 0),
         "emails_by_status": dict(ledger),
         "emails_in_sink": q("SELECT count(*) FROM mail_sink")[0][0],
+        "lost_emails": ledger.get("queued", 0) + ledger.get("pending", 0),  # queued, never handed over
         "duplicates": sum(n - 1 for *_, n in sink_dups),
         "duplicate_examples": [list(r) for r in sink_dups[:5]],
         "lost_articles": len(lost_articles),
@@ -231,9 +232,9 @@ def settle(db: Path, servers: str, timeout: float) -> dict[str, bool]:
             log(f"figures not readable yet: {type(exc).__name__}: {exc}")
             now = None
         key = None if now is None else (now["articles_scored"], now["lost_articles"], now["lost_events"],
-                                        now["emails_sent"], now["outbox_unpublished"])
+                                        now["emails_sent"], now["outbox_unpublished"], now["lost_emails"])
         if key is not None and now["lost_articles"] == 0 and now["lost_events"] == 0 \
-                and now["outbox_unpublished"] == 0:
+                and now["outbox_unpublished"] == 0 and now["lost_emails"] == 0:
             return scored
         steady = steady + 1 if key == last else 0
         if steady >= 6:  # a minute without change: what is missing now stays missing
@@ -341,13 +342,13 @@ def main() -> int:  # noqa: PLR0915 - one scenario, read top to bottom
                    "stop_after_ctrl_c_s": round(stop_took, 1) if stop_took is not None else None,
                    "processes_left": len(left), "data_dir": data_dir})
     print(json.dumps({k: v for k, v in result.items() if k != "consumers_by_topic"}, indent=2))
+    lost = result["lost_articles"] + result["lost_events"] + result["lost_emails"]
     print(f"\nsoak: {result['articles_ingested']} articles ingested, {result['articles_scored']} scored, "
           f"{result['stories_flagged']} stories flagged, {result['emails_queued']} emails queued, "
-          f"{result['emails_sent']} sent; duplicates {result['duplicates']}, lost "
-          f"{result['lost_articles'] + result['lost_events']} (articles {result['lost_articles']}, events "
-          f"{result['lost_events']}); {len(faults)} faults; stopped {result['stop_after_ctrl_c_s']} s after Ctrl-C, "
-          f"{len(left)} process(es) left")
-    return 0 if result["duplicates"] == 0 and result["lost_articles"] + result["lost_events"] == 0 and not left else 1
+          f"{result['emails_sent']} sent; duplicates {result['duplicates']}, lost {lost} (articles "
+          f"{result['lost_articles']}, events {result['lost_events']}, emails {result['lost_emails']}); "
+          f"{len(faults)} faults; stopped {result['stop_after_ctrl_c_s']} s after Ctrl-C, {len(left)} process(es) left")
+    return 0 if result["duplicates"] == 0 and lost == 0 and not left else 1
 
 
 if __name__ == "__main__":
