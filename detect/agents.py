@@ -2,8 +2,9 @@
 
 - `score_articles` on `articles.ingested`: stateless scoring, scales across workers of the group; publishes
   `ArticleScored` directly (its input is replayed after a broker restart).
-- `cluster_articles` on `articles.scored` (one partition): clustering and escalation in one transaction with the
-  processed-message marker; `StoryFlagged`/`StoryEscalated` leave through the outbox. The in-memory stories are
+- `cluster_articles` on `articles.scored` (one partition): clustering, follow-up linking (an ordinary article that
+  shares an open story's distinctive names joins it) and escalation in one transaction with the processed-message
+  marker; `StoryFlagged`/`StoryEscalated` leave through the outbox. The in-memory stories are
   reloaded from the store after a failed transaction, so memory never runs ahead of the database.
 - `open_stories` on `detect.commands`: a duty officer's `OpenStory`.
 """
@@ -82,7 +83,8 @@ def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker
                 raise
 
     async def cluster_articles(record: ArticleScored):
-        if record.polarizing:  # ordinary articles join no story: no thread, no transaction
+        # an ordinary article matters only as a follow-up of an open story: no thread, no transaction otherwise
+        if record.polarizing or tracker.wants_names():
             await asyncio.to_thread(_cluster, record)
         return []
 

@@ -1,14 +1,17 @@
 """`rrm detect-file FILE.jsonl`: run the detector over a file of articles as a stream, one JSON line out per line in.
 
-"flagged" is the article-level judgement: the item reports a polarizing event (score at or above the threshold).
-Whether its *story* is flagged on the bus depends on spread as well (sources, countries, languages); the line says
-so in `story_severity`. Bad lines get a clear message on stderr and an output line with an `error`, never a traceback.
+"flagged" is the article-level judgement: the item reports a polarizing event (score at or above the threshold,
+`"via": "article"`), or it follows up a flagged story by the distinctive names they share (`"via": "story"`, the
+names in `reasons`). Whether its *story* is flagged on the bus depends on spread as well (sources, countries,
+languages); the line says so in `story_severity`. Bad lines get a clear message on stderr and an output line with
+an `error`, never a traceback.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +20,7 @@ import click
 from config.settings import get_settings
 
 from .scoring import score_article
-from .tracking import StoryTracker, view_of
+from .tracking import StoryTracker, names_for, view_of
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -81,15 +84,25 @@ def run_stream(items: list[tuple[int, dict]], threshold: float, window_minutes: 
         scored = score_article(str(item.get("title") or ""), str(item.get("summary") or ""), lang, threshold)
         view = view_of(f"line-{index}", str(item.get("title") or ""), when, scored,
                        source=str(item.get("source") or ""), lang=lang, country=str(item.get("country") or ""))
+        if not scored.polarizing and tracker.wants_names():  # names only when a flagged story may be followed up
+            view = replace(view, names=names_for(str(item.get("title") or ""), str(item.get("summary") or ""), lang))
+        if view.names:
+            tracker.clusterer.count_names(view.names)
         outcome = tracker.track(view)
+        reasons = list(scored.reasons)
+        categories = list(scored.categories)
+        if outcome.link is not None:
+            reasons.insert(0, outcome.link.reason())
+            categories = [c for c, _ in outcome.story.categories.most_common(2)]
         results[index] = {
             "index": index,
-            "flagged": scored.polarizing,
+            "flagged": outcome.via != "" or scored.polarizing,
             "score": scored.score,
             "story": outcome.story.story_id if outcome.story else None,
-            "categories": list(scored.categories),
-            "reasons": list(scored.reasons),
+            "categories": categories,
+            "reasons": reasons,
             "story_severity": outcome.story.severity if outcome.story else "",
+            "via": outcome.via or None,
         }
     return results
 
@@ -115,10 +128,34 @@ def detect_file(path: Path, threshold: float | None) -> None:
                          settings.detect.window_minutes, settings.detect.min_sources)
     for index, error in errors:
         results[index] = {"index": index, "flagged": False, "score": 0.0, "story": None, "categories": [],
-                          "reasons": [], "error": error}
+                          "reasons": [], "via": None, "error": error}
     out = sys.stdout
     for index in range(len(lines)):
         out.write(json.dumps(results[index], ensure_ascii=False) + "\n")
 
 
-commands = [detect_file]
+@click.command("detect-export-labels")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def detect_export_labels(output: Path | None) -> None:
+    """Write duty officers' decisions on stories as labeled examples, one JSON line each, in the training format
+    {"title", "summary", "lang", "label", "category"} (`benchmarks/train_detect.py --extra FILE`)."""
+    from db.engine import make_engine, session_factory
+
+    from .queries import labeled_examples
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with session_factory(engine)() as session:
+            lines = [json.dumps(e, ensure_ascii=False) + "\n" for e in labeled_examples(session)]
+    finally:
+        engine.dispose()
+    if output is None:
+        sys.stdout.writelines(lines)
+    else:
+        output.write_text("".join(lines), encoding="utf-8")
+    click.echo(f"{len(lines)} labeled examples", err=True)
+
+
+commands = [detect_file, detect_export_labels]

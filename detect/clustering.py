@@ -4,7 +4,16 @@ An article joins the open story it shares the most with: proper names (places, p
 every Latin-script language once accents are folded: *Erdoğan* = *Erdogan*) and concept ids (MOSQUE, BURN: the same
 in every language), within `window` of the story's last article. Articles with no names in common (an Arabic or
 Chinese headline about a story told in English elsewhere) join on two shared concepts and the same category inside a
-day. Otherwise the article opens a new story. Only polarizing articles are clustered: a story is a flashpoint.
+day. Otherwise the article opens a new story. Only polarizing articles open stories: a story is a flashpoint.
+
+**Follow-ups.** An article with no polarizing word of its own (the trial, the victims' funerals, the arrests, the
+reactions) joins a story when it shares at least two of the story's distinctive names (the town, the
+victims, the accused, the publication, the building) within the window and names one of the story's concepts (the
+mosque, the gunman, the riots), or three such names without: `link_target` / `link`. A name is
+distinctive when it is no country, weekday or outlet (`_WEAK_NAMES`) and occurs in at most 0.1 % of the articles
+seen (a rolling count). Follow-ups come later than a burst: the link window is a week after the story's last
+article (`link_window`), while polarizing articles cluster within 72 h. A follow-up counts toward the story's
+spread and velocity, never toward what the story is about.
 """
 
 from __future__ import annotations
@@ -39,6 +48,18 @@ class ArticleView:
     categories: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Link:
+    """Why an article with no polarizing word of its own joins a flagged story: the distinctive names they share."""
+
+    story: Story
+    names: tuple[str, ...]
+
+    def reason(self) -> str:
+        """The line a duty officer reads."""
+        return f"follow-up of story '{self.story.title[:80]}': shares {', '.join(self.names)}"
+
+
 @dataclass
 class Story:
     """A cluster of articles about one event, with what a duty officer needs to judge its spread."""
@@ -53,6 +74,10 @@ class Story:
     score: float = 0.0
     severity: str = ""
     opened_by: str = ""
+    linked: int = 0  # articles that joined as follow-ups (via story), not by their own judgement
+    # how often each of the story's names had been seen in the stream when it entered the story: a name that is
+    # frequent only because of this story is still distinctive of it
+    name_baseline: dict[str, int] = field(default_factory=dict)
     # (published, article_id, source, country, lang) of every article, oldest first
     articles: list[tuple[datetime, str, str, str, str]] = field(default_factory=list)
 
@@ -65,15 +90,19 @@ class Story:
         """The names most articles share."""
         return [name for name, _ in self.names.most_common(n)]
 
-    def add(self, article: ArticleView) -> None:
-        """Take an article in."""
+    def add(self, article: ArticleView, *, linked: bool = False) -> None:
+        """Take an article in; a linked follow-up counts toward spread but does not change what the story is about
+        (its names, concepts, categories, title), so a story cannot drift from follow-up to follow-up."""
         self.articles.append((article.published, article.article_id, article.source, article.country, article.lang))
         self.articles.sort(key=lambda a: a[0])
+        self.first_seen = min(self.first_seen, article.published)
+        self.last_seen = max(self.last_seen, article.published)
+        if linked:
+            self.linked += 1
+            return
         self.concepts.update(article.concepts)
         self.names.update(n for n in article.names)
         self.categories.update(article.categories)
-        self.first_seen = min(self.first_seen, article.published)
-        self.last_seen = max(self.last_seen, article.published)
         if article.score > self.score:
             self.score = article.score
             self.title = article.title or self.title
@@ -87,10 +116,18 @@ def story_id_for(article_id: str) -> str:
 class StoryClusterer:
     """Open stories kept in memory; `add(article)` returns the story the article joined (or opened)."""
 
-    def __init__(self, window: timedelta = timedelta(hours=72), cross_script_window: timedelta = timedelta(hours=24)):
+    def __init__(self, window: timedelta = timedelta(hours=72), cross_script_window: timedelta = timedelta(hours=24),
+                 min_link_names: int = 2, max_name_share: float = 0.001, df_horizon: int = 50_000,
+                 link_window: timedelta = timedelta(days=7)):
         self.window = window
         self.cross_script_window = cross_script_window
         self.stories: dict[str, Story] = {}
+        self.min_link_names = min_link_names
+        self.link_window = link_window
+        self.max_name_share = max_name_share
+        self.df_horizon = df_horizon
+        self.name_counts: Counter = Counter()
+        self.seen_articles = 0
 
     def restore(self, stories: list[Story]) -> None:
         """Reload open stories (after a restart)."""
@@ -124,10 +161,60 @@ class StoryClusterer:
         if best is None:
             best = Story(story_id_for(article.article_id), article.title, article.published, article.published)
             self.stories[best.story_id] = best
+        for name in article.names:
+            if name not in best.name_baseline:
+                best.name_baseline[name] = max(0, self.name_counts.get(name, 0) - 1)
         best.add(article)
         return best
 
+    def count_names(self, names: tuple[str, ...]) -> None:
+        """Remember how often names occur in the stream (what makes a name distinctive)."""
+        self.seen_articles += 1
+        self.name_counts.update(set(names))
+        if self.seen_articles >= self.df_horizon:  # a rolling estimate: halve the counts now and then
+            self.seen_articles //= 2
+            self.name_counts = Counter({n: c // 2 for n, c in self.name_counts.items() if c >= 2})
+
+    def distinctive(self, name: str, story: Story | None = None) -> bool:
+        """A name rare in the stream: not a country or a weekday, not in more than 0.1 % of articles (counted when
+        it entered `story`, so the story's own coverage does not make its names common)."""
+        if name in _WEAK_NAMES or len(name) < 3:
+            return False
+        count = self.name_counts.get(name, 0)
+        if story is not None:
+            count = story.name_baseline.get(name, 0)
+        return count <= max(3, self.seen_articles * self.max_name_share)
+
+    def wants_names(self) -> bool:
+        """Whether any story is open, so ordinary articles are worth checking for a link."""
+        return bool(self.stories)
+
+    def link_target(self, article: ArticleView) -> Link | None:
+        """The story an ordinary article follows up, if it shares at least `min_link_names` distinctive names with
+        it within the window (pure: changes nothing). Every story is a flashpoint (opened by an article judged
+        polarizing), so a follow-up may be what flags it on spread."""
+        names = set(article.names)
+        if len(names) < self.min_link_names:
+            return None
+        best: Link | None = None
+        for story in self.stories.values():
+            if article.published - story.last_seen > self.link_window or story.first_seen > article.published:
+                continue
+            shared = tuple(sorted(n for n in names if story.names.get(n) and self.distinctive(n, story)))
+            # two names and a concept of the story's (the mosque, the gunman, the riots), or three names
+            same_kind = any(story.concepts.get(c) for c in article.concepts)
+            enough = len(shared) >= self.min_link_names + (0 if same_kind else 1)
+            if enough and (best is None or len(shared) > len(best.names)):
+                best = Link(story, shared)
+        return best
+
+    def link(self, article: ArticleView, link: Link) -> Story:
+        """Put a follow-up article into the story `link_target` found."""
+        link.story.add(article, linked=True)
+        return link.story
+
     def expire(self, now: datetime) -> None:
         """Forget stories quiet for longer than the window (they stay in the store)."""
-        for sid in [sid for sid, s in self.stories.items() if now - s.last_seen > self.window * 2]:
+        keep = max(self.window * 2, self.link_window)
+        for sid in [sid for sid, s in self.stories.items() if now - s.last_seen > keep]:
             del self.stories[sid]

@@ -4,6 +4,7 @@ open a story by hand. Dependencies come in as arguments; events leave through th
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -13,11 +14,11 @@ from bus.records import ArticleIngested, ArticleScored, OpenStory, StoryEscalate
 from db.idempotency import first_time
 from db.outbox import add_to_outbox
 
-from .clustering import ArticleView, Story
+from .clustering import ArticleView, Link, Story
 from .escalation import SEVERITIES, rank
 from .scoring import score_article
-from .tables import FlagRow, StoryArticleRow, StoryRow
-from .tracking import Outcome, StoryTracker
+from .tables import DecisionRow, FlagRow, LabeledExampleRow, StoryArticleRow, StoryRow
+from .tracking import Outcome, StoryTracker, names_for
 
 CLUSTER_CONSUMER = "detect.cluster"
 OPEN_CONSUMER = "detect.open"
@@ -86,26 +87,48 @@ def _flagged_record(story: Story, row: StoryRow, severity: str, evidence: dict, 
     )
 
 
+def link_view(tracker: StoryTracker, record: ArticleScored) -> tuple[ArticleView, Link | None]:
+    """An ordinary article as clustering sees it, with its names when a story is open, and the story it follows up
+    (if any). Pure with respect to the store; counts the article's names in the tracker's stream statistics."""
+    view = view_of_scored(record)
+    if record.polarizing or not tracker.wants_names():
+        return view, None
+    names = tuple(dict.fromkeys([*(record.names or ()), *names_for(record.title, record.summary, record.lang)]))
+    view = replace(view, names=names)
+    tracker.clusterer.count_names(names)
+    return view, tracker.link_target(view)
+
+
 def handle_scored(session: Session, tracker: StoryTracker, record: ArticleScored) -> Outcome | None:
-    """Put a scored article into its story; flag or escalate the story when its spread says so.
+    """Put a scored article into its story; flag or escalate the story when its spread says so. An ordinary
+    article that follows up an open story (shared distinctive names, `clustering.link_target`) joins it with
+    `via="story"` and counts toward its spread.
 
     Idempotent: a redelivered message changes nothing (the processed marker is written in this transaction).
     """
-    if not record.polarizing:  # no effect, so nothing to remember: ordinary news costs no write
-        return Outcome(None, None, None)
+    link = None
+    view = view_of_scored(record)
+    if not record.polarizing:
+        view, link = link_view(tracker, record)
+        if link is None:  # no effect, so nothing to remember: ordinary news costs no write
+            return Outcome(None, None, None)
     if not first_time(session, CLUSTER_CONSUMER, record.message_id):
         return None
     now = utcnow()
-    view = view_of_scored(record)
-    outcome = tracker.track(view)
+    outcome = tracker.track(view, link)
     story = outcome.story
     assert story is not None
     row = _save_story(session, story, now)
+    reasons = list(record.reasons or [])
+    categories = list(record.categories or [])
+    if link is not None:
+        reasons.insert(0, link.reason())
+        categories = [c for c, _ in story.categories.most_common(2)]
     session.merge(StoryArticleRow(
         story_id=story.story_id, article_id=record.article_id, title=record.title, url=record.url,
         source=record.source, lang=record.lang, country=record.country, published=view.published,
-        score=record.score, categories=list(record.categories or []), reasons=list(record.reasons or []),
-        added_at=now,
+        score=record.score, categories=categories, reasons=reasons, added_at=now, via=outcome.via or "article",
+        summary=(record.summary or "")[:2000],
     ))
     if outcome.announcement and outcome.assessment:
         kind, severity = outcome.announcement
@@ -217,6 +240,7 @@ def restore_tracker(session: Session, tracker: StoryTracker, now: datetime | Non
                       Counter(row.names or {}), Counter(row.categories or {}), row.score, row.severity, row.opened_by)
         for a in session.scalars(select(StoryArticleRow).where(StoryArticleRow.story_id == row.id)):
             story.articles.append((a.published, a.article_id, a.source, a.country, a.lang))
+            story.linked += a.via == "story"
         story.articles.sort(key=lambda a: a[0])
         stories.append(story)
     tracker.clusterer.restore(stories)
@@ -226,3 +250,48 @@ def restore_tracker(session: Session, tracker: StoryTracker, now: datetime | Non
 def tracker_for(window_minutes: int, min_sources: int) -> StoryTracker:
     """A tracker with the configured spread window."""
     return StoryTracker(window=timedelta(minutes=window_minutes), min_sources=min_sources)
+
+
+#: What a duty officer may decide about a story, and the reasons a dismissal may give.
+DECISIONS = ("confirmed", "dismissed")
+DISMISS_REASONS = {
+    "false_alarm": "False alarm: not a polarizing event",
+    "outside_mandate": "Outside the mandate",
+    "already_covered": "Already covered",
+}
+
+
+def label_for(decision: str, reason: str, category: str) -> tuple[str, str]:
+    """The training label and category a decision gives the story's articles: a confirmed story's articles are
+    polarizing in its category; an already covered one is a real event too; a false alarm or a story outside the
+    mandate is ordinary (category ``ord_<reason>``, so the classifier learns what officers turn down)."""
+    if decision == "confirmed" or reason == "already_covered":
+        return "polarizing", category or "polarizing"
+    return "ordinary", f"ord_{reason}"
+
+
+def decide_story(session: Session, *, story_id: str, officer: str, decision: str, reason: str = "",
+                 now: datetime | None = None) -> DecisionRow:
+    """A duty officer confirms a story or dismisses it with a reason; its articles become labeled examples (the
+    latest decision on a story sets their label). Returns the decision row."""
+    if decision not in DECISIONS:
+        raise DetectError(f"unknown decision {decision!r}: use one of {', '.join(DECISIONS)}")
+    if decision == "dismissed" and reason not in DISMISS_REASONS:
+        raise DetectError(f"a dismissal needs a reason: one of {', '.join(DISMISS_REASONS)}")
+    if decision == "confirmed":
+        reason = ""
+    row = session.get(StoryRow, story_id)
+    if row is None:
+        raise DetectError("no such story")
+    now = now or utcnow()
+    category = max((row.categories or {}).items(), key=lambda kv: kv[1], default=("", 0))[0]
+    decided = DecisionRow(story_id=story_id, decision=decision, reason=reason, category=category,
+                          officer=officer, decided_at=now)
+    session.add(decided)
+    session.flush()
+    label, example_category = label_for(decision, reason, category)
+    for a in session.scalars(select(StoryArticleRow).where(StoryArticleRow.story_id == story_id)):
+        session.merge(LabeledExampleRow(story_id=story_id, article_id=a.article_id, decision_id=decided.id,
+                                        title=a.title, summary=a.summary or "", lang=a.lang or "", label=label,
+                                        category=example_category, labeled_at=now))
+    return decided

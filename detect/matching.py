@@ -234,7 +234,8 @@ _STOP_CAPS = frozenset(normalize(w) for w in (  # noqa: SIM905 - a word list is 
     "des und ein eine mit von zu im o os as um uma do da dos das bir ve ile icin bu da de live video "
     "watch update breaking news opinion analysis monday tuesday wednesday thursday friday saturday sunday "
     "january february march april may june july august september october november december police court "
-    "judge president minister pm government "
+    "judge president minister pm government old young big great little continue reading read more click "
+    "here full story speaking photo photos picture pictures gallery "
 ).split())
 
 
@@ -252,18 +253,42 @@ def _stop_words() -> frozenset[str]:
 _NOT_NAMES = _stop_words()
 
 
+_CAPITALIZED = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞİŞĞÇÜÖ][\w’'-]{2,})")
+_NAME_CACHE: dict[tuple[str, str], str] = {}
+
+
+def _name_of(raw: str, lang: str) -> str:
+    """The folded name a capitalized word stands for, or '' (cached: news repeats its names)."""
+    key = (raw, lang)
+    name = _NAME_CACHE.get(key)
+    if name is None:
+        if len(_NAME_CACHE) > 300_000:
+            _NAME_CACHE.clear()
+        full = normalize(raw)
+        word = full.split("'")[0]
+        name = "" if (len(word) < 3 or word in _NOT_NAMES or lookup_word(lang, full) or lookup_word(lang, word)
+                      or lookup_word("en", word)) else word  # a lexicon word (Quran, Muslim) is a concept
+        _NAME_CACHE[key] = name
+    return name
+
+
 def proper_names(title: str, summary: str, lang: str = "en") -> tuple[str, ...]:
     """Capitalized words that are not sentence-initial function words: a cheap, language-independent stand-in for
     named entities (places, people, organizations) used to join articles about the same event."""
     found: set[str] = set()
+    first: set[str] = set()  # names seen only at the start of a sentence ("Continue reading", "Speaking to...")
     for text in (title, summary):
-        for m in re.finditer(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞİŞĞÇÜÖ][\w’'-]{2,})", text):
-            full = normalize(m.group(1))
-            word = full.split("'")[0]
-            if len(word) < 3 or word in _NOT_NAMES or lookup_word(lang, full) or lookup_word(lang, word) \
-                    or lookup_word("en", word):
-                continue  # a lexicon word (Quran, Coran, Kur'an, Muslim) is a concept, not a name
-            found.add(word)
+        for m in _CAPITALIZED.finditer(text):
+            name = _name_of(m.group(1), lang)
+            if not name:
+                continue
+            before = text[:m.start()].rstrip(" \"'‘“«(")
+            if not before or before[-1] in ".!?:;|–—-…":
+                first.add(name)
+            else:
+                found.add(name)
+    if len(found) < 2:  # a short headline: its first word may be the only name it has ("Orlando gunman ...")
+        found |= first
     return tuple(sorted(found))
 
 

@@ -1,4 +1,5 @@
-"""Tables detect/ owns: stories, the articles in them (with the reasons they were flagged), and the flag timeline."""
+"""Tables detect/ owns: stories, the articles in them (with the reasons they were flagged), the flag timeline, and
+duty officers' decisions on stories with the labeled examples they make."""
 
 from __future__ import annotations
 
@@ -53,6 +54,8 @@ class StoryArticleRow(Base):
     categories: Mapped[list] = mapped_column(JSON)
     reasons: Mapped[list] = mapped_column(JSON)
     added_at: Mapped[datetime]
+    via: Mapped[str] = mapped_column(String(10), default="article", server_default="article")
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class FlagRow(Base):
@@ -68,3 +71,33 @@ class FlagRow(Base):
     opened_by: Mapped[str] = mapped_column(String(320), default="")
     evidence: Mapped[dict] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class DecisionRow(Base):
+    """A duty officer's decision on a story: confirmed, or dismissed with a reason. The latest one counts."""
+
+    __tablename__ = "detect_decisions"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    story_id: Mapped[str] = mapped_column(String(64), index=True)
+    decision: Mapped[str] = mapped_column(String(20))  # confirmed | dismissed
+    reason: Mapped[str] = mapped_column(String(40), default="")  # false_alarm | outside_mandate | already_covered
+    category: Mapped[str] = mapped_column(String(60), default="")  # the story's main category when decided
+    officer: Mapped[str] = mapped_column(String(320), default="")
+    decided_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LabeledExampleRow(Base):
+    """An article of a decided story as a training example (the latest decision on its story sets its label)."""
+
+    __tablename__ = "detect_labeled_examples"
+
+    story_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    decision_id: Mapped[int] = mapped_column(_ID, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    lang: Mapped[str] = mapped_column(String(16), default="")
+    label: Mapped[str] = mapped_column(String(20))  # polarizing | ordinary
+    category: Mapped[str] = mapped_column(String(60), default="")
+    labeled_at: Mapped[datetime] = mapped_column(index=True)

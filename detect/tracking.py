@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .clustering import ArticleView, Story, StoryClusterer
+from .clustering import ArticleView, Link, Story, StoryClusterer
 from .escalation import Assessment, assess, decide
+from .matching import clean_text, lead, proper_names
 from .scoring import Scored, score_article
 
 
@@ -19,6 +20,8 @@ class Outcome:
     announcement: tuple[str, str] | None
     assessment: Assessment | None
     previous_severity: str = ""
+    via: str = ""  # "article": judged polarizing itself; "story": a follow-up linked by shared names
+    link: Link | None = None
 
 
 def view_of(article_id: str, title: str, published: datetime, scored: Scored, *, source: str = "", lang: str = "",
@@ -39,14 +42,36 @@ class StoryTracker:
         self.min_sources = min_sources
         self.clusterer = StoryClusterer(window=cluster_window)
 
-    def track(self, article: ArticleView) -> Outcome:
-        """Take one article in (ordinary articles join no story)."""
+    def wants_names(self) -> bool:
+        """Whether an ordinary article's names are worth extracting (a flagged story is open to follow-ups)."""
+        return self.clusterer.wants_names()
+
+    def link_target(self, article: ArticleView) -> Link | None:
+        """The flagged story an ordinary article follows up, if any (changes nothing)."""
+        if article.polarizing:
+            return None
+        return self.clusterer.link_target(article)
+
+    def track(self, article: ArticleView, link: Link | None = None) -> Outcome:
+        """Take one article in: a polarizing one joins or opens a story; an ordinary one joins a flagged story it
+        follows up (`link`, from `link_target`; looked up here when not given), or nothing."""
         if not article.polarizing:
-            return Outcome(None, None, None)
-        story = self.clusterer.add(article)
+            link = link or self.clusterer.link_target(article)
+            if link is None:
+                return Outcome(None, None, None)
+            story = self.clusterer.link(article, link)
+            via = "story"
+        else:
+            story = self.clusterer.add(article)
+            via = "article"
         previous = story.severity
         assessment = assess(story, article.published, self.window, self.min_sources)
-        return Outcome(story, decide(story, assessment), assessment, previous)
+        return Outcome(story, decide(story, assessment), assessment, previous, via, link)
+
+
+def names_for(title: str, summary: str, lang: str) -> tuple[str, ...]:
+    """The proper names of an article's title and lead (what follow-ups are linked on)."""
+    return proper_names(clean_text(title), lead(clean_text(summary)), (lang or "en")[:2])
 
 
 def score(title: str, summary: str, lang: str, threshold: float = 0.5) -> Scored:

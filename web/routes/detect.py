@@ -1,5 +1,7 @@
 """detect/ pages for duty officers: the stories detect found (flagged or still forming), one story with its evidence
-(severity history, key names and categories, every article with its reasons), and a form to open a story by hand.
+(severity history, key names and categories, every article with its reasons and whether it joined as a follow-up),
+a form to open a story by hand, and the duty officer's decision on a story (confirm, or dismiss with a reason), with
+precision per category over the last 30 days on the list.
 
 Opening by hand queues an `OpenStory` command through the outbox (`detect.handlers.request_open_story`); the detect
 worker flags the story with `opened_by`, so it shows in the list a moment later. Feed text is always escaped.
@@ -12,10 +14,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from bus.records import utcnow
 from db.engine import transaction
 from detect import queries
 from detect.escalation import SEVERITIES
-from detect.handlers import DetectError, request_open_story
+from detect.handlers import DISMISS_REASONS, DetectError, decide_story, request_open_story
 
 from ..app import NavItem
 from ..auth import User, require_role
@@ -27,6 +30,7 @@ nav = [NavItem("Stories", "/stories", ("duty_officer", "operator", "admin"), ord
 readers = require_role("duty_officer", "operator", "admin")
 officers = require_role("duty_officer", "admin")
 
+PRECISION_DAYS = 30
 TITLE_MAX = 300
 SUMMARY_MAX = 4000
 SEVERITY_KIND = {"critical": "bad", "alert": "bad", "watch": "warn", "": "idle"}
@@ -71,12 +75,13 @@ def stories_page(request: Request, severity: str = "", user: User = Depends(read
         raise HTTPException(400, detail=f"Unknown severity filter {severity!r}: choose one of the list's options.")
     with request.app.state.sessions() as session:
         stories = queries.list_stories(session, limit=500)
+        precision = queries.precision_by_category(session, utcnow(), days=PRECISION_DAYS)
     keep = FILTERS[severity][1]
     stories = sorted((s for s in stories if keep(s)), key=lambda s: s.first_seen, reverse=True)
     return render(request, "detect/stories.html", {
         "stories": stories, "severity": severity,
         "filters": [(value, label) for value, (label, _) in FILTERS.items()],
-        "can_open": user.role in ("duty_officer", "admin")})
+        "can_open": user.role in ("duty_officer", "admin"), "precision": precision, "precision_days": PRECISION_DAYS})
 
 
 @router.get("/stories/open")
@@ -137,4 +142,26 @@ def story_page(request: Request, story_id: str, user: User = Depends(readers)) -
         mobilize = _mobilize_state(session, story_id)
     return render(request, "detect/story.html", {
         "d": detail, "s": detail.story, "mobilize": mobilize,
-        "can_mobilize": user.role in ("duty_officer", "admin")})
+        "can_mobilize": user.role in ("duty_officer", "admin"), "can_decide": user.role in ("duty_officer", "admin"),
+        "dismiss_reasons": list(DISMISS_REASONS.items()), "reason_text": DISMISS_REASONS})
+
+
+@router.post("/stories/{story_id}/decision")
+def decide(request: Request, story_id: str, decision: str = Form(""), reason: str = Form(""),
+           user: User = Depends(officers)) -> Response:
+    """Confirm a story or dismiss it with a reason; its articles become labeled examples for the classifier."""
+    try:
+        with transaction(request.app.state.sessions) as session:
+            decide_story(session, story_id=story_id, officer=user.display, decision=decision.strip(),
+                         reason=reason.strip())
+    except DetectError as exc:
+        if str(exc) == "no such story":
+            raise HTTPException(404, detail="No such story.") from None
+        flash(request, str(exc).capitalize() + ".", "error")
+        return RedirectResponse(f"/stories/{story_id}", status_code=303)
+    if decision.strip() == "confirmed":
+        flash(request, "Story confirmed: thank you, its articles are kept as examples of what to flag.", "success")
+    else:
+        flash(request, f"Story dismissed ({DISMISS_REASONS[reason.strip()].lower()}): its articles are kept as "
+                       "examples.", "success")
+    return RedirectResponse(f"/stories/{story_id}", status_code=303)
