@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -85,7 +86,8 @@ def fetch(url: str, allow: list[str]):
         finally:
             await fetcher.aclose()
 
-    return asyncio.run(go())
+    with ThreadPoolExecutor(1) as pool:  # its own thread: a browser test in the same run keeps a loop running here
+        return pool.submit(asyncio.run, go()).result()
 
 
 def test_a_feed_on_loopback_not_allowed_is_refused_with_a_clear_reason(server):
