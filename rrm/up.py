@@ -4,13 +4,14 @@ Order: broker (embedded unless a cluster is configured) -> topics -> migrations 
 stage workers -> web server. Each child runs as `python -m rrm worker <stage>` (or `rrm web`), logs to
 `<data_dir>/logs/<name>.log`, and is restarted with back-off if it dies.
 
-Stopping (docs/operations.md): Ctrl-C or SIGTERM sends SIGTERM to every child at once; they share one grace period of
-`STOP_GRACE_S` seconds to finish the message in hand, then whatever is left gets SIGKILL; then the broker gets
-SIGTERM and, after `BROKER_GRACE_S`, SIGKILL. So `rrm up` is gone within `STOP_BOUND_S` of Ctrl-C however busy the
-machine is (a kill is safe: offsets are committed after the effect, the outbox keeps unpublished events). A second
-Ctrl-C skips the grace period. SIGINT gets an explicit handler, so Ctrl-C works even when `rrm up` was started from a
-script that ignores SIGINT (an ignored signal stays ignored across exec). Every child, and the embedded broker, is
-started with PR_SET_PDEATHSIG (Linux): if the supervisor dies, even by SIGKILL, the kernel kills them too.
+Stopping (docs/architecture.md, docs/guarantees.md 4a): Ctrl-C or SIGTERM sends SIGTERM to every child at once;
+they share one grace period of `STOP_GRACE_S` seconds to finish the message in hand, then whatever is left gets
+SIGKILL; then the broker gets SIGTERM and, after `BROKER_GRACE_S`, SIGKILL. So `rrm up` is gone within
+`STOP_BOUND_S` of Ctrl-C however busy the machine is (a kill is safe: offsets are committed after the effect, the
+outbox keeps unpublished events). A second Ctrl-C skips the grace period. SIGINT gets an explicit handler, so Ctrl-C
+works even when `rrm up` was started from a script that ignores SIGINT (an ignored signal stays ignored across exec).
+Every child, and the embedded broker, is started with PR_SET_PDEATHSIG (Linux): if the supervisor dies, even by
+SIGKILL, the kernel kills them too.
 """
 
 from __future__ import annotations
