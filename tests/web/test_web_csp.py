@@ -79,3 +79,18 @@ def test_no_page_raises_a_csp_violation(page_as, page, live_server) -> None:
                     seen.add(path)
                     visit(tab, live_server.url + href, found)
     assert found == []
+
+
+def test_no_template_carries_inline_script_or_handlers() -> None:
+    """No template in web/templates holds an executable inline <script> or an on*= handler attribute."""
+    import re
+    from pathlib import Path
+
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "web" / "templates").rglob("*.html")):
+        text = path.read_text()
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            if "src=" not in tag and 'type="application/json"' not in tag:
+                found.append(f"{path.name}: {tag}")
+        found.extend(f"{path.name}: {m}" for m in re.findall(r"\son[a-z]+\s*=", text))
+    assert found == []
