@@ -234,6 +234,10 @@ def authenticate(sessions: sessionmaker[Session], email: str, password: str, ip:
         else:
             _settle(session, email, ip, policy, now)
             session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(seconds=policy.window_s * 4)))
+            # counters whose failures have aged out and that remember no sign-in count for nothing: forget them
+            session.execute(delete(LoginThrottle).where(
+                LoginThrottle.last_success_at.is_(None),
+                LoginThrottle.last_failure_at < now - timedelta(seconds=policy.window_s)))
             account = session.get(WebUser, account.id)
             if _hasher.check_needs_rehash(account.password_hash):
                 account.password_hash = hash_password(password)
@@ -266,6 +270,7 @@ def login_session(request: Request, user: User) -> None:
     with request.app.state.sessions() as session, session.begin():
         session.add(WebSession(id_sha256=_digest(token), user_id=user.id, created_at=now,
                                expires_at=now + timedelta(seconds=max_age), ended_at=None, ended_why=""))
+        session.execute(delete(WebSession).where(WebSession.expires_at < now - timedelta(days=1)))  # long dead
     request.session.clear()
     request.session["sid"] = token
     rotate_csrf_token(request)
