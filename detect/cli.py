@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import click
 from config.settings import get_settings
 
 from .scoring import score_article
-from .tracking import StoryTracker, names_for, view_of
+from .tracking import StoryTracker, view_of
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -81,11 +80,10 @@ def run_stream(items: list[tuple[int, dict]], threshold: float, window_minutes: 
         when = published or last_time
         last_time = max(last_time, when)
         lang = str(item.get("lang") or "en")
-        scored = score_article(str(item.get("title") or ""), str(item.get("summary") or ""), lang, threshold)
+        scored = score_article(str(item.get("title") or ""), str(item.get("summary") or ""), lang, threshold,
+                               names=tracker.wants_names())  # an ordinary article's names, to link follow-ups
         view = view_of(f"line-{index}", str(item.get("title") or ""), when, scored,
                        source=str(item.get("source") or ""), lang=lang, country=str(item.get("country") or ""))
-        if not scored.polarizing and tracker.wants_names():  # names only when a flagged story may be followed up
-            view = replace(view, names=names_for(str(item.get("title") or ""), str(item.get("summary") or ""), lang))
         if view.names:
             tracker.clusterer.count_names(view.names)
         outcome = tracker.track(view)

@@ -7,13 +7,14 @@ Chinese headline about a story told in English elsewhere) join on two shared con
 day. Otherwise the article opens a new story. Only polarizing articles open stories: a story is a flashpoint.
 
 **Follow-ups.** An article with no polarizing word of its own (the trial, the victims' funerals, the arrests, the
-reactions) joins a story when it shares at least two of the story's distinctive names (the town, the
-victims, the accused, the publication, the building) within the window and names one of the story's concepts (the
-mosque, the gunman, the riots), or three such names without: `link_target` / `link`. A name is
-distinctive when it is no country, weekday or outlet (`_WEAK_NAMES`) and occurs in at most 0.1 % of the articles
-seen (a rolling count). Follow-ups come later than a burst: the link window is a week after the story's last
-article (`link_window`), while polarizing articles cluster within 72 h. A follow-up counts toward the story's
-spread and velocity, never toward what the story is about.
+reactions) joins a story when it shares at least two of the story's distinctive names (the town, the victims, the
+accused, the publication, the building) within the window and names one of the story's concepts (the mosque, the
+gunman, the riots; a death or a protest is too common), or three such names without: `link_target` / `link`. A
+name is distinctive when it is no country, weekday or outlet (`_WEAK_NAMES`) and occurs in at most 0.1 % of the
+articles seen (a rolling count, taken when the name entered the story; until 2,000 articles are seen, one more name
+is needed). Follow-ups come later than a burst: the link window is a week after the story's last article
+(`link_window`), while polarizing articles cluster within 72 h. A follow-up counts toward the story's spread and
+velocity, never toward what the story is about.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ _WEAK_NAMES = frozenset({"new", "zealand", "united", "states", "us", "uk", "brit
                          "europe", "european", "france", "french", "germany", "german", "world", "news", "national",
                          "state", "city", "south", "north", "east", "west", "muslim", "muslims", "islamic", "jewish",
                          "christian", "friday", "bbc", "cnn", "reuters", "afp", "video", "photos", "watch"})
+
+
+#: Concepts too common in news to tie a follow-up to a story on their own (a death, a protest).
+_GENERIC_CONCEPTS = frozenset({"KILL", "FIRE", "PROTEST"})
 
 
 @dataclass(frozen=True)
@@ -118,20 +123,26 @@ class StoryClusterer:
 
     def __init__(self, window: timedelta = timedelta(hours=72), cross_script_window: timedelta = timedelta(hours=24),
                  min_link_names: int = 2, max_name_share: float = 0.001, df_horizon: int = 50_000,
-                 link_window: timedelta = timedelta(days=7)):
+                 link_window: timedelta = timedelta(days=7), warm_up: int = 2000):
         self.window = window
         self.cross_script_window = cross_script_window
         self.stories: dict[str, Story] = {}
         self.min_link_names = min_link_names
+        self.warm_up = warm_up
         self.link_window = link_window
         self.max_name_share = max_name_share
         self.df_horizon = df_horizon
         self.name_counts: Counter = Counter()
         self.seen_articles = 0
+        self.by_name: dict[str, set[str]] = {}  # name -> ids of open stories that carry it (follow-up look-up)
 
     def restore(self, stories: list[Story]) -> None:
         """Reload open stories (after a restart)."""
         self.stories = {s.story_id: s for s in stories}
+        self.by_name = {}
+        for story in stories:
+            for name in story.names:
+                self.by_name.setdefault(name, set()).add(story.story_id)
 
     def affinity(self, story: Story, article: ArticleView) -> float:
         """How much an article shares with a story (0: nothing that ties them)."""
@@ -164,6 +175,7 @@ class StoryClusterer:
         for name in article.names:
             if name not in best.name_baseline:
                 best.name_baseline[name] = max(0, self.name_counts.get(name, 0) - 1)
+            self.by_name.setdefault(name, set()).add(best.story_id)
         best.add(article)
         return best
 
@@ -197,13 +209,21 @@ class StoryClusterer:
         if len(names) < self.min_link_names:
             return None
         best: Link | None = None
-        for story in self.stories.values():
+        hits: Counter = Counter()
+        for name in names:
+            hits.update(self.by_name.get(name, ()))
+        for story_id, count in hits.items():
+            story = self.stories.get(story_id)
+            if story is None or count < self.min_link_names:
+                continue
             if article.published - story.last_seen > self.link_window or story.first_seen > article.published:
                 continue
             shared = tuple(sorted(n for n in names if story.names.get(n) and self.distinctive(n, story)))
-            # two names and a concept of the story's (the mosque, the gunman, the riots), or three names
-            same_kind = any(story.concepts.get(c) for c in article.concepts)
-            enough = len(shared) >= self.min_link_names + (0 if same_kind else 1)
+            # two names and a concept of the story's (the mosque, the gunman, the riots; a death is too common), or
+            # three names; one more while the stream is too short to tell rare names from common ones
+            same_kind = any(story.concepts.get(c) for c in article.concepts if c not in _GENERIC_CONCEPTS)
+            needed = self.min_link_names + (0 if same_kind else 1) + (self.seen_articles < self.warm_up)
+            enough = len(shared) >= needed
             if enough and (best is None or len(shared) > len(best.names)):
                 best = Link(story, shared)
         return best
@@ -217,4 +237,9 @@ class StoryClusterer:
         """Forget stories quiet for longer than the window (they stay in the store)."""
         keep = max(self.window * 2, self.link_window)
         for sid in [sid for sid, s in self.stories.items() if now - s.last_seen > keep]:
-            del self.stories[sid]
+            for name in self.stories.pop(sid).names:
+                ids = self.by_name.get(name)
+                if ids is not None:
+                    ids.discard(sid)
+                    if not ids:
+                        del self.by_name[name]

@@ -286,13 +286,14 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
 
 
 def score_article(title: str, summary: str = "", lang: str = "en", threshold: float = 0.5,
-                  classifier: object = "configured") -> Scored:
+                  classifier: object = "configured", *, names: bool = False) -> Scored:
     """Score one article: the heart of detect/. ``classifier``: a `detect.classifier.Classifier`, None for the rules
-    alone, or "configured" (the default) for what `RRM_DETECT__CLASSIFIER` says."""
+    alone, or "configured" (the default) for what `RRM_DETECT__CLASSIFIER` says. ``names``: give the proper names
+    of an ordinary article too (for linking follow-ups; polarizing articles always have them)."""
     lang = (lang or "en").lower()[:2]
     found = analyse(title, summary, lang, threshold)
     if not any(s.hits for s in found.sentences):
-        return Scored(0.0, False, (), (), (), ())
+        return Scored(0.0, False, (), (), (), proper_names(found.title, found.summary, lang) if names else ())
     score, best, cross, sentences = found.score, found.best, found.cross, found.sentences
     live = [h for s in sentences for h in s.hits if not h.negated]
     polarizing = score >= threshold
@@ -322,8 +323,8 @@ def score_article(title: str, summary: str = "", lang: str = "en", threshold: fl
     if learned:
         reasons.insert(0, learned)
     concepts = tuple(sorted({h.concept for h in live if h.kind in P.TARGET_KINDS | P.ACT_KINDS | P.CHARGED_KINDS}))
-    # names only matter for clustering, and only polarizing articles are clustered
-    names = proper_names(found.title, found.summary, lang) if polarizing else ()
+    # names matter for clustering (polarizing articles) and for linking follow-ups (ordinary ones, when asked)
+    names = proper_names(found.title, found.summary, lang) if polarizing or names else ()
     return Scored(round(score, 4), polarizing, categories, tuple(reasons), concepts, names)
 
 

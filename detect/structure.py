@@ -79,19 +79,28 @@ MOTIVE_PROOF = frozenset({"history", "armed_conflict"})
 FAR_RIGHT_PROOF = frozenset({"history", "armed_conflict", "commemoration"})
 
 
-def _phrases(words: list[str]) -> set[str]:
-    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+_SINGLE = {name: frozenset(m for m in markers if " " not in m) for name, markers in SETTINGS.items()}
+_PAIRS = {name: tuple(m for m in markers if " " in m) for name, markers in SETTINGS.items()}
 
 
 def settings_of(sentences: list[Sentence]) -> frozenset[str]:
     """The article's settings, read from the title and the first two sentences of the lead."""
-    head = [s for s in sentences if s.is_title or s.index <= 2]
     found: set[str] = set()
-    for s in head:
-        words = _phrases(s.words)
-        for name, markers in SETTINGS.items():
-            if name not in found and not words.isdisjoint(markers):
+    for s in sentences:
+        if not (s.is_title or s.index <= 2):
+            continue
+        words = set(s.words)
+        text = ""
+        for name in SETTINGS:
+            if name in found:
+                continue
+            if not words.isdisjoint(_SINGLE[name]):
                 found.add(name)
+                continue
+            if _PAIRS[name]:
+                text = text or " ".join(s.words)
+                if any(p in text for p in _PAIRS[name]):
+                    found.add(name)
     return frozenset(found)
 
 
