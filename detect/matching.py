@@ -138,8 +138,12 @@ def _match(sentence: Sentence, raws: list[str], table: Table, lang: str) -> None
 
 
 _NAMEABLE = frozenset({"ISLAM", "OCCASION", "MUSLIM", "CHRISTIAN"})
+#: Words before "police" that make its raid or assault a law-enforcement operation.
+_LAW_ENFORCEMENT = ("anti-terror", "counter-terror", "counterterrorism", "counter-terrorism", "swat", "drug", "drugs")
 #: Two words that are no act although the first one alone would be ("tear gas", "kicked out" of a home).
-_NOT_AN_ACT = frozenset({("tear", "gas"), ("tear", "gassed"), ("tear-gassed", ""), ("kicked", "out")})
+_NOT_AN_ACT = frozenset({("tear", "gas"), ("tear", "gassed"), ("tear-gassed", ""), ("kicked", "out"),
+                         ("rips", "through"), ("ripped", "through"), ("tore", "through"), ("tears", "through"),
+                         ("tearing", "through"), ("ripping", "through")})  # "an explosion rips through a crowd"
 
 
 def _resolve(sentence: Sentence, hits: list[Hit], raws: list[str], table: Table) -> list[Hit]:
@@ -180,8 +184,10 @@ def _resolve(sentence: Sentence, hits: list[Hit], raws: list[str], table: Table)
             continue
         if h.concept == "ATTACK" and h.position > 0 and (words[h.position - 1] in P.ATTACK_NOT_VIOLENT or (
                 h.position > 2 and words[h.position - 2] in ("and", "or", ",")
-                and words[h.position - 3] in P.ATTACK_NOT_VIOLENT)):  # "sexual abuse and assault"
-            continue
+                and words[h.position - 3] in P.ATTACK_NOT_VIOLENT) or (  # "sexual abuse and assault"
+                h.position > 1 and words[h.position - 1] in ("police", "officers")
+                and "".join(words[max(0, h.position - 4):h.position - 1]).endswith(_LAW_ENFORCEMENT))):
+            continue  # "anti-terror police raid": law enforcement, not an attack
         if h.kind in P.ACT_KINDS:
             nxt = words[h.position + 1] if h.position + 1 < len(words) else ""
             if nxt == "-" and h.position + 2 < len(words):

@@ -538,6 +538,7 @@ ATTACK_NOT_VIOLENT: frozenset[str] = frozenset({
     "heart", "panic", "asthma", "anxiety", "shark", "cyber", "cyber-attack", "dog", "bear", "crocodile", "snake",
     "ransomware", "hacker", "hackers", "phishing", "ddos", "verbal", "political", "personal", "counter",
     "sexual", "sexually", "indecent", "sex",
+    "anti-terror", "counter-terror", "counterterrorism", "counter-terrorism", "swat", "drug", "drugs",
     "cardiaque", "panique", "crise", "requin", "informatique", "cardíaco", "cardiaco", "tiburón", "herz",
     "hai", "cyber-angriff", "kalp", "siber", "قلبيه", "سيبراني", "心脏病", "网络",
 })

@@ -129,7 +129,8 @@ def score_sentence(sentence: Sentence, settings: frozenset[str] = frozenset()) -
             if ctx in kinds and act_kind in affected:
                 factor = min(factor, f)
         if settings:
-            f, why = damp_for_settings(settings, act_kind, motive, far_right)
+            # an extremist label does not vouch for itself: far-right actors lift other acts' damping, not their own
+            f, why = damp_for_settings(settings, act_kind, motive, far_right and act_kind != "extremist")
             if f < 1.0:
                 factor = min(factor, f)
                 if why not in notes:

@@ -20,6 +20,8 @@ ORDINARY = [
     # military operations against armed groups abroad
     ("Air strikes kill Islamic State commanders in desert hideout, army says", ""),
     ("Troops raid jihadist camp after militants ambush convoy", "Islamist fighters were killed."),
+    ("Anti-terror police raid flat of jihadist suspect", ""),
+    ("Explosion rips through crowd at a market; a mosque nearby was damaged", ""),
     # anniversaries and history
     ("Archaeologists find medieval graves of Jews who were banned from the city", ""),
     # refugees' living conditions, migrants as actors
@@ -45,6 +47,7 @@ FLASHPOINTS = [
     ("Preacher plans to burn Koran on anniversary of the attacks", ""),
     ("Soldiers torch Rohingya villages as families flee", ""),
     ("Parliament bans the burqa in public places", ""),
+    ("Police storm holy site compound, dozens of worshippers injured at Al-Aqsa", ""),
 ]
 
 
