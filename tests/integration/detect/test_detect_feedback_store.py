@@ -100,3 +100,25 @@ def test_a_dismissal_needs_a_known_reason(sessions):
         decide_story(session, story_id="nope", officer="o", decision="confirmed")
     with sessions() as session:
         assert precision_by_category(session, NOW) == [] and list(labeled_examples(session)) == []
+
+
+def test_rrm_detect_export_labels_writes_the_training_format(db_url, sessions, tmp_path):
+    """`rrm detect-export-labels -o FILE` writes one JSON line per labeled example, in the training format."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    story_id = _flag_story(sessions, tracker_for(360, 2))
+    with transaction(sessions) as session:
+        decide_story(session, story_id=story_id, officer="o", decision="dismissed", reason="outside_mandate")
+    out = tmp_path / "labels.jsonl"
+    env = {**os.environ, "RRM_DB__URL": db_url}
+    done = subprocess.run([sys.executable, "-m", "rrm", "detect-export-labels", "-o", str(out)],  # noqa: S603
+                          cwd=Path(__file__).resolve().parents[3], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "2 labeled examples" in done.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [set(r) for r in rows] == [{"title", "summary", "lang", "label", "category"}] * 2
+    assert {r["category"] for r in rows} == {"ord_outside_mandate"} and rows[0]["lang"] == "en"
