@@ -26,7 +26,8 @@ import httpcore
 import httpx
 import structlog
 
-from .model import FetchResult, parse_retry_after, safe_excerpt
+from .model import FetchResult, safe_excerpt
+from .polling import parse_retry_after
 
 log = structlog.get_logger(__name__)
 

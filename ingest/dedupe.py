@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from datasketch import MinHashLSH
 
-from .model import NUM_PERM
+from .fingerprint import NUM_PERM
 
 
 class NearDuplicateIndex:

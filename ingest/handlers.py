@@ -26,6 +26,7 @@ from db.outbox import add_to_outbox
 from db.tables import OutboxMessage
 
 from .dedupe import NearDuplicateIndex
+from .fingerprint import fingerprint, sketch_from_bytes, sketch_to_bytes
 from .model import (
     Article,
     FeedInfo,
@@ -33,16 +34,13 @@ from .model import (
     FetchResult,
     ReadFeed,
     RejectedItem,
-    canonical_url,
-    fingerprint,
     language_code,
-    next_poll_delay,
     read_feed,
     safe_excerpt,
-    sketch_from_bytes,
-    sketch_to_bytes,
 )
+from .polling import next_poll_delay
 from .tables import Feed, SeenArticle
+from .urls import canonical_url
 
 log = structlog.get_logger(__name__)
 

@@ -1,37 +1,26 @@
 """ingest/'s pure domain: from whatever a feed gives to a clean, identified article.
 
 Values in, values out: no I/O, the clock is passed in. `normalize_entry` turns one feedparser entry into an
-`Article` (or raises `ItemRejected` with a reason an operator can read); `fingerprint` gives the MinHash used to
-find the same wire story on several sites; `next_poll_delay` says when a feed is polled again.
+`Article` (or raises `ItemRejected` with a reason an operator can read). Its neighbours, pure too: `ingest/urls.py`
+(canonical URLs), `ingest/fingerprint.py` (the MinHash used to find the same wire story on several sites),
+`ingest/polling.py` (when a feed is polled again).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-import random
 import re
 import time
 import unicodedata
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from bus.records import deterministic_id
 
-#: Query parameters that identify a campaign or a click, never the article.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid", "ocid",
-    "cmpid", "cmp", "cid_source", "ito", "xtor", "_ga", "_gl", "ncid", "soc_src", "soc_trk", "src", "ref_src",
-    "smid", "smtyp", "sr_share", "share", "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3",
-    "at_custom4", "rss", "feature", "partner", "spm", "wt_mc", "wt.mc_id", "ns_mchannel", "ns_source",
-    "ns_campaign", "ns_linkname", "ns_fee", "__twitter_impression", "s_cid", "icid", "ir", "mbid", "ftag", "cmpId",
-    "assetType", "intcmp", "int_cmp", "fromrss", "from_rss", "rssfeed", "outputtype",
-})
-TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "vero_", "oly_", "__hs", "_hs")
+from .urls import canonical_url, site_of
 
 MAX_TITLE = 500
 MAX_SUMMARY = 2000
@@ -73,63 +62,6 @@ class Article:
     guid_key: str = ""
     url_key: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-# --------------------------------------------------------------------------------------------------- URLs
-
-
-def _is_tracking(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
-
-
-_URL_JUNK = re.compile(r"[\x00-\x1f\x7f]")  # control characters (line breaks inside a wrapped link)
-
-
-def canonical_url(url: str, base: str = "") -> str:
-    """The article's URL as one string per article: http(s) only, host lowercased, default port, fragment and
-    tracking parameters dropped, remaining parameters sorted. Returns "" for anything that is not a web URL."""
-    if not url:
-        return ""
-    url = _URL_JUNK.sub("", url).strip().replace("\\", "/")
-    if base and "://" not in url:
-        from urllib.parse import urljoin
-
-        url = urljoin(base, url)
-    if url.startswith("//"):
-        url = "https:" + url
-    try:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https"):
-            return ""
-        host = (parts.hostname or "").rstrip(".")
-        if not host:
-            return ""
-        try:
-            host = host.encode("idna").decode("ascii").lower()
-        except UnicodeError:
-            host = host.lower()
-        port = parts.port
-    except ValueError:
-        return ""
-    netloc = host
-    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
-        netloc = f"{host}:{port}"
-    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
-    params.sort()
-    query = urlencode(params, quote_via=quote, safe="/:@!$'()*+,;-._~")
-    return urlunsplit((scheme, netloc, path, query, ""))
-
-
-def site_of(url: str) -> str:
-    """The site an article comes from: its host without `www.` (e.g. `lemonde.fr`)."""
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-    return host[4:] if host.startswith("www.") else host
 
 
 # --------------------------------------------------------------------------------------------------- text
@@ -365,96 +297,6 @@ def normalize_entry(entry: Mapping[str, Any], feed: FeedInfo, now: datetime, *,
         guid_key=guid_key(guid, feed.feed_id),
         url_key=key_of(url) if url else "",
     )
-
-
-# --------------------------------------------------------------------------------------------------- near-duplicates
-
-NUM_PERM = 64
-_WORD = re.compile(r"\w+", re.U)
-
-
-def shingles(text: str, size: int = 3) -> set[bytes]:
-    """Word `size`-grams of a text (character 5-grams for scripts written without spaces)."""
-    text = text.lower()
-    words = _WORD.findall(text)
-    if len(words) < 6 and len(text) > 24:  # Chinese, Japanese, Thai: no spaces between words
-        compact = "".join(words)
-        return {compact[i:i + 5].encode() for i in range(max(1, len(compact) - 4))}
-    if len(words) < size:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
-
-
-def fingerprint(title: str, summary: str, min_shingles: int = 6):
-    """The MinHash of an article's title and summary, or None when the text is too short to compare safely."""
-    grams = shingles(f"{title} {summary[:400]}")  # the lead is enough to recognise a wire story, and cheaper
-    if len(grams) < min_shingles:
-        return None
-    from datasketch import MinHash
-
-    global _template
-    if _template is None:  # building the permutations is 10x dearer than hashing an article: do it once
-        _template = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=zlib.crc32)
-    sketch = MinHash(num_perm=NUM_PERM, seed=7, permutations=_template.permutations, scheme=_template.scheme,
-                     hashfunc=zlib.crc32)  # CRC-32: stable across processes and 5x cheaper than SHA-1 here
-    sketch.update_batch(list(grams))
-    return sketch
-
-
-def sketch_from_bytes(data: bytes):
-    """A MinHash stored by `sketch_to_bytes`."""
-    import numpy as np
-    from datasketch import LeanMinHash
-
-    global _template
-    if _template is None:
-        from datasketch import MinHash
-
-        _template = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=zlib.crc32)
-    return LeanMinHash(seed=7, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=_template.scheme)
-
-
-def sketch_to_bytes(sketch) -> bytes:  # noqa: ANN001 - a datasketch MinHash
-    """The MinHash's values as bytes, for the store."""
-    import numpy as np
-
-    return np.asarray(sketch.hashvalues, dtype=np.uint64).tobytes()
-
-
-_template = None
-
-
-# --------------------------------------------------------------------------------------------------- polling
-
-
-def next_poll_delay(interval_s: float, failures: int, *, jitter: float = 0.1, max_backoff_s: float = 6 * 3600,
-                    retry_after_s: float | None = None, rng: random.Random | None = None) -> float:
-    """Seconds until a feed's next poll: its interval (± `jitter`) after a success; after `failures` failures in a
-    row, the interval doubled per failure up to `max_backoff_s`, or the server's Retry-After if longer."""
-    rng = rng or random
-    delay = interval_s if failures <= 0 else min(interval_s * (2 ** min(failures, 20)), max(max_backoff_s,
-                                                                                            interval_s))
-    if retry_after_s:
-        delay = max(delay, min(retry_after_s, max_backoff_s))
-    return max(1.0, delay * (1 + rng.uniform(-jitter, jitter)))
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds from a Retry-After header (seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 # --------------------------------------------------------------------------------------------------- feeds

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.model import FeedInfo, FeedUnreadable, canonical_url, clean_text, normalize_entry, read_feed
+from ingest.model import FeedInfo, FeedUnreadable, clean_text, normalize_entry, read_feed
+from ingest.urls import canonical_url
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 FEED = FeedInfo(feed_id="1", url="https://e.org/rss")

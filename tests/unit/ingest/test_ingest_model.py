@@ -8,24 +8,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ingest.dedupe import NearDuplicateIndex
+from ingest.fingerprint import fingerprint
 from ingest.model import (
     FeedInfo,
     FeedUnreadable,
     ItemRejected,
-    canonical_url,
     clean_text,
     detect_language,
-    fingerprint,
     guid_key,
     language_code,
-    next_poll_delay,
     normalize_entry,
     parse_date_text,
-    parse_retry_after,
     published_at,
     read_feed,
-    site_of,
 )
+from ingest.polling import next_poll_delay, parse_retry_after
+from ingest.urls import canonical_url, site_of
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 FEED = FeedInfo(feed_id="7", url="https://news.example.org/rss", name="Example News", lang="", outlet="Example")
