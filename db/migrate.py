@@ -32,6 +32,7 @@ def version_locations() -> list[Path]:
 def load_all_tables() -> None:
     """Import every module that declares tables, so `Base.metadata` knows them all."""
     importlib.import_module("db.tables")
+    importlib.import_module("links.tables")  # shared below the stages; its migration is in the web branch
     for stage in STAGES:
         if (PROJECT_ROOT / stage / "tables.py").exists():
             importlib.import_module(f"{stage}.tables")

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bus.app import RrmApp, create_app
 from config.settings import Settings
 from db.engine import make_engine, session_factory
+from links import make_links
 from mail.bootstrap import build_mailer
 from mail.ports import Mailer
-from web.links import make_links
 
 from .agents import register
 from .handlers import Deps

@@ -19,7 +19,7 @@ def mobilize() -> None:
 def import_network(csv_file: Path) -> None:
     """Import (or update, by email) network members from a CSV file; bad rows are listed and skipped."""
     from db.engine import make_engine, session_factory, transaction
-    from web.links import make_links
+    from links import make_links
 
     from .handlers import Deps
     from .network import import_csv

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from config.settings import Settings
 from db.engine import make_engine, session_factory, transaction
-from web.links import make_links
+from links import make_links
 
 from .handlers import Deps
 from .network import import_csv

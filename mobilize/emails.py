@@ -6,7 +6,7 @@ from html import escape
 
 from mail.ports import OutgoingMessage
 
-#: Link purposes (web/links.py): one token per action, each usable once.
+#: Link purposes (the links package): one token per action, each usable once.
 ACCEPT, DECLINE, DRAFT = "mobilize.accept", "mobilize.decline", "mobilize.draft"
 #: Paths of the member pages (web/routes/mobilize.py).
 ANSWER_PATH = "/m/answer/{token}"

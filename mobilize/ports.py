@@ -1,4 +1,4 @@
-"""The interfaces mobilize/ needs from outside: making signed links (web/links.py provides them)."""
+"""The interfaces mobilize/ needs from outside: making signed links (links.SignedLinks provides them)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Protocol
 
 
 class LinkMaker(Protocol):
-    """Makes signed, expiring links for members (`web.links.SignedLinks`)."""
+    """Makes signed, expiring links for members (`links.SignedLinks`)."""
 
     def make_link(self, purpose: str, subject_id: str, max_age: int | None = None) -> str:
         """A token naming `subject_id` for `purpose`."""

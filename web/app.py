@@ -25,11 +25,11 @@ from starlette.responses import Response
 
 from config.settings import Settings, get_settings
 from db.engine import make_engine, session_factory
+from links import LinkError, make_links
 
 from .auth import LoginRequired
 from .bodylimit import BodyLimitMiddleware
 from .csrf import CsrfMiddleware
-from .links import LinkError, make_links
 from .proxy import ProxyMiddleware
 from .templating import render
 

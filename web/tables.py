@@ -1,5 +1,5 @@
 """Tables the web package owns: console accounts and their server-side sessions, login attempts and throttle
-counters, used signed links and re-drives."""
+counters and re-drives (used signed links: `links.tables`)."""
 
 from __future__ import annotations
 
@@ -36,17 +36,6 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(index=True)
-
-
-class UsedLink(Base):
-    """A signed single-use link that has been used (by the SHA-256 of its token)."""
-
-    __tablename__ = "web_used_links"
-
-    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(64))
-    subject_id: Mapped[str] = mapped_column(String(200))
-    used_at: Mapped[datetime]
 
 
 class Redrive(Base):

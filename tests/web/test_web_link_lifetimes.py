@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from bus.records import OpEdApproved
 from db.engine import transaction
+from links.signed import _digest
+from links.tables import UsedLink
 from mobilize import handlers as h
 from mobilize import queries as q
 from mobilize.tables import Member
@@ -24,8 +26,6 @@ from translate.adapters import OfflineBackend
 from translate.chain import TranslatorChain
 from translate.handlers import register_oped, translate_pending
 from translate.tables import TranslationVersion
-from web.links import _digest
-from web.tables import UsedLink
 
 pytestmark = pytest.mark.browser
 

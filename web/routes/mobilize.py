@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from db.engine import transaction
+from links import LinkWrongPurpose
 from mail import queries as mail_queries
 from mobilize import emails, model
 from mobilize import handlers as h
@@ -31,7 +32,6 @@ from ..app import NavItem
 from ..auth import User, require_role
 from ..bodylimit import BodyTooLarge
 from ..csrf import csrf_exempt
-from ..links import LinkWrongPurpose
 from ..templating import flash, render, templates
 
 log = structlog.get_logger(__name__)

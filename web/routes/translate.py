@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from links import LinkError
 from translate import model
 from translate import queries as q
 from translate.handlers import ReviewRefused, retry_machine, save_review
 
 from ..app import NavItem
 from ..auth import User, require_role
-from ..links import LinkError
 from ..templating import flash, render, templates
 
 router = APIRouter()

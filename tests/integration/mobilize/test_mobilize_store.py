@@ -11,12 +11,12 @@ from bus.records import OpEdApproved, StartMobilization, StoryFlagged
 from config.settings import Settings
 from db.engine import transaction
 from db.tables import OutboxMessage
+from links import SignedLinks
 from mail.tables import MailLedgerEntry
 from mobilize import handlers as h
 from mobilize import queries as q
 from mobilize.network import import_csv
 from mobilize.tables import Invitation, Member
-from web.links import SignedLinks
 
 NETWORK = """\
 name,email,languages,regions,countries,cultural_background,faith_background,topics,timezone,quiet_hours,\

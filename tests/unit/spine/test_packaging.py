@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ["config", "bus", "db", "rrm", "ingest", "detect", "mobilize", "translate", "distribute", "registry", "web"]
+PACKAGES = ["config", "bus", "db", "rrm", "ingest", "detect", "mobilize", "translate", "distribute", "registry", "web",
+            "links"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

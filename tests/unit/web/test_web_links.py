@@ -7,7 +7,7 @@ import time
 import pytest
 
 from db.engine import make_engine, session_factory
-from web.links import LinkExpired, LinkForged, LinkUsed, LinkWrongPurpose, SignedLinks
+from links import LinkExpired, LinkForged, LinkUsed, LinkWrongPurpose, SignedLinks
 
 
 @pytest.fixture
