@@ -17,14 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bus.admin import ensure_topics  # noqa: E402
-from bus.app import consume, create_app  # noqa: E402
-from bus.broker import EmbeddedBroker  # noqa: E402
-from bus.publisher import KafkaPublisher  # noqa: E402
-from bus.records import ArticleIngested, ArticleScored  # noqa: E402
-from config.logging import configure_logging  # noqa: E402
-from config.settings import Settings  # noqa: E402
-from tests.support.streams import running_app  # noqa: E402
+from bus.admin import ensure_topics
+from bus.app import consume, create_app
+from bus.broker import EmbeddedBroker
+from bus.publisher import KafkaPublisher
+from bus.records import ArticleIngested, ArticleScored
+from config.logging import configure_logging
+from config.settings import Settings
+from tests.support.streams import running_app
 
 
 def main(n: int = 20_000) -> dict[str, float]:

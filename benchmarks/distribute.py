@@ -72,7 +72,7 @@ def wait(predicate, timeout: float, what: str, every: float = 0.01) -> None:
 
 def start(role: str, env: dict[str, str], logs: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "rrm", "worker", role], cwd=ROOT, env=env,  # noqa: S603
-                            stdout=open(logs / f"{role}.log", "ab"), stderr=subprocess.STDOUT,  # noqa: SIM115
+                            stdout=open(logs / f"{role}.log", "ab"), stderr=subprocess.STDOUT,
                             start_new_session=True)
 
 

@@ -75,7 +75,7 @@ class Feeds:
 
 def serve(feeds: Feeds) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             try:
                 index = int(self.path.rsplit("/", 1)[-1].split(".")[0])
                 body = feeds.render(index)
@@ -88,7 +88,7 @@ def serve(feeds: Feeds) -> ThreadingHTTPServer:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args) -> None:  # noqa: ANN002
+        def log_message(self, *args) -> None:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)

@@ -108,7 +108,7 @@ def bench_items(target_items: int) -> None:
           f"exact duplicates {dup}")
 
 
-def serve(port_queue, feeds: int) -> None:  # noqa: ANN001 - a multiprocessing queue
+def serve(port_queue, feeds: int) -> None:  # a multiprocessing queue
     """A separate process serving `feeds` generated feeds with ETags (so that it does not share our core)."""
     import hashlib
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -119,7 +119,7 @@ def serve(port_queue, feeds: int) -> None:  # noqa: ANN001 - a multiprocessing q
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             body = bodies.get(self.path)
             if body is None:
                 self.send_response(404)
@@ -139,7 +139,7 @@ def serve(port_queue, feeds: int) -> None:  # noqa: ANN001 - a multiprocessing q
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format, *args):  # noqa: A002, ANN001, ANN002
+        def log_message(self, format, *args):
             return
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -18,21 +18,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kafka import TopicPartition  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from kafka import TopicPartition
+from sqlalchemy import func, select
 
-from bus.admin import ensure_topics  # noqa: E402
-from bus.broker import EmbeddedBroker  # noqa: E402
-from bus.catalog import spec  # noqa: E402
-from bus.publisher import KafkaPublisher  # noqa: E402
-from bus.records import ArticleIngested  # noqa: E402
-from config.logging import configure_logging  # noqa: E402
-from config.settings import Settings  # noqa: E402
-from db.engine import make_engine, session_factory, transaction  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from db.outbox import OutboxRelay, add_to_outbox  # noqa: E402
-from db.tables import OutboxMessage  # noqa: E402
-from tests.support.streams import high_watermarks  # noqa: E402
+from bus.admin import ensure_topics
+from bus.broker import EmbeddedBroker
+from bus.catalog import spec
+from bus.publisher import KafkaPublisher
+from bus.records import ArticleIngested
+from config.logging import configure_logging
+from config.settings import Settings
+from db.engine import make_engine, session_factory, transaction
+from db.migrate import upgrade
+from db.outbox import OutboxRelay, add_to_outbox
+from db.tables import OutboxMessage
+from tests.support.streams import high_watermarks
 
 
 def main(n: int = 20_000) -> dict[str, float]:

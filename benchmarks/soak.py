@@ -228,7 +228,7 @@ def settle(db: Path, servers: str, timeout: float) -> dict[str, bool]:
         try:
             scored = read_scored(servers)
             now = figures(db, scored)
-        except Exception as exc:  # noqa: BLE001 - the broker may be coming back; try again
+        except Exception as exc:  # the broker may be coming back; try again
             log(f"figures not readable yet: {type(exc).__name__}: {exc}")
             now = None
         key = None if now is None else (now["articles_scored"], now["lost_articles"], now["lost_events"],
@@ -247,7 +247,7 @@ def settle(db: Path, servers: str, timeout: float) -> dict[str, bool]:
     return scored
 
 
-def main() -> int:  # noqa: PLR0915 - one scenario, read top to bottom
+def main() -> int:  # one scenario, read top to bottom
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=5.0, help="How long faults are injected (default 5).")
     parser.add_argument("--rate", type=float, default=10.0, help="Ordinary articles per second in all (default 10).")
@@ -272,7 +272,7 @@ def main() -> int:  # noqa: PLR0915 - one scenario, read top to bottom
                 "RRM_INGEST__ALLOW_NETWORKS": json.dumps(["127.0.0.1/32"]), "PYTHONUNBUFFERED": "1"})
     log(f"data directory {data_dir}; starting rrm up (demo) and {args.feeds} soak feeds at {args.rate:g} articles/s")
     out = open(Path(data_dir) / "rrm-up.out", "wb")  # noqa: SIM115 - closed at the end
-    up = subprocess.Popen([sys.executable, "-m", "rrm", "up"], cwd=ROOT, env=env, stdout=out,  # noqa: S603
+    up = subprocess.Popen([sys.executable, "-m", "rrm", "up"], cwd=ROOT, env=env, stdout=out,
                           stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
     faults: list[str] = []
     stop_took = None

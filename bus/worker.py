@@ -17,7 +17,7 @@ class RrmWorker(Worker):
     def _setup_logging(self) -> None:  # faust would replace our handlers otherwise
         return None
 
-    def on_setup_root_logger(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def on_setup_root_logger(self, *args, **kwargs) -> None:
         return None
 
 

@@ -257,7 +257,7 @@ def table_sizes(sessions: sessionmaker[Session]) -> dict[str, int]:
         }
 
 
-def replay_since(sessions: sessionmaker[Session], since) -> int:  # noqa: ANN001 - datetime
+def replay_since(sessions: sessionmaker[Session], since) -> int:  # datetime
     """Mark outbox rows created since `since` as unpublished, so the relay sends them again.
 
     Used when the embedded broker (which keeps messages in memory) starts afresh: what it held is re-published,

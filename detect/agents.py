@@ -46,7 +46,7 @@ def shorten_fetch_wait(app: RrmApp, wait_ms: int) -> None:
     if getattr(factory, "_rrm_short_wait", False):
         return
 
-    def create(self, transport):  # noqa: ANN001, ANN202 - faust's signature
+    def create(self, transport):  # faust's signature
         consumer = factory(self, transport)
         wait = _SHORT_WAIT_APPS.get(self.app.conf.id)
         if wait is not None:

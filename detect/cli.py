@@ -36,7 +36,7 @@ def parse_published(value: object) -> datetime | None:
             import dateparser
 
             when = dateparser.parse(value)
-        except Exception:  # noqa: BLE001 - any parser failure means "unreadable date"
+        except Exception:  # any parser failure means "unreadable date"
             when = None
         if when is None:
             return None

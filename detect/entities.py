@@ -28,7 +28,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
 LABELS = frozenset({"PERSON", "PER", "GPE", "LOC", "ORG", "FAC", "EVENT"})
 
 
-def _load(name: str):  # noqa: ANN202 - a spaCy Language
+def _load(name: str):  # a spaCy Language
     try:
         module = importlib.import_module(name)
     except ImportError:

@@ -61,7 +61,7 @@ class SendGridEventVerifier:
             return False
 
 
-def public_key_b64(public_key) -> str:  # noqa: ANN001 - a cryptography public key
+def public_key_b64(public_key) -> str:  # a cryptography public key
     """The base64 DER form SendGrid shows as the verification key (for settings and tests)."""
     from cryptography.hazmat.primitives import serialization
 

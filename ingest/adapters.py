@@ -86,7 +86,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         self._policy = policy
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                          socket_options=None) -> httpcore.AsyncNetworkStream:  # noqa: ANN001
+                          socket_options=None) -> httpcore.AsyncNetworkStream:
         loop = asyncio.get_running_loop()
         try:
             infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -100,7 +100,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
                                              socket_options=socket_options)
 
     async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options=None) -> httpcore.AsyncNetworkStream:  # noqa: ANN001
+                                  socket_options=None) -> httpcore.AsyncNetworkStream:
         raise AddressRefused("refused: unix sockets are not feeds")
 
     async def sleep(self, seconds: float) -> None:
@@ -135,7 +135,7 @@ class HttpFeedFetcher:
         )
 
     @classmethod
-    def from_settings(cls, ingest, extra_allow: Iterable[str] = ()) -> HttpFeedFetcher:  # noqa: ANN001 - IngestSettings
+    def from_settings(cls, ingest, extra_allow: Iterable[str] = ()) -> HttpFeedFetcher:  # IngestSettings
         """The fetcher configured by `RRM_INGEST__*` (`extra_allow`: the demo's own feed server)."""
         return cls(timeout_s=ingest.timeout_s, max_bytes=ingest.max_bytes, max_redirects=ingest.max_redirects,
                    per_host=ingest.per_host_concurrency, concurrency=ingest.concurrency, user_agent=ingest.user_agent,

@@ -24,7 +24,7 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def ingest_one(path: str, now: datetime, out, err) -> bool:  # noqa: ANN001 - text streams
+def ingest_one(path: str, now: datetime, out, err) -> bool:  # text streams
     """Write the articles of one feed file as JSON lines on `out`; on failure one line on `err`. True if read."""
     try:
         body = Path(path).read_bytes()
@@ -33,7 +33,7 @@ def ingest_one(path: str, now: datetime, out, err) -> bool:  # noqa: ANN001 - te
     except (OSError, FeedUnreadable) as exc:
         err.write(f"{path}: {_reason(exc)}\n")
         return False
-    except Exception as exc:  # a bug must still not print a traceback at the user; it names the file  # noqa: BLE001
+    except Exception as exc:  # a bug must still not print a traceback at the user; it names the file
         err.write(f"{path}: cannot be read ({type(exc).__name__}: {exc})\n")
         return False
     for article in read.articles:

@@ -28,7 +28,7 @@ class NearDuplicateIndex:
     def __len__(self) -> int:
         return len(self._sketches)
 
-    def match(self, sketch, now: datetime) -> str:  # noqa: ANN001 - a datasketch MinHash
+    def match(self, sketch, now: datetime) -> str:  # a datasketch MinHash
         """The id of the original this sketch repeats (Jaccard estimate >= threshold), or ""."""
         self._evict(now)
         best, best_score = "", 0.0
@@ -38,7 +38,7 @@ class NearDuplicateIndex:
                 best, best_score = key, score
         return best
 
-    def add(self, article_id: str, sketch, seen_at: datetime) -> None:  # noqa: ANN001
+    def add(self, article_id: str, sketch, seen_at: datetime) -> None:
         """Remember an original (copies are not added: they would only point at themselves)."""
         if article_id in self._sketches:
             return

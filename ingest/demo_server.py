@@ -77,7 +77,7 @@ class DemoFeedServer:
     """Serves the demo outlets' feeds at `/feeds/<slug>.xml` on 127.0.0.1, in a background thread."""
 
     def __init__(self, feeds: list[DemoFeed], epoch: datetime, episode: str, *, port: int = 0,
-                 clock=lambda: datetime.now(UTC)) -> None:  # noqa: ANN001
+                 clock=lambda: datetime.now(UTC)) -> None:
         self.feeds = {f.slug: f for f in feeds}
         self.epoch = epoch
         self.episode = episode
@@ -88,11 +88,11 @@ class DemoFeedServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:  # http.server's name
                 server.requests += 1
                 server._answer(self)
 
-            def log_message(self, format: str, *args) -> None:  # noqa: A002, ANN002 - quiet
+            def log_message(self, format: str, *args) -> None:  # quiet
                 return
 
         try:

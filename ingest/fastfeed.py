@@ -10,7 +10,7 @@ unknown root. None means "ask feedparser"; the fast path never guesses.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - only documents without DOCTYPE/ENTITY reach it (checked below)
+import xml.etree.ElementTree as ET  # only documents without DOCTYPE/ENTITY reach it (checked below)
 from typing import Any
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -26,7 +26,7 @@ _CHARSET = re.compile(r"charset=[\"']?([A-Za-z0-9._-]+)", re.I)
 _UTF8 = {"utf-8", "utf8"}
 
 
-def _date(text: str | None):  # noqa: ANN202 - time.struct_time in UTC, as feedparser gives
+def _date(text: str | None):  # time.struct_time in UTC, as feedparser gives
     if not text:
         return None
     from feedparser.datetimes import _parse_date  # feedparser's own date reader: the same answers as the slow path

@@ -53,7 +53,7 @@ def sketch_from_bytes(data: bytes):
     return LeanMinHash(seed=7, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=_template.scheme)
 
 
-def sketch_to_bytes(sketch) -> bytes:  # noqa: ANN001 - a datasketch MinHash
+def sketch_to_bytes(sketch) -> bytes:  # a datasketch MinHash
     """The MinHash's values as bytes, for the store."""
     import numpy as np
 

@@ -132,7 +132,7 @@ def parse_date_text(text: str, lang: str = "") -> datetime | None:
         found = dateparser.parse(text, languages=languages, settings=settings)
         if found is None and languages:
             found = dateparser.parse(text, settings=settings)
-    except Exception:  # dateparser raises many kinds of errors on odd strings; a wrong date is no date  # noqa: BLE001
+    except Exception:  # dateparser raises many kinds of errors on odd strings; a wrong date is no date
         return None
     if found is None:
         return None
@@ -335,7 +335,7 @@ def _raw_entry(entry: Mapping[str, Any]) -> bytes:
         return repr(entry)[:65536].encode("utf-8", "replace")
 
 
-def parse_feed(body: bytes, content_type: str = ""):  # noqa: ANN201 - feedparser's FeedParserDict
+def parse_feed(body: bytes, content_type: str = ""):  # feedparser's FeedParserDict
     """The feed in feedparser's shape: by the fast reader when the XML is plainly RSS or Atom, else by feedparser
     on the bytes already fetched (it is never let near the network or the file system)."""
     import io
@@ -359,7 +359,7 @@ def read_feed(body: bytes, feed: FeedInfo, now: datetime, content_type: str = ""
         raise FeedUnreadable("empty response: no feed in it")
     try:
         parsed = parse_feed(body, content_type)
-    except Exception as exc:  # feedparser's own bugs on hostile input must not stop the poller  # noqa: BLE001
+    except Exception as exc:  # feedparser's own bugs on hostile input must not stop the poller
         raise FeedUnreadable(f"the feed parser failed: {type(exc).__name__}: {exc}"[:500]) from None
     entries = list(parsed.get("entries") or [])
     channel = parsed.get("feed") or {}
@@ -381,7 +381,7 @@ def read_feed(body: bytes, feed: FeedInfo, now: datetime, content_type: str = ""
             articles.append(normalize_entry(entry, feed, now, channel=channel, base_url=feed.url or base))
         except ItemRejected as exc:
             rejected.append(RejectedItem(index, f"item {index + 1}: {exc}", _raw_entry(entry)))
-        except Exception as exc:  # an item we cannot read is kept as rejected; the others go on  # noqa: BLE001
+        except Exception as exc:  # an item we cannot read is kept as rejected; the others go on
             rejected.append(RejectedItem(index, f"item {index + 1}: cannot be normalized ({type(exc).__name__}: "
                                                 f"{exc})"[:500], _raw_entry(entry)))
     title = clean_text(channel.get("title"), 300) if isinstance(channel, Mapping) else ""

@@ -99,7 +99,7 @@ class Poller:
         self._track()
         try:
             rows = await asyncio.to_thread(self._enabled_feeds)
-        except Exception as exc:  # the store is down: keep the jobs we have and look again later  # noqa: BLE001
+        except Exception as exc:  # the store is down: keep the jobs we have and look again later
             log.warning("ingest.registry_unreadable", error=f"{type(exc).__name__}: {exc}")
             return
         now = self.clock()
@@ -128,7 +128,7 @@ class Poller:
                 total += gone
                 if gone < 10_000:
                     break
-        except Exception as exc:  # the store is down: try again next hour  # noqa: BLE001
+        except Exception as exc:  # the store is down: try again next hour
             log.warning("ingest.prune_failed", error=f"{type(exc).__name__}: {exc}")
         if total:
             log.info("ingest.pruned", articles=total, before=before.isoformat())
@@ -171,7 +171,7 @@ class Poller:
             fetched = await self.fetcher.fetch(url, etag, last_modified)
             async with self._store_lock:
                 report = await asyncio.to_thread(self._take_in, feed_id, fetched)
-        except Exception as exc:  # a bug or the store down: recorded on the feed, the poller goes on  # noqa: BLE001
+        except Exception as exc:  # a bug or the store down: recorded on the feed, the poller goes on
             reason = f"internal error: {type(exc).__name__}: {exc}"[:1000]
             log.error("ingest.poll_failed", feed_id=feed_id, error=reason)
             retry_at = await asyncio.to_thread(self._record_failure, feed_id, reason)
@@ -210,6 +210,6 @@ class Poller:
         try:
             with transaction(self.sessions) as session:
                 return record_internal_failure(session, feed_id, reason, self.clock(), self.settings.max_backoff_s)
-        except Exception as exc:  # the store itself is down: retry the feed in a minute  # noqa: BLE001
+        except Exception as exc:  # the store itself is down: retry the feed in a minute
             log.warning("ingest.failure_not_recorded", feed_id=feed_id, error=f"{type(exc).__name__}: {exc}")
             return None

@@ -136,6 +136,6 @@ class SignedLinks:
             return own.get(UsedLink, _digest(token)) is not None
 
 
-def make_links(settings, sessions: sessionmaker[Session] | None = None) -> SignedLinks:  # noqa: ANN001
+def make_links(settings, sessions: sessionmaker[Session] | None = None) -> SignedLinks:
     """The `SignedLinks` of these settings (key, base URL, default lifetime)."""
     return SignedLinks(settings.secret_key, sessions, settings.web.base_url, settings.web.link_max_age_s)

@@ -37,14 +37,14 @@ class _HandOverSMTP(smtplib.SMTP):
     handed_over = False
     _in_data = False
 
-    def data(self, msg):  # noqa: ANN001, ANN201 - smtplib's signature
+    def data(self, msg):  # smtplib's signature
         self._in_data = True
         try:
             return super().data(msg)
         finally:
             self._in_data = False
 
-    def send(self, s):  # noqa: ANN001, ANN201 - smtplib's signature
+    def send(self, s):  # smtplib's signature
         super().send(s)
         # inside DATA, smtplib writes the command as str and the body, ending in CRLF "." CRLF, as bytes
         if self._in_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):

@@ -64,7 +64,7 @@ class SmtpInbox:
         self._lock = threading.Lock()
         self._controller = None
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         """Accept the recipient, or give the next reply of `rcpt_replies`."""
         with self._lock:
             reply = self.rcpt_replies.pop(0) if self.rcpt_replies else None
@@ -73,7 +73,7 @@ class SmtpInbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
         """Keep the message (aiosmtpd calls this for every DATA)."""
         if self.delay_s:
             import asyncio
@@ -257,7 +257,7 @@ class SendGridEndpoint:
                 self.end_headers()
                 self.wfile.write(raw)
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+            def do_POST(self) -> None:  # http.server's hook name
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 if self.headers.get("Authorization") != f"Bearer {endpoint.api_key}":

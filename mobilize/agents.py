@@ -16,7 +16,7 @@ from .handlers import Deps, MobilizeError, handle_start_command, handle_story_es
 def register(app: RrmApp, sessions: sessionmaker[Session], deps: Deps) -> None:
     """Register the agents on `stories.flagged`, `stories.escalated` and `mobilize.commands`."""
 
-    def _run(handler, record) -> None:  # noqa: ANN001
+    def _run(handler, record) -> None:
         try:
             with transaction(sessions) as session:
                 handler(session, deps, record)

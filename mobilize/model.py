@@ -87,7 +87,7 @@ class Candidate:
     faith: str = ""
 
 
-def _norm(values) -> set[str]:  # noqa: ANN001
+def _norm(values) -> set[str]:
     return {re.sub(r"[\s_]+", "-", str(v).strip().lower()) for v in values if str(v).strip()}
 
 

@@ -91,7 +91,7 @@ class ImportReport:
         return text + (f", {len(self.errors)} row(s) refused" if self.errors else "")
 
 
-def import_csv(session: Session, deps, text: str) -> ImportReport:  # noqa: ANN001
+def import_csv(session: Session, deps, text: str) -> ImportReport:
     """Import members from CSV text; bad rows are reported (line, reason) and skipped, good rows kept."""
     from .handlers import upsert_member
 

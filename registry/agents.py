@@ -41,7 +41,7 @@ def apply_or_refuse(sessions: sessionmaker[Session], command: RegistryCommand) -
             raise InvalidMessage(str(exc)) from exc
 
 
-def keep_or_refuse(sessions: sessionmaker[Session], handler: Callable, record) -> None:  # noqa: ANN001
+def keep_or_refuse(sessions: sessionmaker[Session], handler: Callable, record) -> None:
     """Apply a main-stream record; a record that makes no sense is refused (it goes to `rejected`)."""
     try:
         with transaction(sessions) as session:
@@ -61,7 +61,7 @@ def register(app: RrmApp, sessions: sessionmaker[Session]) -> None:
 
     for topic, handler in STREAM.items():
         def make(handler: Callable = handler):
-            async def keep(record):  # noqa: ANN001
+            async def keep(record):
                 await asyncio.to_thread(keep_or_refuse, sessions, handler, record)
                 return []
             keep.__name__ = handler.__name__

@@ -44,7 +44,7 @@ def exists(session: Session, registry: str, entity_id: str) -> bool:
     return row is not None and row.status == "active"
 
 
-def _row(row) -> dict:  # noqa: ANN001
+def _row(row) -> dict:
     return {"id": row.id, "title": row.title, "status": row.status, "version": row.version, "data": row.data,
             "updated_at": row.updated_at}
 

@@ -30,7 +30,7 @@ def _bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
 
 
-def _minutes(delta) -> float:  # noqa: ANN001 - timedelta
+def _minutes(delta) -> float:  # timedelta
     return round(delta.total_seconds() / 60, 1)
 
 
@@ -155,7 +155,7 @@ def _fund_totals(session: Session, year: int) -> dict:
 
 # --- charts ----------------------------------------------------------------------------------------------------
 
-def _svg(fig) -> str:  # noqa: ANN001
+def _svg(fig) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight")
     import matplotlib.pyplot as plt

@@ -72,7 +72,7 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
     """Every API route of the app, from each included router (routers are included without a prefix)."""
     found: list[APIRoute] = []
 
-    def walk(routes) -> None:  # noqa: ANN001
+    def walk(routes) -> None:
         for route in routes:
             if isinstance(route, APIRoute):
                 found.append(route)
@@ -119,16 +119,16 @@ SECURITY_HEADERS = [
 class SecurityHeadersMiddleware:
     """Adds the security headers every response carries, and `Cache-Control: no-store` on pages for a session."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         static = scope["path"].startswith("/static/")
 
-        async def send_with_headers(message) -> None:  # noqa: ANN001
+        async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _v in headers}

@@ -133,7 +133,7 @@ class LoginPolicy:
     known_address_days: float = 90
 
     @classmethod
-    def from_settings(cls, web) -> LoginPolicy:  # noqa: ANN001
+    def from_settings(cls, web) -> LoginPolicy:
         """The policy of `settings.web`."""
         return cls(window_s=web.login_window_s, free_per_pair=web.login_free_failures_per_pair,
                    free_per_address=web.login_free_failures_per_address,

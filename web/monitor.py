@@ -39,7 +39,7 @@ STAGE_GROUPS = ("ingest", "detect", "mobilize", "translate", "distribute", "regi
 class BusMonitor:
     """Samples the bus in a background thread; `snapshot()` is the latest picture (a JSON-able dict)."""
 
-    def __init__(self, settings: Settings, clock=time.time) -> None:  # noqa: ANN001
+    def __init__(self, settings: Settings, clock=time.time) -> None:
         self.settings = settings
         self.prefix = settings.kafka.topic_prefix
         self.interval = settings.web.monitor_interval_s
@@ -213,7 +213,7 @@ class BusMonitor:
                             at = datetime.fromtimestamp(message.timestamp / 1000, UTC)
                             self.journal.apply(topic, value, at)
 
-    def journal_view(self, fn):  # noqa: ANN001
+    def journal_view(self, fn):
         """Call `fn(journal)` under the journal's lock (pages read stories, funnel, feeds this way)."""
         with self._journal_lock:
             return fn(self.journal)

@@ -36,7 +36,7 @@ def _start(settings, name: str, log: Path, work_ms: int = 10) -> subprocess.Pope
         "PYTHONPATH": str(ROOT),
     })
     return subprocess.Popen([sys.executable, "-m", "tests.support.idempotent_worker"], cwd=ROOT, env=env,
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)  # noqa: SIM115
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def _applied(sessions) -> int:

@@ -31,7 +31,7 @@ class Server:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:  # http.server's name
                 outer.hits.append(self.path)
                 if self.path == "/feed.xml":
                     self._answer(200, FEED, "application/rss+xml")
@@ -56,7 +56,7 @@ class Server:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, format, *args) -> None:  # noqa: A002, ANN001, ANN002
+            def log_message(self, format, *args) -> None:
                 pass
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -39,7 +39,7 @@ def safe_next(value: str | None) -> str:
 
 
 @router.get("/login", tags=["public"])
-def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
+def login_page(request: Request, next: str = "/") -> Response:  # the query parameter's name
     """The login form."""
     if optional_user(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
@@ -47,7 +47,7 @@ def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - t
 
 
 @router.post("/login", tags=["public"])
-def login(request: Request, email: str = Form(""), password: str = Form(""), next: str = Form("/")) -> Response:  # noqa: A002
+def login(request: Request, email: str = Form(""), password: str = Form(""), next: str = Form("/")) -> Response:
     """Check the credentials (rate-limited per account and per address) and start a session."""
     web = request.app.state.settings.web
     ip = request.client.host if request.client else "unknown"  # behind trusted proxies only: web/proxy.py

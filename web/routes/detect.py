@@ -57,7 +57,7 @@ def safe_url(url: str) -> str:
 templates.env.filters.setdefault("web_url", safe_url)
 
 
-def _mobilize_state(session, story_id: str) -> dict:  # noqa: ANN001
+def _mobilize_state(session, story_id: str) -> dict:
     """What mobilize/ knows of the story: its mobilization, or whether one can be started (through its queries)."""
     try:
         from mobilize import queries as mq

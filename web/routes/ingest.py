@@ -114,7 +114,7 @@ def delete_feed(request: Request, feed_id: int, user: User = EDITOR):
     return RedirectResponse("/ingest/feeds", status_code=303)
 
 
-def _act(request: Request, feed_id: int, done: str, action):  # noqa: ANN001
+def _act(request: Request, feed_id: int, done: str, action):
     try:
         with transaction(request.app.state.sessions) as session:
             action(session, datetime.now(UTC))

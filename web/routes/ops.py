@@ -38,7 +38,7 @@ operators = require_role("operator", "admin")
 STREAM_MAX_S = 300  # an EventSource reconnects by itself; short streams let the server stop promptly
 
 
-def setup(app, settings) -> None:  # noqa: ANN001
+def setup(app, settings) -> None:
     """Start the bus monitor with the app and stop it with the app."""
     monitor = BusMonitor(settings)
     app.state.monitor = monitor

@@ -58,7 +58,7 @@ def _ledger(sessions) -> list[tuple[str, str]]:
             select(MailLedgerEntry).where(MailLedgerEntry.purpose == "mobilize.invite"))]
 
 
-def _wait(check, timeout: float, what: str):  # noqa: ANN001
+def _wait(check, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():

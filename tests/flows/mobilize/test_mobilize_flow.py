@@ -93,12 +93,12 @@ def click(url: str, server_url: str) -> httpx.Response:
         return client.post(url, data={"csrf_token": token})
 
 
-def links(mail) -> list[str]:  # noqa: ANN001
+def links(mail) -> list[str]:
     """The URLs in a received message's text part."""
     return re.findall(r"https?://\S+", mail.text)
 
 
-def wait_until(check, timeout: float = 30.0, what: str = "condition"):  # noqa: ANN001
+def wait_until(check, timeout: float = 30.0, what: str = "condition"):
     """Poll `check()` until it returns something truthy."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -144,7 +144,7 @@ def test_rrm_up_restarts_a_dead_broker_with_its_topics_and_workers(tmp_path):
                     admin = KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{kafka_port}", request_timeout_ms=3000)
                     topics = set(admin.list_topics())
                     admin.close()
-                except Exception:  # noqa: BLE001 - coming back
+                except Exception:  # coming back
                     topics = set()
                 if {t.full_name("rrm.") for t in TOPICS} <= topics:
                     break
@@ -166,7 +166,7 @@ def test_rrm_up_restarts_a_dead_broker_with_its_topics_and_workers(tmp_path):
 class _Up:
     """A running `rrm up --no-demo` on free ports: its process and its output so far."""
 
-    def __init__(self, tmp_path: Path, preexec_fn=None) -> None:  # noqa: ANN001 - as Popen's
+    def __init__(self, tmp_path: Path, preexec_fn=None) -> None:  # as Popen's
         self.data_dir = str(tmp_path)
         env = {k: v for k, v in os.environ.items() if not k.startswith("RRM_")}
         env.update({"RRM_DATA_DIR": self.data_dir, "RRM_WEB__PORT": str(free_port()),

@@ -40,14 +40,14 @@ class FeedServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 with server._lock:
                     server.requests.append((self.path, dict(self.headers)))
                     route = server.routes.get(self.path.split("?")[0])
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
                     server._answer(self, route)
 
-            def log_message(self, format, *args):  # noqa: A002, ANN001, ANN002
+            def log_message(self, format, *args):
                 return
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -60,7 +60,7 @@ class FeedServer:
         """The absolute URL of a path."""
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def route(self, path: str, **kwargs) -> str:  # noqa: ANN003
+    def route(self, path: str, **kwargs) -> str:
         """Answer `path` as described; returns its URL."""
         with self._lock:
             self.routes[path] = Route(**kwargs)

@@ -9,7 +9,7 @@ from bus.broker import free_port
 from ingest.adapters import HttpFeedFetcher
 
 
-def fetch(url: str, etag: str = "", last_modified: str = "", **options):  # noqa: ANN003
+def fetch(url: str, etag: str = "", last_modified: str = "", **options):
     async def go():
         fetcher = HttpFeedFetcher(**{"timeout_s": 2.0, "max_bytes": 200_000, "allow": ["127.0.0.1/32"], **options})
         try:
