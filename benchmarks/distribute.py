@@ -28,18 +28,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from bus.admin import ensure_topics  # noqa: E402
-from bus.broker import EmbeddedBroker  # noqa: E402
-from bus.publisher import KafkaPublisher  # noqa: E402
-from bus.records import OpEdApproved, TranslationReady  # noqa: E402
-from config.settings import Settings  # noqa: E402
-from db.engine import make_engine, session_factory  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from distribute import model  # noqa: E402
-from distribute.adapters import SendGridBatchSender  # noqa: E402
-from distribute.handlers import (  # noqa: E402
+from bus.admin import ensure_topics
+from bus.broker import EmbeddedBroker
+from bus.publisher import KafkaPublisher
+from bus.records import OpEdApproved, TranslationReady
+from config.settings import Settings
+from db.engine import make_engine, session_factory
+from db.migrate import upgrade
+from distribute import model
+from distribute.adapters import SendGridBatchSender
+from distribute.handlers import (
     Composer,
     create_distribution,
     create_segment,
@@ -47,9 +47,9 @@ from distribute.handlers import (  # noqa: E402
     record_translation,
     release_due,
 )
-from distribute.tables import Distribution, ReadyTranslation  # noqa: E402
-from mail.adapters import SendGridMailer  # noqa: E402
-from mail.local import SendGridEndpoint  # noqa: E402
+from distribute.tables import Distribution, ReadyTranslation
+from mail.adapters import SendGridMailer
+from mail.local import SendGridEndpoint
 
 LANGUAGES = ["en", "ar", "fr", "es", "zh", "ru", "tr", "de"]
 
@@ -71,7 +71,7 @@ def wait(predicate, timeout: float, what: str, every: float = 0.01) -> None:
 
 
 def start(role: str, env: dict[str, str], logs: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "rrm", "worker", role], cwd=ROOT, env=env,  # noqa: S603
+    return subprocess.Popen([sys.executable, "-m", "rrm", "worker", role], cwd=ROOT, env=env,
                             stdout=open(logs / f"{role}.log", "ab"), stderr=subprocess.STDOUT,
                             start_new_session=True)
 
@@ -100,7 +100,8 @@ def end_to_end(editors: int, db_url: str, tmp: Path) -> dict[str, float]:
         setup_s = time.perf_counter() - t
         env = {**os.environ, "RRM_ENV": "test", "RRM_DATA_DIR": str(tmp), "RRM_LOG_FORMAT": "json",
                "RRM_KAFKA__BOOTSTRAP_SERVERS": broker.bootstrap_servers, "RRM_KAFKA__TOPIC_PREFIX": "bench.",
-               "RRM_DB__URL": db_url, "RRM_WEB__SECRET_KEY": "bench-secret-key-0123456789abcdef", "RRM_MAIL__BACKEND": "sendgrid",
+               "RRM_DB__URL": db_url, "RRM_WEB__SECRET_KEY": "bench-secret-key-0123456789abcdef",
+               "RRM_MAIL__BACKEND": "sendgrid",
                "RRM_MAIL__SENDGRID_HOST": endpoint.url, "RRM_MAIL__SENDGRID_API_KEY": "SG.test-key",
                "RRM_TRANSLATE__LANGUAGES": '["' + '","'.join(LANGUAGES) + '"]',
                "RRM_TRANSLATE__BACKENDS": '["offline"]'}
@@ -161,8 +162,8 @@ def handover_only(editors: int, db_url: str) -> dict[str, float]:
         batches = SendGridBatchSender(SendGridMailer("SG.test-key", host=endpoint.url,
                                                      from_address="rr@aoc.example.org", timeout_s=30))
         t0 = time.perf_counter()
-        release_due(sessions, composer=Composer("bench-secret-key-0123456789abcdef", "https://rrm.example.org"), batches=batches,
-                    mailer=None)
+        release_due(sessions, composer=Composer("bench-secret-key-0123456789abcdef", "https://rrm.example.org"),
+                    batches=batches, mailer=None)
         elapsed = time.perf_counter() - t0
         got = len(endpoint.recipients())
     engine.dispose()

@@ -28,13 +28,13 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kafka import KafkaConsumer  # noqa: E402
+from kafka import KafkaConsumer
 
-from bus.admin import ensure_topics  # noqa: E402
-from bus.broker import EmbeddedBroker, free_port  # noqa: E402
-from bus.records import StoryFlagged  # noqa: E402
-from config.settings import Settings  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
+from bus.admin import ensure_topics
+from bus.broker import EmbeddedBroker, free_port
+from bus.records import StoryFlagged
+from config.settings import Settings
+from db.migrate import upgrade
 
 INTERVAL_S = 10
 CITIES = ["Malmö", "Lyon", "Graz", "Utrecht", "Aarhus", "Ghent", "Bergen", "Turku"]

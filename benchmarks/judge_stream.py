@@ -54,7 +54,7 @@ def run_detector(stream: Path, env: dict[str, str]) -> tuple[list[dict], list[di
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as tmp:
         tmp.writelines(lines)
     try:
-        done = subprocess.run([str(ROOT / ".venv" / "bin" / "rrm"), "detect-file", tmp.name],  # noqa: S603
+        done = subprocess.run([str(ROOT / ".venv" / "bin" / "rrm"), "detect-file", tmp.name],
                               capture_output=True, text=True, check=True, env=env)
     finally:
         os.unlink(tmp.name)

@@ -23,15 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kafka import KafkaConsumer  # noqa: E402
+from kafka import KafkaConsumer
 
-from bus.admin import ensure_topics  # noqa: E402
-from bus.broker import EmbeddedBroker  # noqa: E402
-from bus.publisher import KafkaPublisher  # noqa: E402
-from bus.records import ArticleIngested  # noqa: E402
-from config.logging import configure_logging  # noqa: E402
-from config.settings import Settings  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
+from bus.admin import ensure_topics
+from bus.broker import EmbeddedBroker
+from bus.publisher import KafkaPublisher
+from bus.records import ArticleIngested
+from config.logging import configure_logging
+from config.settings import Settings
+from db.migrate import upgrade
 
 LABELED = ROOT.parent / "shared" / "data" / "dev" / "labeled.jsonl"
 GENERATED = [

@@ -41,12 +41,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from e2e import Feeds, flashpoint, serve  # noqa: E402
+from e2e import Feeds, flashpoint, serve
 
-from bus.broker import die_with_parent, free_port  # noqa: E402
-from bus.records import ArticleScored  # noqa: E402
-from bus.records.base import deterministic_id  # noqa: E402
-from rrm.up import STOP_BOUND_S  # noqa: E402
+from bus.broker import die_with_parent, free_port
+from bus.records import ArticleScored
+from bus.records.base import deterministic_id
+from rrm.up import STOP_BOUND_S
 
 INTERVAL_S = 10
 WORDS = ("harbour council budget tram orchestra season school library bridge festival market rail museum river "  # noqa: SIM905 - easier to read

@@ -56,7 +56,8 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec("invitations.sent", "invitation_id", r.InvitationSent, "Network members paged."),
     TopicSpec("invitations.answered", "invitation_id", r.InvitationAnswered, "Invitations accepted or declined."),
     TopicSpec("drafts.submitted", "draft_id", r.DraftSubmitted, "Drafts submitted for review."),
-    TopicSpec("opeds.approved", "oped_id", r.OpEdApproved, "Op-eds approved by a duty officer.", retention_ms=365 * DAY_MS),
+    TopicSpec("opeds.approved", "oped_id", r.OpEdApproved, "Op-eds approved by a duty officer.",
+              retention_ms=365 * DAY_MS),
     TopicSpec(
         "translations.ready", "oped_id", r.TranslationReady, "Reviewed translations ready for release.",
         retention_ms=365 * DAY_MS,
@@ -93,7 +94,8 @@ def markdown(prefix: str = "rrm.") -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for t in TOPICS:
-        fields = ", ".join(f"`{f}`" for f in t.record._options.fields if f not in ("message_id", "occurred_at", "schema_version"))
+        common = ("message_id", "occurred_at", "schema_version")
+        fields = ", ".join(f"`{f}`" for f in t.record._options.fields if f not in common)
         lines.append(
             f"| `{t.full_name(prefix)}` | {t.key} | `{t.record.__name__}` ({fields}) | {t.partitions or 'default'} | "
             f"{'yes' if t.compacted else 'no'} | {t.retention_ms // DAY_MS} | {t.description} |"

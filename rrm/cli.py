@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -44,10 +45,8 @@ def broker(port: int | None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with EmbeddedBroker(port=port or settings.kafka.embedded_port) as b:
         click.echo(f"embedded broker listening on {b.bootstrap_servers} (Ctrl-C stops it)")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
 
 
 @cli.command()

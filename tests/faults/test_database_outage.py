@@ -62,7 +62,8 @@ def test_a_database_outage_delays_but_loses_nothing(broker, tmp_path):
             assert applied() == 10
 
             _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-            _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            # S608: the name is our own test database's, not input
+            _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")  # noqa: S608
             for i in range(10):
                 publisher.publish("articles.ingested", ArticleIngested(article_id=f"during-{i}"))
             publisher.flush()

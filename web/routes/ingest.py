@@ -4,7 +4,6 @@ Everyone signed in reads; operators and admins change the registry. Changes are 
 its next registry check (`RRM_INGEST__REGISTRY_CHECK_S`, 10 s).
 """
 
-# ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -15,8 +14,8 @@ from fastapi.responses import RedirectResponse
 from db.engine import transaction
 from ingest import handlers, queries
 
-from ..app import NavItem
 from ..auth import User, require_role
+from ..nav import NavItem
 from ..templating import flash, render
 
 router = APIRouter()

@@ -18,7 +18,7 @@ def _rrm(settings, *args: str) -> subprocess.CompletedProcess:
     env.update({"RRM_KAFKA__BOOTSTRAP_SERVERS": settings.kafka.servers,
                 "RRM_KAFKA__TOPIC_PREFIX": settings.kafka.topic_prefix,
                 "RRM_DB__URL": settings.database_url, "RRM_DATA_DIR": str(settings.data_dir), "RRM_ENV": "test"})
-    return subprocess.run([sys.executable, "-m", "rrm", *args], cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603 - our own CLI
+    return subprocess.run([sys.executable, "-m", "rrm", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
 
 

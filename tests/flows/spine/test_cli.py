@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def _rrm(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("RRM_")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "rrm", *args], cwd=ROOT, env=full_env,  # noqa: S603 - our CLI
+    return subprocess.run([sys.executable, "-m", "rrm", *args], cwd=ROOT, env=full_env,  # our CLI
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -130,7 +130,7 @@ def test_rrm_up_restarts_a_dead_broker_with_its_topics_and_workers(tmp_path):
         while not port_open("127.0.0.1", web_port) and time.monotonic() < deadline:
             time.sleep(0.5)
         assert port_open("127.0.0.1", web_port), "rrm up did not start"
-        broker_pids = subprocess.run(["pgrep", "-f", f"tcp://127.0.0.1:{kafka_port}"],  # noqa: S603, S607 - pgrep
+        broker_pids = subprocess.run(["pgrep", "-f", f"tcp://127.0.0.1:{kafka_port}"],  # noqa: S607 - pgrep
                                      capture_output=True, text=True).stdout.split()
         assert broker_pids
         for pid in broker_pids:

@@ -114,7 +114,7 @@ def test_rrm_detect_export_labels_writes_the_training_format(db_url, sessions, t
         decide_story(session, story_id=story_id, officer="o", decision="dismissed", reason="outside_mandate")
     out = tmp_path / "labels.jsonl"
     env = {**os.environ, "RRM_DB__URL": db_url}
-    done = subprocess.run([sys.executable, "-m", "rrm", "detect-export-labels", "-o", str(out)],  # noqa: S603
+    done = subprocess.run([sys.executable, "-m", "rrm", "detect-export-labels", "-o", str(out)],
                           cwd=Path(__file__).resolve().parents[3], env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr

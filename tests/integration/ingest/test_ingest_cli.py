@@ -13,7 +13,7 @@ FILES = Path(__file__).resolve().parent / "files"
 
 
 def ingest_file(*paths: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rrm", "ingest-file", *paths], cwd=PROJECT_ROOT,  # noqa: S603
+    return subprocess.run([sys.executable, "-m", "rrm", "ingest-file", *paths], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=120)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from bus.admin import ensure_topics
 from bus.publisher import KafkaPublisher
 from bus.records import ArticleIngested
 from db.engine import make_engine, session_factory, transaction
@@ -12,7 +13,6 @@ from db.idempotency import first_time
 from db.outbox import OutboxRelay, add_to_outbox, pending_count
 from db.tables import OutboxMessage, ProcessedMessage
 from tests.conftest import make_settings
-from bus.admin import ensure_topics
 from tests.support.streams import read_topic
 
 

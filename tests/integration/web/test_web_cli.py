@@ -20,7 +20,7 @@ LIMITS: dict = {}  # the default LoginPolicy
 def rrm(db_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     """Run the real `rrm` command against `db_url`."""
     env = {**os.environ, "RRM_DB__URL": db_url, "RRM_ENV": "test"}
-    return subprocess.run([sys.executable, "-m", "rrm", *args], cwd=PROJECT_ROOT, env=env, input=stdin,  # noqa: S603
+    return subprocess.run([sys.executable, "-m", "rrm", *args], cwd=PROJECT_ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=60)
 
 

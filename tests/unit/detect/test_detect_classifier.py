@@ -60,7 +60,7 @@ def test_detect_classifier_scores_a_written_ordinary_report_low(title: str, summ
 def test_detect_classifier_hashing_is_the_same_in_every_process() -> None:
     """Buckets come from murmurhash, not Python's per-process hash: a model trained today scores the same tomorrow."""
     code = "from detect.classifier import text_buckets; print(text_buckets('Mosque attacked', 'Police came.', 1024))"
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,  # noqa: S603 - our code
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,  # our code
                            cwd=ROOT)
     assert other.stdout.strip() == str(text_buckets("Mosque attacked", "Police came.", 1024))
 
@@ -101,7 +101,7 @@ def test_detect_classifier_training_script_runs_on_a_small_written_set(tmp_path:
                                  "label": "polarizing", "category": "attack_on_worship_place"}) + "\n",
                      encoding="utf-8")
     out = tmp_path / "model.json"
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "train_detect.py"), "--data", str(data),  # noqa: S603
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "train_detect.py"), "--data", str(data),
                            "--labels", str(labels), "--extra", str(extra), "--out", str(out), "--folds", "3"],
                           capture_output=True, text=True, check=True, cwd=ROOT, timeout=240)
     assert "cross-validation" in done.stdout and "train 13 (7 polarizing)" in done.stdout

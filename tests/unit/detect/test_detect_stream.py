@@ -41,7 +41,7 @@ def test_detect_file_writes_one_line_per_input_and_reports_bad_lines(tmp_path):
     path = tmp_path / "in.jsonl"
     lines = [json.dumps(BURST[0]), "{not json", json.dumps([1, 2]), json.dumps(BURST[4]), ""]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "rrm", "detect-file", str(path)],  # noqa: S603 - our argv
+    done = subprocess.run([sys.executable, "-m", "rrm", "detect-file", str(path)],  # our argv
                           cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -54,7 +54,7 @@ def test_detect_file_writes_one_line_per_input_and_reports_bad_lines(tmp_path):
 
 def test_detect_file_on_a_missing_file_says_so(tmp_path):
     """A missing file: one clear line, non-zero exit."""
-    done = subprocess.run([sys.executable, "-m", "rrm", "detect-file", str(tmp_path / "nope.jsonl")],  # noqa: S603
+    done = subprocess.run([sys.executable, "-m", "rrm", "detect-file", str(tmp_path / "nope.jsonl")],
                           cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "no such file" in done.stderr and "Traceback" not in done.stderr
