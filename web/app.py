@@ -1,7 +1,7 @@
 """The web application factory: sessions, CSRF, error pages, and every stage's router.
 
-Each stage adds `web/routes/<stage>.py` exposing `router = APIRouter()` (and optionally `nav = [NavItem(...)]`);
-`create_app` includes every module it finds there, so nobody edits this file to add pages. Routes open to anyone
+Each stage adds `web/routes/<stage>.py` exposing `router = APIRouter()` (and optionally `nav = [NavItem(...)]`, from
+`web/nav.py`); `create_app` includes every module it finds there, so nobody edits this file to add pages. Routes open to anyone
 (login, signed-link pages, webhooks) carry `tags=["public"]`; every other route must depend on `require_user` or
 `require_role(...)` (tests/web check both).
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
@@ -51,16 +50,6 @@ ERROR_TEXT = {
     404: "There is no page at this address. Check the address, or go back to the start page.",
     500: "The error has been logged. Try again in a moment; if it keeps happening, tell the operators.",
 }
-
-
-@dataclass(frozen=True)
-class NavItem:
-    """A navigation entry shown to users whose role is in `roles` (empty: every logged-in user)."""
-
-    label: str
-    path: str
-    roles: tuple[str, ...] = ()
-    order: int = 50
 
 
 def route_modules() -> list[str]:

@@ -28,9 +28,9 @@ from fastapi import HTTPException, Request
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from .roles import ROLE_LABELS, ROLES
 from .tables import LoginAttempt, LoginThrottle, WebSession, WebUser
 
-ROLES = ("duty_officer", "operator", "admin")
 _hasher = PasswordHasher()
 #: Verified against when the account does not exist, so that timing does not tell which emails have accounts.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
@@ -326,8 +326,6 @@ def require_role(*roles: str):
     def dependency(request: Request) -> User:
         user = require_user(request)
         if user.role not in roles:
-            from .templating import ROLE_LABELS
-
             allowed = ", ".join(ROLE_LABELS[r].lower() + "s" for r in roles)
             raise HTTPException(403, detail=f"This page is for {allowed}. You are signed in as "
                                             f"{ROLE_LABELS[user.role].lower()}.")

@@ -15,10 +15,11 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from starlette.responses import Response
 
+from .auth import optional_user
+from .roles import ROLE_LABELS
+
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-
-ROLE_LABELS = {"duty_officer": "Duty officer", "operator": "Operator", "admin": "Admin"}
 
 
 @pass_context
@@ -50,8 +51,6 @@ def flashes(context: dict[str, Any]) -> list[tuple[str, str]]:
 @pass_context
 def current_user(context: dict[str, Any]):
     """The logged-in user or None."""
-    from .auth import optional_user
-
     return optional_user(context["request"])
 
 

@@ -8,7 +8,6 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from starlette.responses import Response
 
-from ..app import NavItem
 from ..auth import (
     ROLES,
     AccountError,
@@ -24,6 +23,7 @@ from ..auth import (
     require_role,
     require_user,
 )
+from ..nav import NavItem
 from ..tables import WebUser
 from ..templating import flash, render
 

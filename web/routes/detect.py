@@ -20,8 +20,8 @@ from detect import queries
 from detect.escalation import SEVERITIES
 from detect.handlers import DISMISS_REASONS, DetectError, decide_story, request_open_story
 
-from ..app import NavItem
 from ..auth import User, require_role
+from ..nav import NavItem
 from ..templating import flash, render, templates
 
 router = APIRouter()

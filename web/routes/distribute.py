@@ -28,9 +28,9 @@ from distribute.handlers import (
 )
 from translate.model import RTL_LANGUAGES, language_name
 
-from ..app import NavItem
 from ..auth import User, require_role
 from ..csrf import csrf_exempt
+from ..nav import NavItem
 from ..templating import flash, render, templates
 
 log = structlog.get_logger(__name__)

@@ -28,10 +28,10 @@ from mobilize import handlers as h
 from mobilize import queries as q
 from mobilize.network import RowError, import_csv, parse_row
 
-from ..app import NavItem
 from ..auth import User, require_role
 from ..bodylimit import BodyTooLarge
 from ..csrf import csrf_exempt
+from ..nav import NavItem
 from ..templating import flash, render, templates
 
 log = structlog.get_logger(__name__)

@@ -19,11 +19,11 @@ from starlette.responses import Response
 
 from db.outbox import table_sizes
 
-from ..app import NavItem
 from ..auth import User, require_role
 from ..metrics import make_registry
 from ..metrics import render as render_metrics
 from ..monitor import BusMonitor
+from ..nav import NavItem
 from ..rejected import RedriveError, attach_redrives, read_one, read_rejected, redrive
 from ..templating import flash, render
 

@@ -24,8 +24,8 @@ from registry import handlers, model, queries
 from registry.csvimport import import_csv, row_data
 from registry.report import PdfUnavailable, figures, render_html, render_pdf
 
-from ..app import NavItem
 from ..auth import User, require_role, require_user
+from ..nav import NavItem
 from ..templating import flash, render
 
 router = APIRouter()

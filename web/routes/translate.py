@@ -13,8 +13,8 @@ from translate import model
 from translate import queries as q
 from translate.handlers import ReviewRefused, retry_machine, save_review
 
-from ..app import NavItem
 from ..auth import User, require_role
+from ..nav import NavItem
 from ..templating import flash, render, templates
 
 router = APIRouter()
