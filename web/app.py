@@ -1,9 +1,9 @@
 """The web application factory: sessions, CSRF, error pages, and every stage's router.
 
 Each stage adds `web/routes/<stage>.py` exposing `router = APIRouter()` (and optionally `nav = [NavItem(...)]`, from
-`web/nav.py`); `create_app` includes every module it finds there, so nobody edits this file to add pages. Routes open to anyone
-(login, signed-link pages, webhooks) carry `tags=["public"]`; every other route must depend on `require_user` or
-`require_role(...)` (tests/web check both).
+`web/nav.py`); `create_app` includes every module it finds there, so nobody edits this file to add pages. Routes
+open to anyone (login, signed-link pages, webhooks) carry `tags=["public"]`; every other route must depend on
+`require_user` or `require_role(...)` (tests/web check both).
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ Everyone signed in reads; operators and admins change the registry. Changes are 
 its next registry check (`RRM_INGEST__REGISTRY_CHECK_S`, 10 s).
 """
 
-# ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
