@@ -26,6 +26,7 @@ from .structure import (
     ROLE_LOCATION,
     ROLE_MONUMENT,
     damp_for_settings,
+    sentence_settings,
     settings_of,
     target_role,
 )
@@ -257,7 +258,7 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
     all_cands: list[_Candidate] = []
     settings = settings_of(sentences)
     for s in sentences:
-        cands = score_sentence(s, settings)
+        cands = score_sentence(s, settings | sentence_settings(s))
         all_cands.extend(cands)
         best = _best(cands)
         if best:

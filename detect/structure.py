@@ -17,7 +17,9 @@ and the article's setting and say when the pair is something else:
   soldiers burning a minority's villages still are), commemoration
   (anniversaries, wartime: recalled violence, though a planned burning on an anniversary is still a burning),
   history (archaeology, ancient and medieval times), living conditions (camps, shelters, storms), entertainment and
-  sport (hosts, comedians, films, matches). Each damps the acts it explains.
+  sport (hosts, comedians, films, matches). Each damps the acts it explains. A sentence's own setting words count
+  for that sentence wherever it stands, and a sentence naming the Third Reich's armed forces ("a Nazi warship") is
+  wartime history for that sentence only.
 - **Hate motive** (racist, hatred, hate crime, anti-X, Islamophobia) keeps an attack an attack in any setting but
   history and armed conflict.
 """
@@ -79,6 +81,11 @@ MOTIVE_PROOF = frozenset({"history", "armed_conflict"})
 FAR_RIGHT_PROOF = frozenset({"history", "armed_conflict", "commemoration"})
 
 
+#: The Third Reich's state and armed forces: in the sentence that names them, "Nazi" is wartime history, not a
+#: movement (only the sentence: a lead recalling Nazi troops does not make a neo-Nazi attack in the title history).
+WARTIME_NAZI = ("nazi germany", "nazi warship", "nazi warships", "nazi troops", "nazi forces", "nazi army",
+                "nazi occupation", "nazi soldiers", "nazi submarine", "nazi invasion", "nazi germans")
+
 _SINGLE = {name: frozenset(m for m in markers if " " not in m) for name, markers in SETTINGS.items()}
 _PAIRS = {name: tuple(m for m in markers if " " in m) for name, markers in SETTINGS.items()}
 
@@ -87,20 +94,31 @@ def settings_of(sentences: list[Sentence]) -> frozenset[str]:
     """The article's settings, read from the title and the first two sentences of the lead."""
     found: set[str] = set()
     for s in sentences:
-        if not (s.is_title or s.index <= 2):
-            continue
-        words = set(s.words)
-        text = ""
-        for name in SETTINGS:
-            if name in found:
-                continue
-            if not words.isdisjoint(_SINGLE[name]):
-                found.add(name)
-                continue
-            if _PAIRS[name]:
-                text = text or " ".join(s.words)
-                if any(p in text for p in _PAIRS[name]):
-                    found.add(name)
+        if s.is_title or s.index <= 2:
+            found |= _stated(s)
+    return frozenset(found)
+
+
+def sentence_settings(sentence: Sentence) -> frozenset[str]:
+    """The settings one sentence states itself, wherever it stands ("late-night hosts mock …" in the fourth
+    sentence of a politics round-up is entertainment even when the article's lead is not), and wartime history
+    (`WARTIME_NAZI`)."""
+    found = _stated(sentence)
+    if "history" not in found and "nazi" in sentence.words:
+        text = " ".join(sentence.words)
+        if any(p in text for p in WARTIME_NAZI):
+            found |= {"history"}
+    return found
+
+
+def _stated(sentence: Sentence) -> frozenset[str]:
+    """The settings whose markers one sentence contains."""
+    words = set(sentence.words)
+    found = {name for name in SETTINGS if not words.isdisjoint(_SINGLE[name])}
+    missing = [name for name in SETTINGS if name not in found and _PAIRS[name]]
+    if missing:
+        text = " ".join(sentence.words)
+        found |= {name for name in missing if any(p in text for p in _PAIRS[name])}
     return frozenset(found)
 
 

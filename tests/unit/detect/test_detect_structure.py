@@ -24,6 +24,8 @@ ORDINARY = [
     ("Explosion rips through crowd at a market; a mosque nearby was damaged", ""),
     # anniversaries and history
     ("Archaeologists find medieval graves of Jews who were banned from the city", ""),
+    ("Town evacuated while divers defuse wartime bomb",
+     "The device was dropped in an attack on a Nazi warship in the harbour."),
     # refugees' living conditions, migrants as actors
     ("Refugees in flooded camp say conditions are worse than ever", "A storm hit the camp overnight."),
     ("Asylum seeker charged after stabbing at a bus station", ""),
@@ -31,6 +33,9 @@ ORDINARY = [
     ("Protesters topple statue of colonial governor outside the cathedral", ""),
     # sport and entertainment rows
     ("Late-night comedians mock senator's Bible photo", ""),
+    # a setting stated in the sentence itself counts, even past the lead
+    ("Candidates trade blows in the last debate", "The debate ran long. Voters were split. Pollsters were busy. "
+     "Late-night hosts mock the senator for waving a Bible at a rally."),
     # clergy are people, not a community
     ("Vicar banned from preaching after affair", ""),
     ("Man kicked out of church choir sues for discrimination", ""),
@@ -48,6 +53,7 @@ FLASHPOINTS = [
     ("Soldiers torch Rohingya villages as families flee", ""),
     ("Parliament bans the burqa in public places", ""),
     ("Police storm holy site compound, dozens of worshippers injured at Al-Aqsa", ""),
+    ("Neo-Nazi gang attacks worshippers outside a mosque", "The men shouted slogans from the Nazi era."),
 ]
 
 
