@@ -265,9 +265,10 @@ class DetectSettings(BaseModel):
     window_minutes: int = Field(360, description="Window over which a story's spread is measured.")
     min_sources: int = Field(2, description="Distinct sources in the window before a polarizing story is flagged.")
     classifier: bool = Field(
-        True,
+        False,
         description="Combine the rules with the learned classifier (`detect/classifier.py`): it can veto a rule flag "
-        "it finds unlikely and raise an article just under the threshold; false = the rules alone.",
+        "it finds unlikely and raise an article just under the threshold; false (the default: on the held-out "
+        "labels it lowers F1 and adds false alarms, see docs/detect.md) = the rules alone.",
     )
     spacy_model: str = Field(
         "auto",

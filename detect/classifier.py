@@ -154,7 +154,7 @@ def shipped(path: str | None = None) -> Classifier:
 
 @lru_cache(maxsize=1)
 def configured() -> Classifier | None:
-    """The classifier the settings ask for (`RRM_DETECT__CLASSIFIER`, on by default), or None for the rules alone."""
+    """The classifier the settings ask for (`RRM_DETECT__CLASSIFIER`, off by default), or None for the rules alone."""
     from config.settings import get_settings
 
     return shipped() if get_settings().detect.classifier else None
