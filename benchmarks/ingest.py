@@ -8,6 +8,10 @@ so that every item is new, read by feedparser, normalized, checked against the s
 index (near-duplicates), and stored with its outbox row in SQLite, one transaction per feed. Feeds: a server process
 serves 2,000 generated feeds (20 items each, with ETags); the worker's own poller polls each once (200, every item
 new) and again (304), in one process. Targets: 2,000 items/s and 2,000 feeds/min.
+
+Parsers: on the dev feeds only (skipped with a message when they are absent), items/s of ingest/fastfeed.py (with
+feedparser for the documents it declines, as ingest does), of the `fastfeedparser` package and of feedparser, side by
+side in one run, so that keeping our own reader stays a measured choice.
 """
 
 from __future__ import annotations
@@ -106,6 +110,57 @@ def bench_items(target_items: int) -> None:
     print(f"  parse + normalize + de-duplicate: {parsed / cpu:8.0f} items/s (CPU time {cpu:.2f} s, wall "
           f"{elapsed:.2f} s, {parsed / elapsed:.0f}/s wall); published {published}, near-duplicates {near}, "
           f"exact duplicates {dup}")
+
+
+def bench_parsers(min_cpu_s: float = 1.0) -> None:
+    """Items/s of each feed parser on the dev feeds, same documents, same process, one after the other."""
+    if not (SHARED.is_dir() and any(SHARED.iterdir())):
+        print(f"parsers: skipped, no dev feeds at {SHARED}")
+        return
+    import io
+
+    import feedparser
+
+    from ingest.fastfeed import parse_fast
+    from ingest.model import parse_feed
+
+    try:
+        import fastfeedparser
+    except ImportError:
+        fastfeedparser = None
+    docs = [p.read_bytes() for p in sorted(SHARED.iterdir()) if p.is_file()]
+    declined = sum(parse_fast(body) is None for body in docs)
+
+    def ours(body: bytes) -> int:
+        return len(parse_feed(body)["entries"])
+
+    def theirs(body: bytes) -> int:
+        try:
+            return len(fastfeedparser.parse(body)["entries"])
+        except Exception:  # it refuses some documents: they count as no items, as they would in a pipeline
+            return 0
+
+    def reference(body: bytes) -> int:
+        return len(feedparser.parse(io.BytesIO(body), resolve_relative_uris=False, sanitize_html=False)["entries"])
+
+    parsers = [("ingest/fastfeed.py (+ feedparser fallback)", ours), ("fastfeedparser package", theirs),
+               ("feedparser", reference)]
+    print(f"parsers: {len(docs)} dev feeds from {SHARED} ({declined} declined by the fast reader, read by "
+          f"feedparser), CPU time of one core")
+    for label, parse in parsers:
+        if parse is theirs and fastfeedparser is None:
+            print(f"  {label:44s} not installed (pip install -e '.[dev]')")
+            continue
+        items = rounds = 0
+        started = time.process_time()
+        while True:
+            items += sum(parse(body) for body in docs)
+            rounds += 1
+            cpu = time.process_time() - started
+            if cpu >= min_cpu_s:
+                break
+        print(f"  {label:44s} {items / cpu:8.0f} items/s ({items // rounds} items per round, {rounds} rounds, "
+              f"{cpu:.2f} s CPU)")
 
 
 def serve(port_queue, feeds: int) -> None:  # a multiprocessing queue
@@ -207,6 +262,7 @@ def main() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(40))  # benchmarks print figures only
     print(f"ingest benchmark on {os.cpu_count()} CPU(s) (one process; the feed server runs in another)")
     bench_items(args.items)
+    bench_parsers()
     print(f"feeds: {args.feeds} feeds of 20 items on a local HTTP server")
     bench_feeds(args.feeds)
 
