@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import structlog
+from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception, stop_after_attempt
 
 from .model import DamagedTranslation, check_translated, chunk_text, protect, reassemble, restore
 from .ports import ChunkCache, NoMachineTranslation, RateLimited, TranslationError, Translator, UnsupportedLanguage
@@ -127,35 +128,50 @@ class TranslatorChain:
             hit = self.cache.get(backend.name, source, target, text)
             if hit is not None:
                 return hit, True
-        delay = self.backoff_s
-        last: Exception | None = None
-        for attempt in range(self.retries + 1):
-            limiter = self.limiter(backend.name)
+        limiter = self.limiter(backend.name)
+        delay = [self.backoff_s]  # doubles after each failure that is not a 429 (a 429 waits for its Retry-After)
+
+        def attempt() -> str:
             limiter.wait()
-            try:
-                translated = backend.translate(text, source, target)
-                check_translated(text, translated)
-            except (NoMachineTranslation, UnsupportedLanguage):
-                raise
-            except DamagedTranslation as exc:
-                last = exc
-                log.info("translate.retry", backend=backend.name, attempt=attempt + 1, reason=str(exc))
-            except RateLimited as exc:
-                last = exc
-                wait = min(exc.retry_after if exc.retry_after is not None else delay, self.max_wait_s)
+            translated = backend.translate(text, source, target)
+            check_translated(text, translated)
+            return translated
+
+        def failed(state: RetryCallState) -> None:
+            exc = state.outcome.exception()
+            if isinstance(exc, RateLimited):
+                wait = min(exc.retry_after if exc.retry_after is not None else delay[0], self.max_wait_s)
                 limiter.pause(wait)
                 log.info("translate.rate_limited", backend=backend.name, retry_after_s=wait)
-                continue  # the limiter waits for Retry-After before the next attempt
-            except TranslationError as exc:
-                last = exc
-                if not exc.retryable:
-                    break
-                log.info("translate.retry", backend=backend.name, attempt=attempt + 1, reason=str(exc))
             else:
-                if self.cache is not None:
-                    self.cache.put(backend.name, source, target, text, translated)
-                return translated, False
-            if attempt < self.retries:
-                self.sleep(min(delay, self.max_wait_s))
-                delay *= 2
+                log.info("translate.retry", backend=backend.name, attempt=state.attempt_number, reason=str(exc))
+
+        def pause(state: RetryCallState) -> float:
+            if isinstance(state.outcome.exception(), RateLimited):
+                return 0.0  # the limiter waits for Retry-After before the next attempt
+            wait, delay[0] = min(delay[0], self.max_wait_s), delay[0] * 2
+            return wait
+
+        retrying = Retrying(
+            retry=retry_if_exception(_worth_retrying), stop=stop_after_attempt(self.retries + 1), wait=pause,
+            after=failed, sleep=lambda seconds: self.sleep(seconds) if seconds > 0 else None)
+        try:
+            translated = retrying(attempt)
+        except RetryError as exc:
+            last = exc.last_attempt.exception()
+        except (NoMachineTranslation, UnsupportedLanguage):
+            raise
+        except TranslationError as exc:  # not retryable: this backend gives up at once
+            last = exc
+        else:
+            if self.cache is not None:
+                self.cache.put(backend.name, source, target, text, translated)
+            return translated, False
         raise BackendFailed(f"{backend.name}: gave up after {self.retries + 1} attempts: {last}")
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    """A damaged translation, a 429 or a retryable error is asked again; no translation or no language is final."""
+    if isinstance(exc, NoMachineTranslation | UnsupportedLanguage):
+        return False
+    return isinstance(exc, DamagedTranslation) or (isinstance(exc, TranslationError) and exc.retryable)
