@@ -153,7 +153,6 @@ def _store_texts(session: Session, resource_id: str, entry: model.Resource) -> N
 # --- the main stream -------------------------------------------------------------------------------------------
 
 ACTIVITY = "registry.activity"
-CLEARINGHOUSE_OPEDS = "registry.clearinghouse.opeds"
 
 
 def _activity(session: Session, member_id: str, now: datetime) -> t.MemberActivityRow:

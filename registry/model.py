@@ -51,7 +51,6 @@ SUBJECTS: dict[str, str] = {
     "religion_curricula": "Curricula for teaching about religions in schools, and curricula for religious schools",
     "human_rights_education": "Human rights education across cultures and religious traditions",
 }
-PROJECT_STATUSES = ("proposed", "approved", "active", "completed", "suspended")
 ACTIONS = ("create", "update", "retire")
 
 Theme = Literal["youth", "education", "media", "migration"]
@@ -357,8 +356,3 @@ def summary_of(body: str, limit: int = 400) -> str:
     if len(plain) <= limit:
         return plain
     return plain[:limit].rsplit(" ", 1)[0] + "…"
-
-
-def year_of(value: date | str) -> int:
-    """The year of a date or ISO date string."""
-    return value.year if isinstance(value, date) else int(str(value)[:4])

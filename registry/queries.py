@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import model
@@ -145,15 +145,6 @@ def languages(session: Session) -> list[str]:
     T, R = t.ResourceTextRow, t.ResourceRow
     return sorted(session.scalars(select(T.lang).join(R, R.id == T.resource_id)
                                   .where(R.status == "active").distinct()))
-
-
-def friends_meetings(session: Session) -> list[dict]:
-    """Friends meetings and fora, for the Group of Friends form's hint."""
-    E = t.EventRow
-    rows = session.scalars(select(E).where(E.status == "active", or_(E.kind == "friends_meeting",
-                                                                      E.kind == "annual_forum"))
-                           .order_by(E.starts_on.desc()).limit(50))
-    return [{"id": r.id, "title": r.title} for r in rows]
 
 
 def fund_totals(session: Session) -> list[dict]:

@@ -42,10 +42,6 @@ def rotate_csrf_token(request: Request) -> None:
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
-class CsrfError(Exception):
-    """The request's CSRF token is missing or wrong."""
-
-
 class CsrfMiddleware:
     """Refuses unsafe requests whose form field or header does not carry the session's CSRF token.
 
