@@ -175,8 +175,3 @@ def _lookup_word(lang: str, word: str) -> tuple[Term, ...]:
 
 #: Public name of the cached look-up (the matcher, names and entities use it).
 lookup_word = _lookup_word
-
-
-def concepts_of_kind(*kinds: str) -> tuple[str, ...]:
-    """Concept ids of the given kinds, in lexicon order."""
-    return tuple(c for c, k in KIND_OF_CONCEPT.items() if k in kinds)
