@@ -35,18 +35,13 @@ from bus.broker import EmbeddedBroker
 from bus.publisher import KafkaPublisher
 from bus.records import OpEdApproved, TranslationReady
 from config.settings import Settings
-from db.engine import make_engine, session_factory
+from db.engine import make_engine, session_factory, transaction
 from db.migrate import upgrade
 from distribute import model
 from distribute.adapters import SendGridBatchSender
-from distribute.handlers import (
-    Composer,
-    create_distribution,
-    create_segment,
-    import_editors,
-    record_translation,
-    release_due,
-)
+from distribute.audience import create_segment, import_editors
+from distribute.distributions import create_distribution, record_translation
+from distribute.release import Composer, release_due
 from distribute.tables import Distribution, ReadyTranslation
 from mail.adapters import SendGridMailer
 from mail.local import SendGridEndpoint
@@ -89,14 +84,16 @@ def end_to_end(editors: int, db_url: str, tmp: Path) -> dict[str, float]:
         engine = make_engine(db_url)
         sessions = session_factory(engine)
         t = time.perf_counter()
-        import_editors(sessions, editors_csv(editors, "e2e"))
-        segment = create_segment(sessions, "everyone (benchmark)", model.Criteria())
-        for lang in LANGUAGES[1:]:
-            record_translation(sessions, TranslationReady(oped_id="oped-bench", lang=lang, title=f"Title [{lang}]",
-                                                          body=f"Body in {lang}. " * 150, translator="pre-approved"))
-        dist = create_distribution(sessions, oped_id="oped-bench", languages=LANGUAGES, segment_ids=[segment],
-                                   release_at=datetime.now(UTC) + timedelta(hours=1), created_by="benchmark",
-                                   backend="sendgrid")
+        with transaction(sessions) as session:
+            import_editors(session, editors_csv(editors, "e2e"))
+            segment = create_segment(session, "everyone (benchmark)", model.Criteria())
+            for lang in LANGUAGES[1:]:
+                record_translation(session, TranslationReady(oped_id="oped-bench", lang=lang,
+                                                             title=f"Title [{lang}]", body=f"Body in {lang}. " * 150,
+                                                             translator="pre-approved"))
+            dist = create_distribution(session, oped_id="oped-bench", languages=LANGUAGES, segment_ids=[segment],
+                                       release_at=datetime.now(UTC) + timedelta(hours=1), created_by="benchmark",
+                                       backend="sendgrid")
         setup_s = time.perf_counter() - t
         env = {**os.environ, "RRM_ENV": "test", "RRM_DATA_DIR": str(tmp), "RRM_LOG_FORMAT": "json",
                "RRM_KAFKA__BOOTSTRAP_SERVERS": broker.bootstrap_servers, "RRM_KAFKA__TOPIC_PREFIX": "bench.",
@@ -151,13 +148,14 @@ def handover_only(editors: int, db_url: str) -> dict[str, float]:
     upgrade(db_url)
     engine = make_engine(db_url)
     sessions = session_factory(engine)
-    import_editors(sessions, editors_csv(editors, "h"))
-    segment = create_segment(sessions, "everyone (hand-over)", model.Criteria())
-    for lang in LANGUAGES:
-        record_translation(sessions, TranslationReady(oped_id="oped-h", lang=lang, title=f"T [{lang}]",
-                                                      body="Body. " * 150, translator="x"))
-    create_distribution(sessions, oped_id="oped-h", languages=LANGUAGES, segment_ids=[segment],
-                        release_at=datetime.now(UTC) + timedelta(hours=1), created_by="bench", backend="sendgrid")
+    with transaction(sessions) as session:
+        import_editors(session, editors_csv(editors, "h"))
+        segment = create_segment(session, "everyone (hand-over)", model.Criteria())
+        for lang in LANGUAGES:
+            record_translation(session, TranslationReady(oped_id="oped-h", lang=lang, title=f"T [{lang}]",
+                                                         body="Body. " * 150, translator="x"))
+        create_distribution(session, oped_id="oped-h", languages=LANGUAGES, segment_ids=[segment],
+                            release_at=datetime.now(UTC) + timedelta(hours=1), created_by="bench", backend="sendgrid")
     with SendGridEndpoint() as endpoint:
         batches = SendGridBatchSender(SendGridMailer("SG.test-key", host=endpoint.url,
                                                      from_address="rr@aoc.example.org", timeout_s=30))

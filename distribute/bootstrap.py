@@ -22,8 +22,8 @@ from mail.bootstrap import build_mailer
 from mail.ports import Mailer
 
 from .adapters import SendGridBatchSender, SendGridEventVerifier
-from .handlers import Composer
 from .ports import ScheduledBatchSender
+from .release import Composer
 
 log = structlog.get_logger(__name__)
 
@@ -68,10 +68,11 @@ class Worker:
 
 def build(settings: Settings) -> Worker:
     """Wire the worker (nothing started)."""
-    from bus.app import consume, create_app
-    from db.engine import make_engine, session_factory
+    from bus.app import InvalidMessage, consume, create_app
+    from db.engine import make_engine, session_factory, transaction
 
-    from .handlers import record_translation
+    from .distributions import record_translation
+    from .model import RecordRefused
     from .schedule import build_scheduler
 
     engine = make_engine(settings.database_url, echo=settings.db.echo, pool_size=settings.db.pool_size)
@@ -79,8 +80,15 @@ def build(settings: Settings) -> Worker:
     mailer, batches = build_senders(settings, sessions)
     app = create_app("distribute", settings)
 
+    def keep(record) -> None:
+        try:
+            with transaction(sessions) as session:
+                record_translation(session, record)
+        except RecordRefused as exc:
+            raise InvalidMessage(str(exc)) from exc
+
     async def keep_translation(record):
-        await asyncio.to_thread(record_translation, sessions, record)
+        await asyncio.to_thread(keep, record)
         return []
 
     consume(app, "translations.ready", keep_translation, name="keep_translation")
@@ -95,7 +103,7 @@ def main(settings: Settings) -> None:
     from bus.worker import run_app
     from config.logging import configure_logging
 
-    from .handlers import recover_in_doubt
+    from .release import recover_in_doubt
 
     configure_logging(settings.log_level, settings.log_format)
     worker = build(settings)

@@ -19,15 +19,16 @@ def distribute() -> None:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_editors_command(csv_file: Path) -> None:
     """Import (or update, by address) editors from a CSV file; refused rows are listed with their reason."""
-    from db.engine import make_engine, session_factory
+    from db.engine import make_engine, session_factory, transaction
 
-    from .handlers import import_editors
+    from .audience import import_editors
     from .model import CsvRefused
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
     try:
-        result = import_editors(session_factory(engine), csv_file.read_bytes())
+        with transaction(session_factory(engine)) as session:
+            result = import_editors(session, csv_file.read_bytes())
     except CsvRefused as exc:
         click.echo(f"{csv_file}: {exc}", err=True)
         sys.exit(2)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from config.settings import Settings
-from db.engine import make_engine, session_factory
+from db.engine import make_engine, session_factory, transaction
 
 from . import model
 from . import queries as q
-from .handlers import create_segment, import_editors
+from .audience import create_segment, import_editors
 
 DEMO_CSV = Path(__file__).resolve().parent / "data" / "demo_editors.csv"
 DEMO_SEGMENTS = (
@@ -27,13 +27,13 @@ def seed(settings: Settings) -> list[str]:
     """Import the fictional editors (again: the import updates by email) and the segments; lines for `rrm up`."""
     engine = make_engine(settings.database_url)
     try:
-        sessions = session_factory(engine)
-        result = import_editors(sessions, DEMO_CSV.read_bytes())
-        existing = {s.name for s in q.segments(sessions)}
-        for name, criteria in DEMO_SEGMENTS:
-            if name not in existing:
-                create_segment(sessions, name, criteria)
-        languages = len(q.editors_overview(sessions).by_language)
+        with transaction(session_factory(engine)) as session:
+            result = import_editors(session, DEMO_CSV.read_bytes())
+            existing = {s.name for s in q.segments(session)}
+            for name, criteria in DEMO_SEGMENTS:
+                if name not in existing:
+                    create_segment(session, name, criteria)
+            languages = len(q.editors_overview(session).by_language)
     finally:
         engine.dispose()
     return [f"distribute: {result.created + result.updated} fictional editors in {languages} languages, "

@@ -86,6 +86,14 @@ class CsvRefused(ValueError):
     """The file as a whole cannot be read as an editors CSV."""
 
 
+class DistributeError(ValueError):
+    """A request that cannot be done; the message says why in words an officer understands."""
+
+
+class RecordRefused(ValueError):
+    """A record from the bus that makes no sense; the agent sends it to `rejected` with this reason."""
+
+
 def parse_editors_csv(data: bytes | str, max_rows: int = 100_000) -> ParsedCsv:
     """Read an editors CSV (header row; `email`, `language`, `opt_in_source` required); each bad row has a reason."""
     if isinstance(data, bytes):

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mail.ports import Mailer
 
-from .handlers import Composer, recover_in_doubt, release_due
 from .model import SENDGRID_CANCEL_MARGIN
 from .ports import ScheduledBatchSender
+from .release import Composer, recover_in_doubt, release_due
 
 log = structlog.get_logger(__name__)
 

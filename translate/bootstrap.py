@@ -89,16 +89,25 @@ def build_chain(settings: Settings, sessions: sessionmaker[Session] | None) -> T
 
 def create_worker_app(settings: Settings, sessions: sessionmaker[Session], chain: TranslatorChain):
     """The faust app: an agent on `opeds.approved` and a timer that works through the queued languages."""
-    from bus.app import consume, create_app
+    from bus.app import InvalidMessage, consume, create_app
+    from db.engine import transaction
 
-    from .handlers import register_oped, translate_pending
+    from .handlers import RecordRefused, register_oped
+    from .queue import translate_pending
 
     app = create_app("translate", settings)
     languages = list(settings.translate.languages)
     busy = asyncio.Lock()
 
+    def open_job(record) -> None:
+        try:
+            with transaction(sessions) as session:
+                register_oped(session, record, languages)
+        except RecordRefused as exc:
+            raise InvalidMessage(str(exc)) from exc
+
     async def open_translation_job(record):
-        await asyncio.to_thread(register_oped, sessions, record, languages)
+        await asyncio.to_thread(open_job, record)
         return []
 
     consume(app, "opeds.approved", open_translation_job, name="open_translation_job")
@@ -117,7 +126,7 @@ def main(settings: Settings) -> None:
     """Run the translate worker until stopped."""
     from bus.worker import run_app
     from config.logging import configure_logging
-    from db.engine import make_engine, session_factory
+    from db.engine import make_engine, session_factory, transaction
 
     from .handlers import requeue_stalled
 
@@ -125,7 +134,8 @@ def main(settings: Settings) -> None:
     engine = make_engine(settings.database_url, pool_size=settings.db.pool_size)
     sessions = session_factory(engine)
     chain = build_chain(settings, sessions)
-    requeued = requeue_stalled(sessions)
+    with transaction(sessions) as session:
+        requeued = requeue_stalled(session)
     log.info("translate.started", backends=[b.name for b in chain.backends], requeued=requeued)
     try:
         run_app(create_worker_app(settings, sessions, chain), settings)

@@ -1,11 +1,11 @@
-"""Read side of translate/ for the console pages."""
+"""Read side of translate/ for the console pages; each query reads through the caller's session."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from . import model
 from .tables import TranslationEvent, TranslationJob, TranslationVersion
@@ -22,40 +22,35 @@ class JobSummary:
     counts: dict[str, int]
 
 
-def list_jobs(sessions: sessionmaker[Session], limit: int = 100) -> list[JobSummary]:
+def list_jobs(session: Session, limit: int = 100) -> list[JobSummary]:
     """The newest op-eds with how many languages are in each status."""
-    with sessions() as session:
-        jobs = session.scalars(select(TranslationJob).order_by(TranslationJob.created_at.desc()).limit(limit)).all()
-        ids = [j.oped_id for j in jobs]
-        counts: dict[str, dict[str, int]] = {i: {} for i in ids}
-        if ids:
-            for oped_id, status in session.execute(select(TranslationVersion.oped_id, TranslationVersion.status)
-                                                   .where(TranslationVersion.oped_id.in_(ids))):
-                counts[oped_id][status] = counts[oped_id].get(status, 0) + 1
-        return [JobSummary(j.oped_id, j.title, j.source_lang, j.created_at, counts[j.oped_id]) for j in jobs]
+    jobs = session.scalars(select(TranslationJob).order_by(TranslationJob.created_at.desc()).limit(limit)).all()
+    ids = [j.oped_id for j in jobs]
+    counts: dict[str, dict[str, int]] = {i: {} for i in ids}
+    if ids:
+        for oped_id, status in session.execute(select(TranslationVersion.oped_id, TranslationVersion.status)
+                                               .where(TranslationVersion.oped_id.in_(ids))):
+            counts[oped_id][status] = counts[oped_id].get(status, 0) + 1
+    return [JobSummary(j.oped_id, j.title, j.source_lang, j.created_at, counts[j.oped_id]) for j in jobs]
 
 
-def job(sessions: sessionmaker[Session], oped_id: str) -> TranslationJob | None:
+def job(session: Session, oped_id: str) -> TranslationJob | None:
     """One op-ed's original."""
-    with sessions() as session:
-        return session.get(TranslationJob, oped_id)
+    return session.get(TranslationJob, oped_id)
 
 
-def versions(sessions: sessionmaker[Session], oped_id: str) -> list[TranslationVersion]:
+def versions(session: Session, oped_id: str) -> list[TranslationVersion]:
     """Every language of one op-ed, original first, then by language code."""
-    with sessions() as session:
-        rows = session.scalars(select(TranslationVersion).where(TranslationVersion.oped_id == oped_id)).all()
+    rows = session.scalars(select(TranslationVersion).where(TranslationVersion.oped_id == oped_id)).all()
     return sorted(rows, key=lambda v: (v.status != model.ORIGINAL, v.lang))
 
 
-def version(sessions: sessionmaker[Session], oped_id: str, lang: str) -> TranslationVersion | None:
+def version(session: Session, oped_id: str, lang: str) -> TranslationVersion | None:
     """One language of one op-ed."""
-    with sessions() as session:
-        return session.get(TranslationVersion, (oped_id, lang))
+    return session.get(TranslationVersion, (oped_id, lang))
 
 
-def timeline(sessions: sessionmaker[Session], oped_id: str) -> list[TranslationEvent]:
+def timeline(session: Session, oped_id: str) -> list[TranslationEvent]:
     """What happened to an op-ed's translations, oldest first."""
-    with sessions() as session:
-        return list(session.scalars(select(TranslationEvent).where(TranslationEvent.oped_id == oped_id)
-                                    .order_by(TranslationEvent.id)).all())
+    return list(session.scalars(select(TranslationEvent).where(TranslationEvent.oped_id == oped_id)
+                                .order_by(TranslationEvent.id)).all())

@@ -24,7 +24,8 @@ from tests.web.mobilize.seeding import deps_for, seed_mobilization
 from translate import model as tmodel
 from translate.adapters import OfflineBackend
 from translate.chain import TranslatorChain
-from translate.handlers import register_oped, translate_pending
+from translate.handlers import register_oped
+from translate.queue import translate_pending
 from translate.tables import TranslationVersion
 
 pytestmark = pytest.mark.browser
@@ -87,9 +88,10 @@ def test_a_draft_link_stops_working_when_the_member_leaves(page, server):
 def test_approval_and_the_use_of_the_review_link_are_one_transaction(browser, page, server):
     """If the link is used up by someone else while a reader approves, the reader's approval does not happen."""
     oped_id = f"oped-{uuid.uuid4().hex[:8]}"
-    register_oped(server.sessions, OpEdApproved(oped_id=oped_id, title="Listening first", body="Dialogue is a "
-                                                "practice. It begins with listening.", lang="en",
-                                                authors=["Amina Diallo"], officer="Officer"), ["en", "fr"])
+    with transaction(server.sessions) as session:
+        register_oped(session, OpEdApproved(oped_id=oped_id, title="Listening first", body="Dialogue is a "
+                                            "practice. It begins with listening.", lang="en",
+                                            authors=["Amina Diallo"], officer="Officer"), ["en", "fr"])
     translate_pending(server.sessions, TranslatorChain([OfflineBackend()]))
     officer = log_in(browser.new_page(), server.url, "duty_officer")
     officer.goto(f"{server.url}/translate/{oped_id}")

@@ -7,25 +7,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import structlog
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.responses import Response
 
+from config.settings import Settings
+from db.engine import transaction
 from distribute import model
 from distribute import queries as q
+from distribute.audience import add_to_do_not_contact, create_list, create_segment, import_editors, unsubscribe
 from distribute.bootstrap import build_senders, build_verifier
-from distribute.handlers import (
-    DistributeError,
-    WebhookRefused,
-    add_to_do_not_contact,
-    cancel_distribution,
-    create_distribution,
-    create_list,
-    create_segment,
-    import_editors,
-    receive_events,
-    unsubscribe,
-)
+from distribute.deliveries import WebhookRefused, receive_events
+from distribute.distributions import create_distribution
+from distribute.model import DistributeError
+from distribute.release import cancel_distribution
+from mail.ports import MailError
 from translate.model import RTL_LANGUAGES, language_name
 
 from ..auth import User, require_role
@@ -55,6 +51,20 @@ templates.env.globals.setdefault("ready_options", lambda ready, titles: [(o, tit
 templates.env.globals.setdefault("text_dir", lambda lang: "rtl" if lang in RTL_LANGUAGES else "ltr")
 
 
+def setup(app: FastAPI, settings: Settings) -> None:
+    """Build the mail senders (a cancel asks SendGrid to drop scheduled batches) and the Event Webhook's verifier
+    once, at start-up; the senders are closed on shutdown."""
+    try:
+        mailer, batches = build_senders(settings, app.state.sessions)
+    except MailError as exc:  # e.g. SendGrid chosen without an API key: the console still runs, cancels say why
+        log.warning("distribute.senders_unavailable", error=str(exc))
+        mailer, batches = None, None
+    app.state.distribute_batches = batches
+    app.state.distribute_verifier = build_verifier(settings)
+    if mailer is not None:
+        app.router.add_event_handler("shutdown", mailer.close)
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.replace(";", ",").split(",") if v.strip())
 
@@ -62,12 +72,12 @@ def _split(value: str) -> tuple[str, ...]:
 @router.get("/distribute")
 def distributions_page(request: Request, user: User = Depends(officer)) -> Response:
     """Distributions, and a form to schedule one."""
-    sessions = request.app.state.sessions
-    return render(request, "distribute/index.html", {
-        "distributions": q.distributions(sessions), "ready": q.ready_languages(sessions),
-        "titles": q.oped_titles(sessions), "segments": q.segments(sessions),
-        "backend": request.app.state.settings.mail.backend,
-        "languages": request.app.state.settings.translate.languages})
+    with request.app.state.sessions() as session:
+        return render(request, "distribute/index.html", {
+            "distributions": q.distributions(session), "ready": q.ready_languages(session),
+            "titles": q.oped_titles(session), "segments": q.segments(session),
+            "backend": request.app.state.settings.mail.backend,
+            "languages": request.app.state.settings.translate.languages})
 
 
 @router.post("/distribute")
@@ -80,11 +90,12 @@ async def schedule(request: Request, user: User = Depends(officer)) -> Response:
         flash(request, "Give the release time as a date and time (UTC).", "error")
         return RedirectResponse("/distribute", status_code=303)
     try:
-        dist = create_distribution(
-            request.app.state.sessions, oped_id=str(form.get("oped_id", "")),
-            languages=[str(v) for v in form.getlist("languages")],
-            segment_ids=[int(v) for v in form.getlist("segments") if str(v).isdigit()], release_at=release,
-            created_by=user.display, backend=request.app.state.settings.mail.backend)
+        with transaction(request.app.state.sessions) as session:
+            dist = create_distribution(
+                session, oped_id=str(form.get("oped_id", "")),
+                languages=[str(v) for v in form.getlist("languages")],
+                segment_ids=[int(v) for v in form.getlist("segments") if str(v).isdigit()], release_at=release,
+                created_by=user.display, backend=request.app.state.settings.mail.backend)
     except DistributeError as exc:
         flash(request, str(exc), "error")
         return RedirectResponse("/distribute", status_code=303)
@@ -95,7 +106,8 @@ async def schedule(request: Request, user: User = Depends(officer)) -> Response:
 @router.get("/distribute/d/{distribution_id}")
 def report_page(request: Request, distribution_id: str, user: User = Depends(officer)) -> Response:
     """The delivery report of one distribution."""
-    report = q.delivery_report(request.app.state.sessions, distribution_id)
+    with request.app.state.sessions() as session:
+        report = q.delivery_report(session, distribution_id)
     if report is None:
         raise HTTPException(404, detail="There is no such distribution.")
     return render(request, "distribute/report.html", {"r": report, "d": report.distribution,
@@ -105,28 +117,24 @@ def report_page(request: Request, distribution_id: str, user: User = Depends(off
 @router.post("/distribute/d/{distribution_id}/cancel")
 def cancel(request: Request, distribution_id: str, user: User = Depends(officer)) -> Response:
     """Cancel before the release (SendGrid's scheduled batches are cancelled by batch id)."""
-    settings = request.app.state.settings
-    mailer, batches = build_senders(settings, request.app.state.sessions)
     try:
-        stopped = cancel_distribution(request.app.state.sessions, distribution_id, batches=batches,
-                                      actor=user.display)
+        stopped = cancel_distribution(request.app.state.sessions, distribution_id,
+                                      batches=request.app.state.distribute_batches, actor=user.display)
         flash(request, f"Cancelled: {stopped} editors will not receive it.", "success")
     except DistributeError as exc:
         flash(request, str(exc), "error")
     except Exception as exc:  # the provider refused: say so, keep the distribution as it was
         flash(request, f"SendGrid did not confirm the cancellation: {exc}", "error")
-    finally:
-        mailer.close()
     return RedirectResponse(f"/distribute/d/{distribution_id}", status_code=303)
 
 
 @router.get("/distribute/editors")
 def editors_page(request: Request, user: User = Depends(officer)) -> Response:
     """Editors by language, CSV import, segments and the do-not-contact list."""
-    sessions = request.app.state.sessions
-    return render(request, "distribute/editors.html", {
-        "overview": q.editors_overview(sessions), "segments": q.segments(sessions),
-        "suppressed": q.suppressed(sessions), "columns": model.CSV_COLUMNS, "lists": q.lists(sessions)})
+    with request.app.state.sessions() as session:
+        return render(request, "distribute/editors.html", {
+            "overview": q.editors_overview(session), "segments": q.segments(session),
+            "suppressed": q.suppressed(session), "columns": model.CSV_COLUMNS, "lists": q.lists(session)})
 
 
 @router.post("/distribute/editors/import")
@@ -137,7 +145,8 @@ async def import_csv(request: Request, file: UploadFile, user: User = Depends(of
         flash(request, "The file is larger than 5 MB: split it and import the parts.", "error")
         return RedirectResponse("/distribute/editors", status_code=303)
     try:
-        result = import_editors(request.app.state.sessions, data)
+        with transaction(request.app.state.sessions) as session:
+            result = import_editors(session, data)
     except model.CsvRefused as exc:
         flash(request, str(exc), "error")
         return RedirectResponse("/distribute/editors", status_code=303)
@@ -153,7 +162,8 @@ def add_list(request: Request, list_name: str = Form(""), addresses: str = Form(
     try:
         if not name.strip() or not emails:
             raise DistributeError("a list needs a name and at least one address")
-        create_list(request.app.state.sessions, name, emails)
+        with transaction(request.app.state.sessions) as session:
+            create_list(session, name, emails)
         flash(request, f"List “{name.strip()}” saved with {len(emails)} editors.", "success")
     except DistributeError as exc:
         flash(request, str(exc), "error")
@@ -166,10 +176,11 @@ async def add_segment(request: Request, user: User = Depends(officer)) -> Respon
     form = await request.form()
     name = str(form.get("name", ""))
     try:
-        create_segment(request.app.state.sessions, name, model.Criteria(
-            languages=tuple(v.lower() for v in _split(str(form.get("languages", "")))),
-            regions=_split(str(form.get("regions", ""))), beats=_split(str(form.get("beats", ""))),
-            list_ids=tuple(int(v) for v in form.getlist("lists") if str(v).isdigit())))
+        with transaction(request.app.state.sessions) as session:
+            create_segment(session, name, model.Criteria(
+                languages=tuple(v.lower() for v in _split(str(form.get("languages", "")))),
+                regions=_split(str(form.get("regions", ""))), beats=_split(str(form.get("beats", ""))),
+                list_ids=tuple(int(v) for v in form.getlist("lists") if str(v).isdigit())))
         flash(request, f"Segment “{name.strip()}” saved.", "success")
     except DistributeError as exc:
         flash(request, str(exc), "error")
@@ -181,7 +192,8 @@ def do_not_contact(request: Request, email: str = Form(""), note: str = Form("")
                    user: User = Depends(officer)) -> Response:
     """Put an address on the do-not-contact list for good."""
     try:
-        add_to_do_not_contact(request.app.state.sessions, email, f"{note} (by {user.display})".strip())
+        with transaction(request.app.state.sessions) as session:
+            add_to_do_not_contact(session, email, f"{note} (by {user.display})".strip())
         flash(request, f"{email.strip()} will never be mailed.", "success")
     except DistributeError as exc:
         flash(request, str(exc), "error")
@@ -201,7 +213,8 @@ def unsubscribe_page(request: Request, token: str) -> Response:
 def unsubscribe_now(request: Request, token: str) -> Response:
     """One-click unsubscribe (RFC 8058 POST from a mail client, or the button): the address is never mailed again."""
     try:
-        email = unsubscribe(request.app.state.sessions, request.app.state.settings.secret_key, token)
+        with transaction(request.app.state.sessions) as session:
+            email = unsubscribe(session, request.app.state.settings.secret_key, token)
     except DistributeError as exc:
         return render(request, "distribute/unsubscribed.html", {"error": str(exc)}, status_code=400)
     return render(request, "distribute/unsubscribed.html", {"email": email})
@@ -210,15 +223,16 @@ def unsubscribe_now(request: Request, token: str) -> Response:
 @router.post(WEBHOOK_PATH, tags=["public"])
 async def sendgrid_events(request: Request) -> Response:
     """SendGrid's Event Webhook: the ECDSA signature over the raw body is checked before anything is read."""
-    verifier = build_verifier(request.app.state.settings)
+    verifier = request.app.state.distribute_verifier
     if verifier is None:
         return JSONResponse({"error": "event webhook verification key not configured"}, status_code=403)
     raw = await request.body()
     try:
-        stored = receive_events(request.app.state.sessions, verifier, raw,
-                                request.headers.get("X-Twilio-Email-Event-Webhook-Signature", ""),
-                                request.headers.get("X-Twilio-Email-Event-Webhook-Timestamp", ""),
-                                max_age_s=request.app.state.settings.distribute.webhook_max_age_s)
+        with transaction(request.app.state.sessions) as session:
+            stored = receive_events(session, verifier, raw,
+                                    request.headers.get("X-Twilio-Email-Event-Webhook-Signature", ""),
+                                    request.headers.get("X-Twilio-Email-Event-Webhook-Timestamp", ""),
+                                    max_age_s=request.app.state.settings.distribute.webhook_max_age_s)
     except WebhookRefused as exc:
         log.warning("distribute.webhook_refused", reason=str(exc))
         return JSONResponse({"error": str(exc)}, status_code=403)
@@ -228,14 +242,17 @@ async def sendgrid_events(request: Request) -> Response:
 @router.get("/newsroom", tags=["public"])
 def newsroom_page(request: Request, lang: str = "") -> Response:
     """Released op-eds by language, for anyone."""
-    items = q.newsroom(request.app.state.sessions)
+    with request.app.state.sessions() as session:
+        items = q.newsroom(session)
     return render(request, "distribute/newsroom.html", {"items": items, "lang": lang})
 
 
 @router.get("/newsroom/{oped_id}/{lang}", tags=["public"])
 def newsroom_article(request: Request, oped_id: str, lang: str) -> Response:
     """One released op-ed in one language."""
-    for item in q.newsroom(request.app.state.sessions).get(lang, []):
+    with request.app.state.sessions() as session:
+        items = q.newsroom(session).get(lang, [])
+    for item in items:
         if item.oped_id == oped_id:
             return render(request, "distribute/article.html", {"item": item})
     raise HTTPException(404, detail="This op-ed is not released in this language.")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from db.engine import transaction
 from links import LinkError
 from translate import model
 from translate import queries as q
@@ -31,8 +32,8 @@ templates.env.globals.setdefault("text_dir", lambda lang: "rtl" if lang in model
 
 
 def _review_context(request: Request, oped_id: str, lang: str) -> dict:
-    sessions = request.app.state.sessions
-    job, version = q.job(sessions, oped_id), q.version(sessions, oped_id, lang)
+    with request.app.state.sessions() as session:
+        job, version = q.job(session, oped_id), q.version(session, oped_id, lang)
     if job is None or version is None:
         raise HTTPException(404, detail="There is no such language version of this op-ed.")
     return {"job": job, "v": version, "lang": lang}
@@ -41,19 +42,20 @@ def _review_context(request: Request, oped_id: str, lang: str) -> dict:
 @router.get("/translate")
 def translations_page(request: Request, user: User = Depends(officer)) -> Response:
     """Every approved op-ed and where each of its languages stands."""
-    return render(request, "translate/index.html", {"jobs": q.list_jobs(request.app.state.sessions),
-                                                    "statuses": model.STATUSES})
+    with request.app.state.sessions() as session:
+        jobs = q.list_jobs(session)
+    return render(request, "translate/index.html", {"jobs": jobs, "statuses": model.STATUSES})
 
 
 @router.get("/translate/{oped_id}")
 def oped_page(request: Request, oped_id: str, user: User = Depends(officer)) -> Response:
     """One op-ed: its original, each language's status, and its timeline."""
-    sessions = request.app.state.sessions
-    job = q.job(sessions, oped_id)
-    if job is None:
-        raise HTTPException(404, detail="There is no such op-ed in translation.")
-    return render(request, "translate/oped.html", {"job": job, "versions": q.versions(sessions, oped_id),
-                                                   "timeline": q.timeline(sessions, oped_id)})
+    with request.app.state.sessions() as session:
+        job = q.job(session, oped_id)
+        if job is None:
+            raise HTTPException(404, detail="There is no such op-ed in translation.")
+        return render(request, "translate/oped.html", {"job": job, "versions": q.versions(session, oped_id),
+                                                       "timeline": q.timeline(session, oped_id)})
 
 
 @router.get("/translate/{oped_id}/{lang}")
@@ -69,8 +71,9 @@ def review(request: Request, oped_id: str, lang: str, title: str = Form(""), bod
            action: str = Form("save"), user: User = Depends(officer)) -> Response:
     """Save a correction, or approve the language for release."""
     try:
-        save_review(request.app.state.sessions, oped_id, lang, title=title, body=body, reviewer=user.display,
-                    approve=action == "approve")
+        with transaction(request.app.state.sessions) as session:
+            save_review(session, oped_id, lang, title=title, body=body, reviewer=user.display,
+                        approve=action == "approve")
     except ReviewRefused as exc:
         flash(request, str(exc), "error")
         return render(request, "translate/review.html", {
@@ -85,7 +88,8 @@ def review(request: Request, oped_id: str, lang: str, title: str = Form(""), bod
 def retry(request: Request, oped_id: str, lang: str, user: User = Depends(officer)) -> Response:
     """Ask the machine translators again (say, once one is reachable)."""
     try:
-        retry_machine(request.app.state.sessions, oped_id, lang, user.display)
+        with transaction(request.app.state.sessions) as session:
+            retry_machine(session, oped_id, lang, user.display)
         flash(request, f"{model.language_name(lang)}: machine translation queued again.", "success")
     except ReviewRefused as exc:
         flash(request, str(exc), "error")
@@ -132,9 +136,10 @@ def member_review(request: Request, token: str, title: str = Form(""), body: str
     name = reviewer.strip() and f"{reviewer.strip()} (network member)"
     links = request.app.state.links
     try:  # approving uses the link up in the approval's own transaction: both happen, or neither
-        save_review(request.app.state.sessions, oped_id, lang, title=title, body=body, reviewer=name,
-                    approve=action == "approve",
-                    on_approve=lambda session: links.consume_link(token, LINK_PURPOSE, session=session))
+        with transaction(request.app.state.sessions) as session:
+            save_review(session, oped_id, lang, title=title, body=body, reviewer=name,
+                        approve=action == "approve",
+                        on_approve=lambda s: links.consume_link(token, LINK_PURPOSE, session=s))
     except LinkError as exc:
         return render(request, "translate/link_error.html", {"message": str(exc)}, status_code=exc.status_code)
     except ReviewRefused as exc:

@@ -12,11 +12,14 @@ from sqlalchemy import func, select
 from bus.records import TranslationReady
 from distribute import model, queries
 from distribute.adapters import SendGridBatchSender
-from distribute.handlers import Composer, create_distribution, create_segment, import_editors, record_translation
+from distribute.audience import create_segment, import_editors
+from distribute.distributions import create_distribution, record_translation
+from distribute.release import Composer
 from distribute.schedule import build_scheduler
 from distribute.tables import DistributionSend
 from mail.adapters import SendGridMailer
 from mail.local import SendGridEndpoint
+from tests.support.transactions import in_transaction
 
 EDITORS = 30
 SECRET = "test-secret-for-links"  # noqa: S105 - a test signing key
@@ -25,13 +28,13 @@ SECRET = "test-secret-for-links"  # noqa: S105 - a test signing key
 def _distribution(sessions, release_in: timedelta) -> str:
     rows = ["email,name,outlet,language,region,beat,opt_in_source"]
     rows += [f"ed{i}@paper{i % 7}.example.org,Editor {i},Paper {i % 7},en,r,opinion,forum" for i in range(EDITORS)]
-    import_editors(sessions, "\n".join(rows) + "\n")
-    record_translation(sessions, TranslationReady(oped_id="oped-1", lang="en", title="Title", body="Body.",
-                                                  translator="test"))
+    in_transaction(sessions, import_editors, "\n".join(rows) + "\n")
+    in_transaction(sessions, record_translation,
+                   TranslationReady(oped_id="oped-1", lang="en", title="Title", body="Body.", translator="test"))
     now = datetime.now(UTC)
-    segment = create_segment(sessions, "everyone", model.Criteria())
-    return create_distribution(sessions, oped_id="oped-1", languages=["en"], segment_ids=[segment],
-                               release_at=now + release_in, created_by="officer", backend="sendgrid", now=now)
+    segment = in_transaction(sessions, create_segment, "everyone", model.Criteria())
+    return in_transaction(sessions, create_distribution, oped_id="oped-1", languages=["en"], segment_ids=[segment],
+                          release_at=now + release_in, created_by="officer", backend="sendgrid", now=now)
 
 
 def _run_scheduler_until_settled(sessions, endpoint: SendGridEndpoint, timeout: float = 30.0) -> None:
@@ -62,7 +65,7 @@ def test_reset_close_to_release_leaves_one_copy_and_the_editors_uncertain(sessio
         _run_scheduler_until_settled(sessions, endpoint)
         delivered = collections.Counter(endpoint.delivered_recipients())
     assert len(delivered) == EDITORS and set(delivered.values()) == {1}
-    report = queries.delivery_report(sessions, dist)
+    report = in_transaction(sessions, queries.delivery_report, dist)
     assert report.by_status["uncertain"] == EDITORS and len(report.attention) == EDITORS
 
 
@@ -75,7 +78,7 @@ def test_reset_far_from_release_is_cancelled_by_batch_id_and_sent_once(sessions)
         delivered = collections.Counter(endpoint.delivered_recipients())
         cancelled = list(endpoint.cancelled)
     assert len(cancelled) == 1 and len(delivered) == EDITORS and set(delivered.values()) == {1}
-    assert queries.delivery_report(sessions, dist).by_status["sent"] == EDITORS
+    assert in_transaction(sessions, queries.delivery_report, dist).by_status["sent"] == EDITORS
 
 
 def test_sendgrid_refusing_connections_is_retried_and_sends_once(sessions):
@@ -90,7 +93,7 @@ def test_sendgrid_refusing_connections_is_retried_and_sends_once(sessions):
         time.sleep(1.0)  # several ticks against nobody
     finally:
         scheduler.shutdown(wait=True)
-    assert queries.delivery_report(sessions, dist).by_status.get("uncertain", 0) == 0
+    assert in_transaction(sessions, queries.delivery_report, dist).by_status.get("uncertain", 0) == 0
     with endpoint:
         _run_scheduler_until_settled(sessions, endpoint)
         delivered = collections.Counter(endpoint.delivered_recipients())

@@ -16,8 +16,10 @@ from bus.records import TranslationReady
 from config.settings import PROJECT_ROOT
 from db.engine import make_engine, session_factory
 from distribute import model, queries
-from distribute.handlers import create_distribution, create_segment, import_editors, record_translation
+from distribute.audience import create_segment, import_editors
+from distribute.distributions import create_distribution, record_translation
 from mail.local import SendGridEndpoint
+from tests.support.transactions import in_transaction
 
 pytestmark = pytest.mark.broker
 
@@ -54,13 +56,14 @@ def test_worker_killed_mid_send_and_restarted_mails_every_editor_exactly_once(bu
     """2,500 editors; SIGKILL while the second batch is in flight; after the restart every editor gets one copy."""
     engine = make_engine(bus_settings.database_url)
     sessions = session_factory(engine)
-    import_editors(sessions, _csv(2500))
-    record_translation(sessions, TranslationReady(oped_id="oped-k", lang="en", title="Listening first",
-                                                  body="Dialogue is a practice.", translator="original"))
-    segment = create_segment(sessions, "everyone", model.Criteria())
-    dist = create_distribution(sessions, oped_id="oped-k", languages=["en"], segment_ids=[segment],
-                               release_at=datetime.now(UTC) + timedelta(hours=1), created_by="officer",
-                               backend="sendgrid")
+    in_transaction(sessions, import_editors, _csv(2500))
+    in_transaction(sessions, record_translation,
+                   TranslationReady(oped_id="oped-k", lang="en", title="Listening first",
+                                    body="Dialogue is a practice.", translator="original"))
+    segment = in_transaction(sessions, create_segment, "everyone", model.Criteria())
+    dist = in_transaction(sessions, create_distribution, oped_id="oped-k", languages=["en"], segment_ids=[segment],
+                          release_at=datetime.now(UTC) + timedelta(hours=1), created_by="officer",
+                          backend="sendgrid")
     log_path = tmp_path / "worker.log"
     with SendGridEndpoint() as endpoint:
         endpoint.delay_s = 2.0
@@ -77,7 +80,7 @@ def test_worker_killed_mid_send_and_restarted_mails_every_editor_exactly_once(bu
         endpoint.delay_s = 0.0
         worker = _start_worker(bus_settings, endpoint, log_path)
         try:
-            _wait(lambda: queries.distribution(sessions, dist).status == model.HANDED_OVER, 90,
+            _wait(lambda: in_transaction(sessions, queries.distribution, dist).status == model.HANDED_OVER, 90,
                   "the distribution to be handed over after the restart")
         finally:
             worker.send_signal(signal.SIGTERM)

@@ -14,12 +14,15 @@ from db.engine import make_engine, session_factory
 from db.outbox import OutboxRelay
 from distribute import model as dmodel
 from distribute import queries as dq
+from distribute.audience import create_segment, import_editors
 from distribute.bootstrap import build as build_distribute
 from distribute.bootstrap import build_composer
-from distribute.handlers import create_distribution, create_segment, import_editors, release_due
+from distribute.distributions import create_distribution
+from distribute.release import release_due
 from mail.adapters import SmtpMailer
 from mail.local import SmtpInbox
 from tests.support.streams import read_topic, running_app
+from tests.support.transactions import in_transaction
 from translate import model as tmodel
 from translate import queries as tq
 from translate.adapters import OfflineBackend
@@ -52,22 +55,24 @@ def test_approved_oped_is_translated_reviewed_and_mailed_in_each_editors_languag
         authors=["Amina Diallo"], officer="Officer"))
     publisher.flush()
     with running_app(translate_app), running_app(worker.app):
-        _until(lambda: (v := tq.version(sessions, "oped-flow", "fr")) is not None
+        _until(lambda: (v := in_transaction(sessions, tq.version, "oped-flow", "fr")) is not None
                and v.status == tmodel.AWAITING_HUMAN)
-        save_review(sessions, "oped-flow", "fr", title="Écouter d'abord", body="Le dialogue est une pratique.",
-                    reviewer="Claire", approve=True)
+        in_transaction(sessions, save_review,
+                       "oped-flow", "fr", title="Écouter d'abord", body="Le dialogue est une pratique.",
+                       reviewer="Claire", approve=True)
         relay.run_once()
         ready = read_topic(bus_settings, "translations.ready", expect=2)
-        _until(lambda: set(dq.ready_languages(worker.sessions).get("oped-flow", [])) == {"en", "fr"})
+        _until(lambda: set(in_transaction(worker.sessions, dq.ready_languages).get("oped-flow", [])) == {"en", "fr"})
     assert sorted((r.lang, r.title) for r in ready) == [("en", "Listening first"), ("fr", "Écouter d'abord")]
-    import_editors(sessions, "email,name,outlet,language,region,beat,opt_in_source\n"
-                             "en@paper.example.org,E,Paper,en,Europe,opinion,forum\n"
-                             "fr@journal.example.org,F,Journal,fr,Europe,opinion,forum\n"
-                             "ar@sahifa.example.org,A,Sahifa,ar,Gulf,opinion,forum\n")
+    in_transaction(sessions, import_editors, "email,name,outlet,language,region,beat,opt_in_source\n"
+                   "en@paper.example.org,E,Paper,en,Europe,opinion,forum\n"
+                   "fr@journal.example.org,F,Journal,fr,Europe,opinion,forum\n"
+                   "ar@sahifa.example.org,A,Sahifa,ar,Gulf,opinion,forum\n")
     now = datetime.now(UTC)
-    segment = create_segment(sessions, "all", dmodel.Criteria())
-    create_distribution(sessions, oped_id="oped-flow", languages=["en", "fr", "ar"], segment_ids=[segment],
-                        release_at=now + timedelta(minutes=10), created_by="Officer", backend="smtp", now=now)
+    segment = in_transaction(sessions, create_segment, "all", dmodel.Criteria())
+    in_transaction(sessions, create_distribution,
+                   oped_id="oped-flow", languages=["en", "fr", "ar"], segment_ids=[segment],
+                   release_at=now + timedelta(minutes=10), created_by="Officer", backend="smtp", now=now)
     with SmtpInbox() as inbox:
         mailer = SmtpMailer("127.0.0.1", inbox.port, from_address="rr@aoc.example.org", timeout_s=5)
         composer = build_composer(bus_settings)

@@ -8,7 +8,10 @@ import pytest
 
 from bus.records import TranslationReady
 from distribute import model
-from distribute.handlers import Composer, create_distribution, create_segment, import_editors, record_translation
+from distribute.audience import create_segment, import_editors
+from distribute.distributions import create_distribution, record_translation
+from distribute.release import Composer
+from tests.support.transactions import in_transaction
 
 SECRET = "test-secret-for-unsubscribe-links"  # noqa: S105 - a test signing key
 
@@ -25,8 +28,9 @@ def editors_csv(count: int, languages=("en",), start: int = 0) -> str:
 
 def approve(sessions, oped_id: str, lang: str, title: str | None = None, body: str | None = None) -> None:
     """An approved language version arrives from translate/."""
-    record_translation(sessions, TranslationReady(oped_id=oped_id, lang=lang, title=title or f"Title [{lang}]",
-                                                  body=body or f"Body in {lang}.", translator="test"))
+    in_transaction(sessions, record_translation,
+                   TranslationReady(oped_id=oped_id, lang=lang, title=title or f"Title [{lang}]",
+                                    body=body or f"Body in {lang}.", translator="test"))
 
 
 @pytest.fixture
@@ -47,11 +51,12 @@ def seeded(sessions):
 
     def make(count: int, languages=("en",), release_in=timedelta(hours=1), backend="sendgrid", now=None):
         now = now or datetime.now(UTC)
-        import_editors(sessions, editors_csv(count, languages))
+        in_transaction(sessions, import_editors, editors_csv(count, languages))
         for lang in languages:
             approve(sessions, "oped-1", lang)
-        segment = create_segment(sessions, f"everyone-{now.timestamp()}", model.Criteria())
-        return create_distribution(sessions, oped_id="oped-1", languages=list(languages), segment_ids=[segment],
-                                   release_at=now + release_in, created_by="officer", backend=backend, now=now)
+        segment = in_transaction(sessions, create_segment, f"everyone-{now.timestamp()}", model.Criteria())
+        return in_transaction(sessions, create_distribution,
+                              oped_id="oped-1", languages=list(languages), segment_ids=[segment],
+                              release_at=now + release_in, created_by="officer", backend=backend, now=now)
 
     return make

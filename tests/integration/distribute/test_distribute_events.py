@@ -13,7 +13,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from distribute import queries
 from distribute.adapters import SendGridEventVerifier, public_key_b64
-from distribute.handlers import WebhookRefused, import_editors, receive_events
+from distribute.audience import import_editors
+from distribute.deliveries import WebhookRefused, receive_events
+from tests.support.transactions import in_transaction
 
 
 @pytest.fixture
@@ -41,10 +43,10 @@ def test_signed_events_are_stored_once_and_bounces_suppress_for_good(sessions, k
                   {"sg_event_id": "e2", "event": "bounce", "email": "B@x.example.org", "distribution_id": "d1",
                    "reason": "550 mailbox unavailable", "timestamp": int(time.time())})
     ts = str(int(time.time()))
-    assert receive_events(sessions, verifier, body, sign(private, body, ts), ts) == 2
+    assert in_transaction(sessions, receive_events, verifier, body, sign(private, body, ts), ts) == 2
     ts2 = str(int(time.time()))
-    assert receive_events(sessions, verifier, body, sign(private, body, ts2), ts2) == 0
-    assert queries.suppressed(sessions) == {"b@x.example.org": "bounce"}
+    assert in_transaction(sessions, receive_events, verifier, body, sign(private, body, ts2), ts2) == 0
+    assert in_transaction(sessions, queries.suppressed) == {"b@x.example.org": "bounce"}
 
 
 def test_forged_signature_is_refused(sessions, keys):
@@ -54,13 +56,13 @@ def test_forged_signature_is_refused(sessions, keys):
     ts = str(int(time.time()))
     other = ec.generate_private_key(ec.SECP256R1())
     with pytest.raises(WebhookRefused, match="signature"):
-        receive_events(sessions, verifier, body, sign(other, body, ts), ts)
+        in_transaction(sessions, receive_events, verifier, body, sign(other, body, ts), ts)
     altered = body.replace(b"spamreport", b"delivered")
     with pytest.raises(WebhookRefused, match="signature"):
-        receive_events(sessions, verifier, altered, sign(private, body, ts), ts)
+        in_transaction(sessions, receive_events, verifier, altered, sign(private, body, ts), ts)
     with pytest.raises(WebhookRefused):
-        receive_events(sessions, verifier, body, "", ts)
-    assert queries.suppressed(sessions) == {}
+        in_transaction(sessions, receive_events, verifier, body, "", ts)
+    assert in_transaction(sessions, queries.suppressed) == {}
 
 
 def test_re_serialized_json_does_not_verify(sessions, keys):
@@ -70,7 +72,7 @@ def test_re_serialized_json_does_not_verify(sessions, keys):
     ts = str(int(time.time()))
     compact = json.dumps(json.loads(body)).encode()
     with pytest.raises(WebhookRefused):
-        receive_events(sessions, verifier, compact, sign(private, body, ts), ts)
+        in_transaction(sessions, receive_events, verifier, compact, sign(private, body, ts), ts)
 
 
 def test_replayed_post_signed_long_ago_is_refused(sessions, keys):
@@ -79,8 +81,8 @@ def test_replayed_post_signed_long_ago_is_refused(sessions, keys):
     body = events({"sg_event_id": "e9", "event": "unsubscribe", "email": "a@x.example.org"})
     old = str(int(time.time()) - 600)
     with pytest.raises(WebhookRefused, match="too old"):
-        receive_events(sessions, verifier, body, sign(private, body, old), old, now=datetime.now(UTC))
-    assert queries.suppressed(sessions) == {}
+        in_transaction(sessions, receive_events, verifier, body, sign(private, body, old), old, now=datetime.now(UTC))
+    assert in_transaction(sessions, queries.suppressed) == {}
 
 
 def test_csv_import_reports_each_bad_row_with_its_reason(sessions):
@@ -92,10 +94,10 @@ def test_csv_import_reports_each_bad_row_with_its_reason(sessions):
             "nolang@daily.example.org,No Lang,Daily,English please,Europe,opinion,forum 2026\n"
             "noconsent@daily.example.org,No Consent,Daily,fr,Europe,opinion,\n"
             "ar@gulf.example.org,محرر,Gulf Times,ar,Gulf,opinion,asked by email 2026-10-01\n").encode()
-    result = import_editors(sessions, data)
+    result = in_transaction(sessions, import_editors, data)
     assert (result.created, result.updated) == (2, 0)
     assert [(b.line, b.reason.split(":")[0]) for b in result.bad] == [
         (3, "not an email address"), (4, "ok@daily.example.org appears twice in the file"),
         (5, "language must be a code such as en, ar or zh, not 'English please'"),
         (6, "no opt-in source")]
-    assert queries.editors_overview(sessions).by_language == {"ar": 1, "en": 1}
+    assert in_transaction(sessions, queries.editors_overview).by_language == {"ar": 1, "en": 1}

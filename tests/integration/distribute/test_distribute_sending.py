@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from distribute import model, queries
 from distribute.adapters import SendGridBatchSender
-from distribute.handlers import import_editors, release_due, unsubscribe
+from distribute.audience import import_editors, unsubscribe
+from distribute.release import release_due
 from distribute.tables import DistributionSend
 from mail.adapters import SendGridMailer, SmtpMailer
 from mail.local import SendGridEndpoint, SmtpInbox
+from tests.support.transactions import in_transaction
 
 SECRET = "test-secret-for-unsubscribe-links"  # noqa: S105 - a test signing key
 
@@ -39,7 +41,7 @@ def test_2500_editors_go_in_three_batches_with_no_address_twice(sessions, seeded
     assert sorted(sizes) == [500, 1000, 1000]
     assert len(recipients) == 2500 and len(set(recipients)) == 2500
     assert len({r.body["batch_id"] for r in requests}) == 3
-    assert queries.distribution(sessions, dist).status == model.HANDED_OVER
+    assert in_transaction(sessions, queries.distribution, dist).status == model.HANDED_OVER
     # a second pass of the scheduler sends nothing more
     release_due(sessions, composer=composer, batches=batches, mailer=None, now=now + timedelta(seconds=5))
     assert len(endpoint.accepted) == 3
@@ -51,7 +53,7 @@ def test_embargo_is_carried_as_send_at_of_every_request(sessions, seeded, compos
     now = datetime.now(UTC)
     dist = seeded(30, languages=("en", "fr", "ar"), release_in=timedelta(hours=5), now=now)
     release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
-    release = int(queries.distribution(sessions, dist).release_at.timestamp())
+    release = int(in_transaction(sessions, queries.distribution, dist).release_at.timestamp())
     assert {r.body["send_at"] for r in endpoint.accepted} == {release}
     assert all("Embargoed until" in r.body["content"][0]["value"] for r in endpoint.accepted)
 
@@ -81,7 +83,7 @@ def test_smtp_sends_nothing_before_the_release_time_and_everything_after(session
     assert sorted(m.recipients[0] for m in got) == sorted(f"editor{i}@outlet{i}.example.org" for i in range(5))
     assert all(m.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in got)
     assert all(m.message["List-Unsubscribe"].startswith("<https://rrm.example.org/unsubscribe/") for m in got)
-    assert queries.distribution(sessions, dist).status == model.RELEASED
+    assert in_transaction(sessions, queries.distribution, dist).status == model.RELEASED
 
 
 def test_unsubscribed_editor_is_never_mailed_again(sessions, seeded, composer, sendgrid, csv_of):
@@ -92,17 +94,18 @@ def test_unsubscribed_editor_is_never_mailed_again(sessions, seeded, composer, s
     release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
     link = endpoint.accepted[0].body["personalizations"][0]["headers"]["List-Unsubscribe"]
     token = link.split("/unsubscribe/")[1].rstrip(">").split(">")[0]
-    who = unsubscribe(sessions, SECRET, token)
-    import_editors(sessions, csv_of(3))  # re-importing the same list does not undo it
-    from distribute.handlers import create_distribution, create_segment
+    who = in_transaction(sessions, unsubscribe, SECRET, token)
+    in_transaction(sessions, import_editors, csv_of(3))  # re-importing the same list does not undo it
+    from distribute.audience import create_segment
+    from distribute.distributions import create_distribution
 
-    segment = create_segment(sessions, "again", model.Criteria())
-    create_distribution(sessions, oped_id="oped-1", languages=["en"], segment_ids=[segment],
-                        release_at=now + timedelta(hours=2), created_by="officer", backend="sendgrid", now=now)
+    segment = in_transaction(sessions, create_segment, "again", model.Criteria())
+    in_transaction(sessions, create_distribution, oped_id="oped-1", languages=["en"], segment_ids=[segment],
+                   release_at=now + timedelta(hours=2), created_by="officer", backend="sendgrid", now=now)
     release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
     counts = collections.Counter(endpoint.recipients())
     assert counts[who] == 1 and len(counts) == 3
-    assert who in queries.suppressed(sessions)
+    assert who in in_transaction(sessions, queries.suppressed)
 
 
 def test_ledger_has_one_row_per_editor_written_before_the_send(sessions, seeded, composer, sendgrid):
@@ -125,7 +128,7 @@ def _timing_out(endpoint) -> SendGridBatchSender:
 
 def test_timed_out_batch_far_from_release_is_cancelled_and_sent_again(sessions, seeded, composer, sendgrid):
     """A request whose answer never came is cancelled by batch id and its editors sent again: one copy each."""
-    from distribute.handlers import recover_in_doubt
+    from distribute.release import recover_in_doubt
     from mail.ports import MailError
 
     endpoint, batches = sendgrid
@@ -143,7 +146,7 @@ def test_timed_out_batch_far_from_release_is_cancelled_and_sent_again(sessions, 
 
 def test_timed_out_batch_close_to_release_is_uncertain_and_never_resent(sessions, seeded, composer, sendgrid):
     """Five minutes before release a cancellation is not reliable: the editors are marked uncertain, not resent."""
-    from distribute.handlers import recover_in_doubt
+    from distribute.release import recover_in_doubt
     from mail.ports import MailError
 
     endpoint, batches = sendgrid
@@ -156,20 +159,20 @@ def test_timed_out_batch_close_to_release_is_uncertain_and_never_resent(sessions
     endpoint.delay_s = 0.0
     release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
     assert endpoint.cancelled == [] and len(endpoint.recipients()) == 10
-    report = queries.delivery_report(sessions, dist)
+    report = in_transaction(sessions, queries.delivery_report, dist)
     assert report.by_status["uncertain"] == 10 and len(report.attention) == 10
 
 
 def test_cancelled_distribution_cancels_its_sendgrid_batches(sessions, seeded, composer, sendgrid):
     """Cancelling before the release cancels every batch id handed to SendGrid: nobody receives it."""
-    from distribute.handlers import cancel_distribution
+    from distribute.release import cancel_distribution
 
     endpoint, batches = sendgrid
     dist = seeded(1500)
     release_due(sessions, composer=composer, batches=batches, mailer=None)
     assert cancel_distribution(sessions, dist, batches=batches, actor="Officer") == 1500
     assert endpoint.delivered_recipients() == []
-    assert queries.distribution(sessions, dist).status == model.CANCELLED
+    assert in_transaction(sessions, queries.distribution, dist).status == model.CANCELLED
 
 
 def test_release_time_passing_publishes_op_ed_released(sessions, seeded, composer, sendgrid):
@@ -181,13 +184,13 @@ def test_release_time_passing_publishes_op_ed_released(sessions, seeded, compose
     now = datetime.now(UTC)
     dist = seeded(4, release_in=timedelta(minutes=30), now=now)
     release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
-    assert queries.newsroom(sessions) == {}
+    assert in_transaction(sessions, queries.newsroom) == {}
     release_due(sessions, composer=composer, batches=batches, mailer=None, now=now + timedelta(minutes=31))
     with sessions() as session:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "opeds.released")).all()
     released = [OpEdReleased.from_json(r.payload) for r in rows]
     assert [(r.distribution_id, r.recipients) for r in released] == [(dist, 4)]
-    assert [i.title for i in queries.newsroom(sessions)["en"]] == ["Title [en]"]
+    assert [i.title for i in in_transaction(sessions, queries.newsroom)["en"]] == ["Title [en]"]
 
 
 def test_scheduler_settles_a_timed_out_request_on_its_next_tick(sessions, seeded, composer, sendgrid):
@@ -203,7 +206,10 @@ def test_scheduler_settles_a_timed_out_request_on_its_next_tick(sessions, seeded
         while endpoint.started < 1 and time.monotonic() < deadline:
             time.sleep(0.02)
         endpoint.delay_s = 0.0  # the provider is quick again: the next request succeeds within the timeout
-        while queries.distribution(sessions, dist).status != model.HANDED_OVER and time.monotonic() < deadline:
+        def status() -> str:
+            return in_transaction(sessions, queries.distribution, dist).status
+
+        while status() != model.HANDED_OVER and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:
         scheduler.shutdown(wait=True)

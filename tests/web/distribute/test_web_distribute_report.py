@@ -19,17 +19,14 @@ from sqlalchemy import select
 from bus.records import TranslationReady
 from distribute import model, queries
 from distribute.adapters import public_key_b64
+from distribute.audience import create_segment, import_editors
 from distribute.bootstrap import build_composer
-from distribute.handlers import (
-    create_distribution,
-    create_segment,
-    import_editors,
-    record_events,
-    record_translation,
-    release_due,
-)
+from distribute.deliveries import record_events
+from distribute.distributions import create_distribution, record_translation
+from distribute.release import release_due
 from mail.adapters import SinkMailer
 from mail.tables import SinkMessage
+from tests.support.transactions import in_transaction
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 
@@ -40,15 +37,17 @@ def seed_released(server, *, editors: int = 6) -> tuple[str, str]:
     rows = ["email,name,outlet,language,region,beat,opt_in_source"]
     rows += [f"ed{i}-{tag}@paper.example.org,Editor {i},Paper,{'ar' if i % 2 else 'en'},Gulf,opinion,forum"
              for i in range(editors)]
-    import_editors(server.sessions, "\n".join(rows) + "\n")
+    in_transaction(server.sessions, import_editors, "\n".join(rows) + "\n")
     oped_id = f"oped-{tag}"
     for lang, title in (("en", f"Listening first {tag}"), ("ar", f"الاستماع أولا {tag}")):
-        record_translation(server.sessions, TranslationReady(oped_id=oped_id, lang=lang, title=title,
-                                                             body=f"Body {lang}.", translator="test"))
-    segment = create_segment(server.sessions, f"gulf-{tag}", model.Criteria(regions=("Gulf",)))
+        in_transaction(server.sessions, record_translation,
+                       TranslationReady(oped_id=oped_id, lang=lang, title=title, body=f"Body {lang}.",
+                                        translator="test"))
+    segment = in_transaction(server.sessions, create_segment, f"gulf-{tag}", model.Criteria(regions=("Gulf",)))
     now = datetime.now(UTC)
-    dist = create_distribution(server.sessions, oped_id=oped_id, languages=["en", "ar"], segment_ids=[segment],
-                               release_at=now, created_by="Officer", backend="sink", now=now)
+    dist = in_transaction(server.sessions, create_distribution,
+                          oped_id=oped_id, languages=["en", "ar"], segment_ids=[segment],
+                          release_at=now, created_by="Officer", backend="sink", now=now)
     release_due(server.sessions, composer=build_composer(server.settings), batches=None,
                 mailer=SinkMailer(server.sessions, from_address="rr@aoc.example.org"), now=now)
     return dist, tag
@@ -57,7 +56,7 @@ def seed_released(server, *, editors: int = 6) -> tuple[str, str]:
 def test_delivery_report_shows_sent_delivered_and_bounced(page_as, live_server):
     """After events arrive, the report counts deliveries and lists the bounced address for a look."""
     dist, tag = seed_released(live_server)
-    record_events(live_server.sessions, [
+    in_transaction(live_server.sessions, record_events, [
         {"sg_event_id": f"{tag}-1", "event": "delivered", "email": f"ed0-{tag}@paper.example.org",
          "distribution_id": dist},
         {"sg_event_id": f"{tag}-2", "event": "delivered", "email": f"ed1-{tag}@paper.example.org",
@@ -96,7 +95,7 @@ def test_editor_unsubscribes_with_the_link_in_the_email(page, live_server):
     page.goto(live_server.url + link[link.index("/unsubscribe/"):])
     page.get_by_role("button", name="Unsubscribe").click()
     assert page.get_by_role("heading", name="You are unsubscribed").is_visible()
-    assert queries.suppressed(live_server.sessions)[who] == "unsubscribe"
+    assert in_transaction(live_server.sessions, queries.suppressed)[who] == "unsubscribe"
 
 
 def test_one_click_post_from_a_mail_client_unsubscribes_without_a_session(live_server):
@@ -109,7 +108,7 @@ def test_one_click_post_from_a_mail_client_unsubscribes_without_a_session(live_s
     url = live_server.url + url[url.index("/unsubscribe/"):]
     response = httpx.post(url, data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    assert queries.suppressed(live_server.sessions)[who] == "unsubscribe"
+    assert in_transaction(live_server.sessions, queries.suppressed)[who] == "unsubscribe"
     forged = httpx.post(url[:-4] + "abcd", data={"List-Unsubscribe": "One-Click"})
     assert forged.status_code == 400
 
@@ -138,15 +137,15 @@ def test_event_webhook_over_http_accepts_signed_and_refuses_forged_posts(tmp_pat
         assert (forged.status_code, replayed.status_code) == (403, 403)
         assert good.status_code == 200 and good.json() == {"stored": 1}
         assert again.json() == {"stored": 0}
-        assert queries.suppressed(server.sessions) == {"angry@paper.example.org": "spam report"}
+        assert in_transaction(server.sessions, queries.suppressed) == {"angry@paper.example.org": "spam report"}
 
 
 def test_officer_imports_editors_and_schedules_a_distribution(page_as, live_server, tmp_path):
     """CSV import reports the bad row; a segment and a distribution are made from the forms; nothing leaves early."""
     tag = uuid.uuid4().hex[:6]
-    record_translation(live_server.sessions, TranslationReady(oped_id=f"oped-{tag}", lang="fr",
-                                                              title=f"Écouter d'abord {tag}", body="Texte.",
-                                                              translator="test"))
+    in_transaction(live_server.sessions, record_translation,
+                   TranslationReady(oped_id=f"oped-{tag}", lang="fr", title=f"Écouter d'abord {tag}", body="Texte.",
+                                    translator="test"))
     csv_path = tmp_path / "editors.csv"
     csv_path.write_text("email,name,outlet,language,region,beat,opt_in_source\n"
                         f"fr-{tag}@journal.example.org,Camille,Journal,fr,Europe,opinion,forum\n"
@@ -176,7 +175,7 @@ def test_officer_imports_editors_and_schedules_a_distribution(page_as, live_serv
     page.get_by_role("button", name="Schedule").click()
     assert page.get_by_role("heading", name=f"Delivery report: Écouter d'abord {tag}").is_visible()
     assert "scheduled" in page.inner_text("main")
-    made = [d for d in queries.distributions(live_server.sessions) if d.oped_id == f"oped-{tag}"]
+    made = [d for d in in_transaction(live_server.sessions, queries.distributions) if d.oped_id == f"oped-{tag}"]
     assert [(d.languages, d.created_by) for d in made] == [(["fr"], "Duty Officer")]
     release_due(live_server.sessions, composer=build_composer(live_server.settings), batches=None,
                 mailer=SinkMailer(live_server.sessions, from_address="rr@aoc.example.org"))

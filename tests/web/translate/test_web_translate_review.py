@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from bus.records import OpEdApproved, TranslationReady
+from db.engine import transaction
 from db.tables import OutboxMessage
 from translate.adapters import OfflineBackend
 from translate.chain import TranslatorChain
-from translate.handlers import register_oped, translate_pending
+from translate.handlers import register_oped
+from translate.queue import translate_pending
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 
@@ -30,8 +32,9 @@ def oped(live_server):
     import uuid
 
     oped_id = f"oped-{uuid.uuid4().hex[:8]}"
-    register_oped(live_server.sessions, OpEdApproved(oped_id=oped_id, title="Listening first", body=BODY, lang="en",
-                                                     authors=["Amina Diallo"], officer="Officer"), ["en", "ar", "fr"])
+    with transaction(live_server.sessions) as session:
+        register_oped(session, OpEdApproved(oped_id=oped_id, title="Listening first", body=BODY, lang="en",
+                                            authors=["Amina Diallo"], officer="Officer"), ["en", "ar", "fr"])
     translate_pending(live_server.sessions, TranslatorChain([OfflineBackend()]))
     return oped_id
 
