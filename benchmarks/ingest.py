@@ -230,7 +230,7 @@ def bench_feeds(feeds: int) -> None:
                 ids = list(session.scalars(select(Feed.id)))
 
             async def round_() -> tuple[float, float, list]:
-                fetcher = HttpFeedFetcher.from_settings(settings)
+                fetcher = HttpFeedFetcher.from_settings(settings, extra_allow=["127.0.0.1/32"])  # our server
                 poller = Poller(sessions, fetcher, settings)
                 cpu, wall = time.process_time(), time.perf_counter()
                 reports = await asyncio.gather(*(poller.poll(i) for i in ids))
