@@ -68,10 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", type=Path, default=ROOT.parent / "shared" / "data" / "dev")
     parser.add_argument("--rules-only", action="store_true", help="RRM_DETECT__CLASSIFIER=false (the rules alone)")
+    parser.add_argument("--classifier", action="store_true", help="RRM_DETECT__CLASSIFIER=true (rules + classifier)")
     args = parser.parse_args(argv)
     env = dict(os.environ)
     if args.rules_only:
         env["RRM_DETECT__CLASSIFIER"] = "false"
+    elif args.classifier:
+        env["RRM_DETECT__CLASSIFIER"] = "true"
     items, out = run_detector(args.data / "stream.jsonl.gz", env)
     judged = load_judgments()
     total = len(items)
@@ -100,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         share = f"{counts['polarizing'] / decided:.2f}" if decided else "  - "
         print(f"  {category:28s} {share}  ({counts['polarizing']}/{decided}; borderline {counts['borderline']}, "
               f"unjudged {counts['unjudged']})")
+    linked = collections.Counter(judged.get(title_key(item.get("title") or ""), ("unjudged", ""))[0]
+                                 for item, res in flagged if res.get("via") == "story")
+    print(f"follow-ups linked to a flagged story (via story): {sum(linked.values())}  judged polarizing "
+          f"{linked['polarizing']}  wrong links (false alarms) {linked['false_alarm']}  borderline "
+          f"{linked['borderline']}  unjudged {linked['unjudged']}")
     known = {key for key, (v, _) in judged.items() if v == "polarizing"}
     stream_keys = [title_key(item.get("title") or "") for item in items]
     found = {title_key(item.get("title") or "") for item, _ in flagged} & known
