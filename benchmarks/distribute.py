@@ -44,7 +44,7 @@ from distribute.distributions import create_distribution, record_translation
 from distribute.release import Composer, release_due
 from distribute.tables import Distribution, ReadyTranslation
 from mail.adapters import SendGridMailer
-from mail.local import SendGridEndpoint
+from tests.support.mail_servers import SendGridEndpoint
 
 LANGUAGES = ["en", "ar", "fr", "es", "zh", "ru", "tr", "de"]
 

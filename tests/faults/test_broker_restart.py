@@ -22,6 +22,7 @@ from db.outbox import OutboxRelay, add_to_outbox, replay_since
 from db.tables import OutboxMessage, ProcessedMessage
 from tests.conftest import make_settings
 from tests.support.streams import read_topic, running_app
+from tests.support.waiting import wait_until
 
 
 def _effects(sessions) -> int:
@@ -32,15 +33,6 @@ def _effects(sessions) -> int:
 def _marked(sessions) -> set[str]:
     with sessions() as session:
         return set(session.scalars(select(OutboxMessage.message_id).where(OutboxMessage.published_at.is_not(None))))
-
-
-def _wait(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return predicate()
 
 
 @pytest.mark.timeout(300)
@@ -82,7 +74,7 @@ def test_broker_restart_loses_nothing_and_applies_everything_once(tmp_path, sqli
     try:
         with running_app(worker()):
             write(range(5))
-            assert _wait(lambda: _effects(sessions) == 5, 60), "first five not applied"
+            wait_until(lambda: _effects(sessions) == 5, 60, "the first five applied")
 
             broker.kill()  # a crash: everything it held in memory is gone
             write(range(5, 10))  # the stages keep writing while the bus is down
@@ -95,13 +87,15 @@ def test_broker_restart_loses_nothing_and_applies_everything_once(tmp_path, sqli
         broker.start()
         ensure_topics(settings.kafka)
         assert replay_since(sessions, utcnow() - timedelta(hours=1)) == 5
-        assert _wait(lambda: len(_marked(sessions)) == 10, 120), f"{len(_marked(sessions))} of 10 marked published"
+        wait_until(lambda: len(_marked(sessions)) == 10, 120,
+                   lambda: f"10 marked published ({len(_marked(sessions))} are)")
         on_broker = {r.message_id for r in read_topic(settings, "articles.ingested", expect=10, timeout=30)}
         missing = _marked(sessions) - on_broker
         assert not missing, f"marked published but not on the broker: {missing}"
         assert len(on_broker) == 10
         with running_app(worker()):
-            assert _wait(lambda: _effects(sessions) == 10, 120), f"applied {_effects(sessions)} of 10 after restart"
+            wait_until(lambda: _effects(sessions) == 10, 120,
+                       lambda: f"10 applied after restart ({_effects(sessions)} are)")
             time.sleep(2)
             assert _effects(sessions) == 10
     finally:

@@ -14,9 +14,9 @@ from distribute.audience import create_segment, import_editors
 from distribute.distributions import create_distribution
 from distribute.release import Composer, release_due
 from mail.adapters import SendGridMailer
-from mail.local import SendGridEndpoint
 from mail.ports import MailError
 from tests.integration.distribute.conftest import approve, editors_csv
+from tests.support.mail_servers import SendGridEndpoint
 from tests.support.transactions import in_transaction
 
 

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from bus.records import ArticleIngested
 from db.engine import make_engine, session_factory
 from db.tables import ProcessedMessage
 from tests.conftest import make_settings
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,13 +42,6 @@ def _start(settings, name: str, log: Path, work_ms: int = 10) -> subprocess.Pope
 def _applied(sessions) -> int:
     with sessions() as session:
         return session.scalar(select(func.count()).select_from(ProcessedMessage)) or 0
-
-
-def _wait(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not predicate():
-        time.sleep(0.25)
-    return predicate()
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -77,14 +70,14 @@ def test_a_worker_killed_mid_batch_and_restarted_applies_everything_once(broker,
     _publish(settings, "kill", 300)
     first = _start(settings, "first", tmp_path / "first.log")
     try:
-        assert _wait(lambda: _applied(sessions) >= 100, 120), "the first worker applied too little"
+        wait_until(lambda: _applied(sessions) >= 100, 120, "the first worker to apply 100")
         first.kill()  # mid-batch: no chance to commit what it handled since the last commit
         first.wait()
         done_before = _applied(sessions)
         assert done_before < 300
         second = _start(settings, "second", tmp_path / "second.log")
         try:
-            assert _wait(lambda: _applied(sessions) == 300, 180), f"only {_applied(sessions)} of 300 applied"
+            wait_until(lambda: _applied(sessions) == 300, 180, lambda: f"300 applied ({_applied(sessions)} are)")
         finally:
             _stop(second)
     finally:
@@ -103,9 +96,9 @@ def test_two_workers_in_one_group_share_the_work_through_a_rebalance(broker, tmp
     a = _start(settings, "a", tmp_path / "a.log", work_ms=40)
     b = None
     try:
-        assert _wait(lambda: _applied(sessions) >= 20, 120)
+        wait_until(lambda: _applied(sessions) >= 20, 120, "20 applied")
         b = _start(settings, "b", tmp_path / "b.log", work_ms=40)
-        assert _wait(lambda: _applied(sessions) == 400, 240), f"only {_applied(sessions)} of 400 applied"
+        wait_until(lambda: _applied(sessions) == 400, 240, lambda: f"400 applied ({_applied(sessions)} are)")
     finally:
         _stop(a)
         if b is not None:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from db.engine import make_engine, session_factory
 from mail.adapters import SendGridMailer, SinkMailer, SmtpMailer
-from mail.local import SendGridEndpoint, SmtpInbox
 from mail.ports import BatchMessage, BatchRecipient, MailError, OutgoingMessage
 from mail.tables import SinkMessage
+from tests.support.mail_servers import SendGridEndpoint, SmtpInbox
 
 MESSAGE = OutgoingMessage(
     to="amina@example.org", to_name="Amina Haddad", subject="Op-ed request: Quran burning",

@@ -18,7 +18,7 @@ from distribute.release import Composer
 from distribute.schedule import build_scheduler
 from distribute.tables import DistributionSend
 from mail.adapters import SendGridMailer
-from mail.local import SendGridEndpoint
+from tests.support.mail_servers import SendGridEndpoint
 from tests.support.transactions import in_transaction
 
 EDITORS = 30

@@ -18,7 +18,7 @@ from db.engine import make_engine, session_factory
 from distribute import model, queries
 from distribute.audience import create_segment, import_editors
 from distribute.distributions import create_distribution, record_translation
-from mail.local import SendGridEndpoint
+from tests.support.mail_servers import SendGridEndpoint
 from tests.support.transactions import in_transaction
 
 pytestmark = pytest.mark.broker

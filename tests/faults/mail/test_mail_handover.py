@@ -12,9 +12,9 @@ from db.engine import transaction
 from mail import queries
 from mail.adapters import SendGridMailer, SmtpMailer
 from mail.ledger import deliver_queued, queue_mail
-from mail.local import SendGridEndpoint, SmtpInbox
 from mail.ports import OutgoingMessage
 from mail.tables import MailLedgerEntry
+from tests.support.mail_servers import SendGridEndpoint, SmtpInbox
 
 PASSES = 6
 

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from mail.local import SmtpInbox
 from mobilize import queries as q
 from tests.flows.mobilize.test_mobilize_flow import flag, flow_settings, mobilize_worker
+from tests.support.mail_servers import SmtpInbox
 
 pytestmark = pytest.mark.broker
 

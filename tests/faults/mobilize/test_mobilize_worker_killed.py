@@ -16,11 +16,12 @@ from bus.publisher import KafkaPublisher
 from bus.records import StoryFlagged
 from config.settings import PROJECT_ROOT
 from db.engine import make_engine, session_factory, transaction
-from mail.local import SmtpInbox
 from mail.tables import MailLedgerEntry
 from mobilize import handlers as h
 from mobilize.network import import_csv
 from tests.conftest import make_settings
+from tests.support.mail_servers import SmtpInbox
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.broker
 
@@ -58,15 +59,6 @@ def _ledger(sessions) -> list[tuple[str, str]]:
             select(MailLedgerEntry).where(MailLedgerEntry.purpose == "mobilize.invite"))]
 
 
-def _wait(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_worker_killed_mid_wave_sends_no_second_copy(broker, tmp_path, sqlite_url):
     """kill -9 during the first wave's sends, restart, redeliver the story: every member has at most one email."""
     settings = make_settings(tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url)
@@ -93,9 +85,9 @@ def test_worker_killed_mid_wave_sends_no_second_copy(broker, tmp_path, sqlite_ur
             publisher.publish("stories.flagged", STORY)  # a redelivery of the same fact
             publisher.flush()
             publisher.close()
-            _wait(lambda: len(_ledger(sessions)) == 4 and
-                  all(status in ("sent", "uncertain") for _, status in _ledger(sessions)), 90,
-                  f"every invitation sent or marked uncertain (log: {log_path})")
+            wait_until(lambda: len(_ledger(sessions)) == 4 and
+                       all(status in ("sent", "uncertain") for _, status in _ledger(sessions)), 90,
+                       f"every invitation sent or marked uncertain (log: {log_path})")
             time.sleep(3)  # room for a wrong second copy to arrive
         finally:
             worker.send_signal(signal.SIGTERM)

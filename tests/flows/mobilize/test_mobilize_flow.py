@@ -18,13 +18,14 @@ from bus.publisher import KafkaPublisher
 from bus.records import StoryFlagged
 from db.engine import make_engine, session_factory, transaction
 from db.outbox import OutboxRelay
-from mail.local import SendGridEndpoint, SmtpInbox
 from mobilize import handlers as h
 from mobilize import queries as q
 from mobilize.bootstrap import build
 from mobilize.network import import_csv
 from tests.conftest import make_settings
+from tests.support.mail_servers import SendGridEndpoint, SmtpInbox
 from tests.support.streams import read_topic, running_app
+from tests.support.waiting import wait_until
 from tests.web.conftest import start_live_server
 
 pytestmark = pytest.mark.broker
@@ -96,17 +97,6 @@ def click(url: str, server_url: str) -> httpx.Response:
 def links(mail) -> list[str]:
     """The URLs in a received message's text part."""
     return re.findall(r"https?://\S+", mail.text)
-
-
-def wait_until(check, timeout: float = 30.0, what: str = "condition"):
-    """Poll `check()` until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_flagged_story_to_approved_oped_over_smtp(broker, tmp_path, sqlite_url):

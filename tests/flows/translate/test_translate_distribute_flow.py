@@ -20,7 +20,7 @@ from distribute.bootstrap import build_composer
 from distribute.distributions import create_distribution
 from distribute.release import release_due
 from mail.adapters import SmtpMailer
-from mail.local import SmtpInbox
+from tests.support.mail_servers import SmtpInbox
 from tests.support.streams import read_topic, running_app
 from tests.support.transactions import in_transaction
 from translate import model as tmodel

@@ -15,7 +15,7 @@ from distribute.audience import import_editors, unsubscribe
 from distribute.release import release_due
 from distribute.tables import DistributionSend
 from mail.adapters import SendGridMailer, SmtpMailer
-from mail.local import SendGridEndpoint, SmtpInbox
+from tests.support.mail_servers import SendGridEndpoint, SmtpInbox
 from tests.support.transactions import in_transaction
 
 SECRET = "test-secret-for-unsubscribe-links"  # noqa: S105 - a test signing key

@@ -10,9 +10,9 @@ from bus.records import utcnow
 from db.engine import transaction
 from mail.adapters import SmtpMailer
 from mail.ledger import deliver_queued, queue_mail, send_once
-from mail.local import SmtpInbox
 from mail.ports import OutgoingMessage
 from mail.tables import MailLedgerEntry
+from tests.support.mail_servers import SmtpInbox
 
 
 def _msg(to: str = "grace@example.org") -> OutgoingMessage:

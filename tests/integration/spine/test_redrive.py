@@ -4,7 +4,6 @@ what became of each re-drive (applied, rejected again)."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -17,22 +16,14 @@ from registry import queries
 from registry.agents import register
 from tests.conftest import make_settings
 from tests.support.streams import running_app
+from tests.support.waiting import wait_until
 from web.rejected import attach_redrives, read_rejected, redrive
-
-
-def _wait(predicate, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    return predicate()
 
 
 def _rejected(settings, sessions, count: int):
     """The rejected list as /ops/rejected shows it, once it holds `count` messages."""
-    messages = _wait(lambda: (lambda got: got if len(got) >= count else None)(read_rejected(settings)[0]))
+    messages = wait_until(lambda: (lambda got: got if len(got) >= count else None)(read_rejected(settings)[0]), 60,
+                          f"{count} rejected records")
     assert messages, f"fewer than {count} rejected message(s)"
     with sessions() as session:
         attach_redrives(session, messages)
@@ -68,16 +59,17 @@ def test_a_corrected_registry_command_re_driven_is_applied_and_an_uncorrected_on
                 with sessions() as session:
                     return queries.entry(session, "friends", "nz")
 
-            created = _wait(entry)
+            created = wait_until(entry, 60, "the redrive entry")
             assert created and created["data"]["name"] == "New Zealand"
             [shown] = _rejected(settings, sessions, 1)
-            assert _wait(lambda: _rejected(settings, sessions, 1)[0].last_outcome == "applied")
+            wait_until(lambda: _rejected(settings, sessions, 1)[0].last_outcome == "applied", 60, "the redrive applied")
             [shown] = _rejected(settings, sessions, 1)
             assert [shown.outcome_of(r) for r in shown.redrives] == [("applied", "")]
 
             with sessions() as session, session.begin():
                 redrive(settings, session, shown, "operator@example.org")  # the original, uncorrected
-            assert _wait(lambda: _rejected(settings, sessions, 1)[-1].last_outcome == "rejected again")
+            wait_until(lambda: _rejected(settings, sessions, 1)[-1].last_outcome == "rejected again", 60,
+                       "the redrive rejected again")
             shown = next(m for m in _rejected(settings, sessions, 2) if m.offset == original.offset)
             outcomes = [shown.outcome_of(r) for r in shown.redrives]
             assert outcomes[0] == ("applied", "")

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from db.engine import transaction
 from mail.adapters import SmtpMailer
 from mail.ledger import deliver_queued, queue_mail
-from mail.local import SmtpInbox
 from mail.ports import OutgoingMessage
+from tests.support.mail_servers import SmtpInbox
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,5 @@
-"""Local endpoints that speak the real protocols, for tests and for trying a backend without a provider.
+"""Local servers that speak the real mail protocols, for tests and benchmarks (moved out of the product: the demo
+uses `mail.adapters.SinkMailer`, never these).
 
 - `SmtpInbox`: a real SMTP server (aiosmtpd) on a free port that keeps what it receives.
 - `SendGridEndpoint`: an HTTP server that answers SendGrid's v3 `POST /v3/mail/send` and `POST /v3/mail/batch`
