@@ -63,25 +63,34 @@ def split_paragraphs(text: str) -> list[str]:
     return [p.strip() for p in _PARAGRAPH.split(text.replace("\r\n", "\n")) if p.strip()]
 
 
-def _split_long(sentence: str, limit: int) -> list[str]:
-    """A sentence longer than `limit`, cut at word boundaries (and mid-word only for a word longer than `limit`)."""
-    pieces: list[str] = []
-    current = ""
+def _split_long(sentence: str, limit: int) -> list[tuple[str, bool]]:
+    """A sentence longer than `limit`, cut at word boundaries (and mid-word only for a word longer than `limit`).
+
+    Each piece comes with `glued`: True when it continues the previous piece mid-word (no space between them).
+    """
+    pieces: list[tuple[str, bool]] = []
+    current, current_glued = "", False
     for word in sentence.split(" "):
+        glued = False
         while len(word) > limit:
             if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(word[:limit])
-            word = word[limit:]
+                pieces.append((current, current_glued))
+                current, current_glued = "", False
+            pieces.append((word[:limit], glued))
+            word, glued = word[limit:], True
+        if glued:  # the rest of a word cut mid-word starts a piece of its own, glued to the one before
+            if current:
+                pieces.append((current, current_glued))
+            current, current_glued = word, True
+            continue
         candidate = f"{current} {word}" if current else word
         if len(candidate) <= limit:
             current = candidate
         else:
-            pieces.append(current)
-            current = word
+            pieces.append((current, current_glued))
+            current, current_glued = word, False
     if current:
-        pieces.append(current)
+        pieces.append((current, current_glued))
     return pieces
 
 
@@ -92,6 +101,7 @@ class Chunk:
     paragraph: int
     index: int
     text: str
+    glued: bool = False  # continues the previous chunk mid-word (a word longer than the limit): no space between
 
 
 def chunk_text(text: str, limit: int) -> list[Chunk]:
@@ -100,21 +110,22 @@ def chunk_text(text: str, limit: int) -> list[Chunk]:
         raise ValueError("a chunk limit under 20 characters cannot hold a sentence")
     chunks: list[Chunk] = []
     for p, paragraph in enumerate(split_paragraphs(text)):
-        current = ""
+        current, current_glued = "", False
         index = 0
-        sentences: list[str] = []
+        sentences: list[tuple[str, bool]] = []
         for sentence in split_sentences(paragraph):
-            sentences.extend(_split_long(sentence, limit) if len(sentence) > limit else [sentence])
-        for sentence in sentences:
+            sentences.extend(_split_long(sentence, limit) if len(sentence) > limit else [(sentence, False)])
+        for sentence, glued in sentences:
             candidate = f"{current} {sentence}" if current else sentence
-            if len(candidate) <= limit:
+            if not glued and len(candidate) <= limit:
                 current = candidate
                 continue
-            chunks.append(Chunk(p, index, current))
-            index += 1
-            current = sentence
+            if current:
+                chunks.append(Chunk(p, index, current, current_glued))
+                index += 1
+            current, current_glued = sentence, glued
         if current:
-            chunks.append(Chunk(p, index, current))
+            chunks.append(Chunk(p, index, current, current_glued))
     return chunks
 
 
@@ -123,10 +134,12 @@ def reassemble(chunks: list[Chunk], translated: list[str], target: str) -> str:
     if len(chunks) != len(translated):
         raise ValueError("every chunk needs exactly one translation")
     joiner = "" if target in ("zh", "ja") else " "
-    paragraphs: dict[int, list[tuple[int, str]]] = {}
+    paragraphs: dict[int, list[tuple[int, str, bool]]] = {}
     for chunk, text in zip(chunks, translated, strict=True):
-        paragraphs.setdefault(chunk.paragraph, []).append((chunk.index, text.strip()))
-    return "\n\n".join(joiner.join(t for _, t in sorted(parts)) for _, parts in sorted(paragraphs.items()))
+        paragraphs.setdefault(chunk.paragraph, []).append((chunk.index, text.strip(), chunk.glued))
+    return "\n\n".join("".join((joiner if i and not glued else "") + t
+                                 for i, (_, t, glued) in enumerate(sorted(parts)))
+                         for _, parts in sorted(paragraphs.items()))
 
 
 @dataclass
