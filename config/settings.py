@@ -86,7 +86,8 @@ class DatabaseSettings(BaseModel):
 
     url: str = Field(
         "",
-        description="SQLAlchemy URL, e.g. `postgresql+psycopg://rrm@db/rrm`. Empty: SQLite at `<data_dir>/rrm.sqlite3`.",
+        description="SQLAlchemy URL, e.g. `postgresql+psycopg://rrm@db/rrm`. "
+        "Empty: SQLite at `<data_dir>/rrm.sqlite3`.",
     )
     echo: bool = Field(False, description="Log every SQL statement (debugging only).")
     pool_size: int = Field(5, description="Connections kept open per process (PostgreSQL).")
