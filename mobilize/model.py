@@ -1,4 +1,6 @@
-"""Matching, pure: which members to page for a story, in which order, in pairs across communities.
+"""Pure rules of mobilize/: the states of a mobilization, its draft and its invitations (and which moves between
+them are allowed); the shape of a story brief; matching: which members to page for a story, in which order, in
+pairs across communities.
 
 Values in, values out; the clock is passed in. Scoring: topic and entity overlap first, then the story's countries
 and regions, then languages, then past response; minus recent load, so that nobody is paged every time. Members
@@ -9,10 +11,110 @@ are not candidates at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+
+# ----------------------------------------------------------------------------------------------------------- states
+class MobilizationStatus(StrEnum):
+    """Where an incident stands. Stored as its value in `mobilize_mobilizations.status`."""
+
+    PAGING = "paging"  # inviting members until the quorum accepts
+    DRAFTING = "drafting"  # the co-authors write (also after the officer asked for changes)
+    REVIEW = "review"  # a draft waits for the duty officer
+    APPROVED = "approved"  # closed: the op-ed is published
+    REJECTED = "rejected"  # closed: not published
+    STOPPED = "stopped"  # closed by the duty officer
+
+
+class DraftStatus(StrEnum):
+    """Where the shared draft stands. Stored as its value in `mobilize_drafts.status`."""
+
+    EDITING = "editing"
+    CHANGES_REQUESTED = "changes_requested"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class InvitationStatus(StrEnum):
+    """Where one member's invitation stands. Stored as its value in `mobilize_invitations.status`."""
+
+    SENT = "sent"  # waiting for an answer
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"  # no answer by the deadline
+    WITHDRAWN = "withdrawn"  # no longer needed (quorum reached or mobilization stopped)
+
+
+M, D = MobilizationStatus, DraftStatus
+#: The moves a mobilization may make; a closed one (approved, rejected, stopped) makes none.
+MOBILIZATION_MOVES: Mapping[MobilizationStatus, frozenset[MobilizationStatus]] = {
+    M.PAGING: frozenset({M.DRAFTING, M.STOPPED}),
+    M.DRAFTING: frozenset({M.REVIEW, M.STOPPED}),
+    M.REVIEW: frozenset({M.DRAFTING, M.APPROVED, M.REJECTED, M.STOPPED}),
+    M.APPROVED: frozenset(), M.REJECTED: frozenset(), M.STOPPED: frozenset(),
+}
+#: The moves a draft may make.
+DRAFT_MOVES: Mapping[DraftStatus, frozenset[DraftStatus]] = {
+    D.EDITING: frozenset({D.SUBMITTED}),
+    D.CHANGES_REQUESTED: frozenset({D.SUBMITTED}),
+    D.SUBMITTED: frozenset({D.CHANGES_REQUESTED, D.APPROVED, D.REJECTED}),
+    D.APPROVED: frozenset(), D.REJECTED: frozenset(),
+}
+del M, D
+#: A mobilization in one of these states can still be acted on.
+OPEN_STATUSES = (MobilizationStatus.PAGING, MobilizationStatus.DRAFTING, MobilizationStatus.REVIEW)
+#: A draft in one of these states can be edited and submitted by its co-authors.
+EDITABLE_DRAFT = (DraftStatus.EDITING, DraftStatus.CHANGES_REQUESTED)
+
+
+class IllegalTransition(ValueError):
+    """A state change the rules do not allow (a bug in the caller, never a user's mistake)."""
+
+
+def mobilization_move(current: str, to: MobilizationStatus) -> MobilizationStatus:
+    """`to`, if a mobilization that is `current` may move there; else IllegalTransition."""
+    return _move("mobilization", MobilizationStatus, MOBILIZATION_MOVES, current, to)
+
+
+def draft_move(current: str, to: DraftStatus) -> DraftStatus:
+    """`to`, if a draft that is `current` may move there; else IllegalTransition."""
+    return _move("draft", DraftStatus, DRAFT_MOVES, current, to)
+
+
+def _move(what: str, states: type[StrEnum], moves: Mapping, current: str, to: StrEnum) -> StrEnum:
+    try:
+        here = states(current)
+    except ValueError as exc:
+        raise IllegalTransition(f"a {what} in the unknown state {current!r} cannot move to {to.value!r}") from exc
+    if to not in moves[here]:
+        allowed = ", ".join(sorted(s.value for s in moves[here])) or "nothing (it is closed)"
+        raise IllegalTransition(f"a {what} that is {here.value!r} cannot become {to.value!r}; it may become: "
+                                f"{allowed}")
+    return to
+
+
+# ------------------------------------------------------------------------------------------------------ story brief
+def brief_data(*, categories: Iterable[str] = (), reasons: Iterable[str] = (), entities: Iterable[str] = (),
+               languages: Iterable[str] = (), countries: Iterable[str] = (), sources: Iterable[str] = (),
+               article_ids: Iterable[str] = (), evidence: Mapping | None = None, score: float | None = None,
+               opened_by: str = "", summary: str = "") -> dict:
+    """What mobilize keeps about a story (`StoryBrief.data`), one shape whether it came from a flag, an
+    escalation or an officer's command: what matching reads (categories, entities, countries, languages) and what
+    reviewers read (summary, reasons, sources, evidence)."""
+    return {
+        "categories": list(categories or ()), "reasons": list(reasons or ()), "entities": list(entities or ()),
+        "languages": list(languages or ()), "countries": list(countries or ()), "sources": list(sources or ()),
+        "article_ids": list(article_ids or ()), "evidence": dict(evidence or {}), "score": score,
+        "opened_by": opened_by or "", "summary": summary or "",
+    }
+
+
+# --------------------------------------------------------------------------------------------------------- matching
 #: Country (ISO 3166 alpha-2) -> region, for stories that name countries and members who name regions.
 _REGION_MEMBERS = {
     "north-africa": "DZ EG LY MA TN SD",

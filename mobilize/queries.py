@@ -9,6 +9,7 @@ from statistics import median
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .model import DraftStatus, MobilizationStatus
 from .tables import (
     Draft,
     DraftComment,
@@ -109,7 +110,7 @@ def comments(session: Session, draft_id: str) -> list[DraftComment]:
 def review_queue(session: Session) -> list[tuple[Draft, Mobilization]]:
     """Drafts waiting for a duty officer, oldest submission first."""
     rows = session.execute(select(Draft, Mobilization).join(Mobilization, Mobilization.id == Draft.mobilization_id)
-                           .where(Draft.status == "submitted").order_by(Draft.submitted_at))
+                           .where(Draft.status == DraftStatus.SUBMITTED).order_by(Draft.submitted_at))
     return [(d, m) for d, m in rows]
 
 
@@ -171,6 +172,7 @@ def figures(session: Session, mobilization_id: str | None = None) -> Figures:
         acceptance_rate=round(accepted / decided, 3) if decided else None,
         to_first_acceptance_min=_med([_minutes(m.started_at, m.first_accepted_at) for m in mobs]),
         to_draft_min=_med([_minutes(m.started_at, m.first_draft_at) for m in mobs]),
-        to_approval_min=_med([_minutes(m.started_at, m.decided_at) for m in mobs if m.status == "approved"]),
-        approved=sum(1 for m in mobs if m.status == "approved"),
+        to_approval_min=_med([_minutes(m.started_at, m.decided_at) for m in mobs
+                              if m.status == MobilizationStatus.APPROVED]),
+        approved=sum(1 for m in mobs if m.status == MobilizationStatus.APPROVED),
     )

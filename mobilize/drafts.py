@@ -1,0 +1,207 @@
+"""The shared draft: co-authors open it by their link, save revisions (sanitized), comment and submit; the duty
+officer requests changes, approves (OpEdApproved) or rejects. Every step is on the timeline; authors are emailed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bus.records import MAX_TEXT_CHARS, DraftSubmitted, OpEdApproved, deterministic_id
+from db.outbox import add_to_outbox
+from mail.ledger import queue_mail
+
+from . import emails
+from .incident import Deps, MobilizeError, invitations_of, move, note
+from .model import EDITABLE_DRAFT, DraftStatus, InvitationStatus, MobilizationStatus, draft_move
+from .tables import Draft, DraftComment, DraftRevision, Invitation, Member, Mobilization
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "blockquote", "ul", "ol", "li", "h2", "h3", "a", "q"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def sanitize_html(html: str) -> str:
+    """Draft HTML with only harmless formatting kept (no scripts, styles, event handlers or foreign links)."""
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+
+
+def draft_url_for(deps: Deps, invitation_id: str) -> str:
+    """A fresh draft link for a co-author (in notices)."""
+    token = deps.links.make_link(emails.DRAFT, invitation_id, max_age=int(deps.settings.mobilize.draft_link_ttl_s))
+    return deps.links.url(emails.DRAFT_PATH, token)
+
+
+def authors_of(session: Session, mobilization_id: str) -> list[tuple[Invitation, Member]]:
+    """The accepted co-authors of a mobilization."""
+    accepted = invitations_of(session, mobilization_id, InvitationStatus.ACCEPTED)
+    return [(i, session.get(Member, i.member_id)) for i in accepted]
+
+
+def draft_for_invitation(session: Session, invitation_id: str) -> tuple[Draft, Invitation, Member]:
+    """The draft a co-author's link opens. A draft link is reusable until it expires, but no longer opens anything
+    once the mobilization is closed (approved, rejected or stopped) or the member has left the network."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.status != InvitationStatus.ACCEPTED:
+        raise MobilizeError("This draft is only open to the members who accepted the invitation.")
+    mob = session.get(Mobilization, invitation.mobilization_id)
+    if mob is None or mob.closed_at is not None:
+        raise MobilizeError("This mobilization is closed: its draft link no longer opens the draft.")
+    member = session.get(Member, invitation.member_id)
+    if member is None or not member.active:
+        raise MobilizeError("This link no longer works: it belonged to a member who has left the network.")
+    draft = session.scalar(select(Draft).where(Draft.mobilization_id == invitation.mobilization_id))
+    if draft is None:
+        raise MobilizeError("The shared draft opens when enough co-authors have accepted. You will get an email.")
+    return draft, invitation, member
+
+
+def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: str, body_html: str,
+               note_text: str = "", *, officer: bool = False, lang: str = "") -> DraftRevision:
+    """Save a new revision (sanitized), remembering who wrote it."""
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise MobilizeError("There is no such draft.")
+    editable = EDITABLE_DRAFT if not officer else (*EDITABLE_DRAFT, DraftStatus.SUBMITTED)
+    if draft.status not in editable:
+        raise MobilizeError(f"This draft is {draft.status.replace('_', ' ')} and cannot be edited now.")
+    title = " ".join((title or "").split())[:500]
+    if not title:
+        raise MobilizeError("The op-ed needs a title.")
+    clean = sanitize_html(body_html)
+    if len(clean) > MAX_TEXT_CHARS:
+        raise MobilizeError(f"The op-ed is {len(clean):,} characters long; the limit is {MAX_TEXT_CHARS:,}. "
+                            "Shorten it and save again.")
+    now = deps.now()
+    draft.revision += 1
+    draft.title, draft.body_html = title, clean
+    if lang:
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", lang):
+            raise MobilizeError(f"{lang!r} is not a language code (e.g. en, ar, fr).")
+        draft.lang = lang
+    revision = DraftRevision(draft_id=draft.id, number=draft.revision, author=author, title=title, body_html=clean,
+                             note=(note_text or "")[:500], created_at=now)
+    session.add(revision)
+    note(session, draft.mobilization_id, author, "revision", f"Revision {draft.revision} saved by {author}.", now)
+    return revision
+
+
+def comment_on_draft(session: Session, deps: Deps, draft_id: str, author: str, text: str) -> DraftComment:
+    """Add a comment to a draft."""
+    text = (text or "").strip()
+    if not text:
+        raise MobilizeError("A comment cannot be empty.")
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise MobilizeError("There is no such draft.")
+    row = DraftComment(draft_id=draft_id, author=author, text=text[:5000], created_at=deps.now())
+    session.add(row)
+    note(session, draft.mobilization_id, author, "comment", f"{author} commented.", row.created_at)
+    return row
+
+
+def submit_draft(session: Session, deps: Deps, draft_id: str, author: str) -> Draft:
+    """Co-authors send the draft for review: the duty officer is told, DraftSubmitted is published."""
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise MobilizeError("There is no such draft.")
+    if draft.status not in EDITABLE_DRAFT:
+        raise MobilizeError(f"This draft is {draft.status.replace('_', ' ')}: it cannot be submitted again now.")
+    if draft.revision == 0 or not nh3.clean(draft.body_html, tags=set()).strip():
+        raise MobilizeError("Write and save the op-ed before submitting it.")
+    now = deps.now()
+    mob = session.get(Mobilization, draft.mobilization_id)
+    move(mob, MobilizationStatus.REVIEW)
+    draft.status, draft.submitted_at = draft_move(draft.status, DraftStatus.SUBMITTED).value, now
+    draft.submissions += 1
+    if mob.first_draft_at is None:
+        mob.first_draft_at = now
+    names = [m.name for _, m in authors_of(session, mob.id)]
+    add_to_outbox(session, "drafts.submitted",
+                  DraftSubmitted(draft_id=draft.id, mobilization_id=mob.id, revision=draft.revision,
+                                 title=draft.title, authors=names, occurred_at=now))
+    note(session, mob.id, author, "submitted", f"Draft (revision {draft.revision}) submitted for review by {author}.",
+         now)
+    queue_mail(session, emails.draft_notice(
+        to=deps.settings.mobilize.officer_email, name="", subject=f"Draft to review: {draft.title}",
+        lines=[f"{', '.join(names)} submitted a draft for \u201c{mob.title}\u201d.",
+               f"Review it in the console: {deps.settings.web.base_url}/mobilize/review/{draft.id}"],
+        category="review"),
+        purpose="mobilize.review", attempt_key=f"{draft.id}:{draft.submissions}", ref=mob.id, now=now)
+    return draft
+
+
+def _tell_authors(session: Session, deps: Deps, mob: Mobilization, draft: Draft, *, purpose: str, subject: str,
+                  lines: list[str], with_link: bool) -> None:
+    for invitation, author in authors_of(session, mob.id):
+        queue_mail(session, emails.draft_notice(
+            to=author.email, name=author.name, subject=subject, lines=lines,
+            draft_url=draft_url_for(deps, invitation.id) if with_link else "", category=purpose.split(".")[-1]),
+            purpose=purpose, attempt_key=f"{draft.id}:{draft.submissions}", ref=mob.id, now=deps.now())
+
+
+def request_changes(session: Session, deps: Deps, draft_id: str, officer: str, message: str) -> Draft:
+    """The duty officer sends the draft back with a note; the authors are emailed."""
+    draft = _submitted(session, draft_id)
+    message = (message or "").strip()
+    if not message:
+        raise MobilizeError("Say what should change: the authors will read it.")
+    now = deps.now()
+    mob = session.get(Mobilization, draft.mobilization_id)
+    draft.status = draft_move(draft.status, DraftStatus.CHANGES_REQUESTED).value
+    move(mob, MobilizationStatus.DRAFTING)
+    session.add(DraftComment(draft_id=draft.id, author=officer, text=message[:5000], created_at=now))
+    note(session, mob.id, officer, "changes", f"Changes requested: {message}", now)
+    _tell_authors(session, deps, mob, draft, purpose="mobilize.changes", subject=f"Changes requested: {draft.title}",
+                  lines=["The duty officer asks for changes before approval:", message], with_link=True)
+    return draft
+
+
+def approve_draft(session: Session, deps: Deps, draft_id: str, officer: str) -> Draft:
+    """Approve: OpEdApproved is published (translation and distribution start); the authors are thanked."""
+    draft = _submitted(session, draft_id)
+    now = deps.now()
+    mob = session.get(Mobilization, draft.mobilization_id)
+    draft.status = draft_move(draft.status, DraftStatus.APPROVED).value
+    move(mob, MobilizationStatus.APPROVED)
+    mob.decided_at, mob.closed_at = now, now
+    names = [m.name for _, m in authors_of(session, mob.id)]
+    add_to_outbox(session, "opeds.approved",
+                  OpEdApproved(oped_id=deterministic_id("oped", draft.id), mobilization_id=mob.id,
+                               story_id=mob.story_id, title=draft.title, body=draft.body_html, lang=draft.lang,
+                               authors=names, officer=officer, occurred_at=now))
+    note(session, mob.id, officer, "approved", f"Op-ed approved by {officer}: translation and distribution start.",
+         now)
+    _tell_authors(session, deps, mob, draft, purpose="mobilize.approved", subject=f"Approved: {draft.title}",
+                  lines=["Your op-ed was approved. It is being translated and sent to editors. Thank you."],
+                  with_link=False)
+    return draft
+
+
+def reject_draft(session: Session, deps: Deps, draft_id: str, officer: str, reason: str) -> Draft:
+    """Reject the draft and close the mobilization; the authors are told why."""
+    draft = _submitted(session, draft_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise MobilizeError("Give the authors a reason.")
+    now = deps.now()
+    mob = session.get(Mobilization, draft.mobilization_id)
+    draft.status = draft_move(draft.status, DraftStatus.REJECTED).value
+    move(mob, MobilizationStatus.REJECTED)
+    mob.decided_at, mob.closed_at = now, now
+    note(session, mob.id, officer, "rejected", f"Draft rejected: {reason}", now)
+    _tell_authors(session, deps, mob, draft, purpose="mobilize.rejected", subject=f"Not published: {draft.title}",
+                  lines=["The secretariat decided not to publish this op-ed:", reason], with_link=False)
+    return draft
+
+
+def _submitted(session: Session, draft_id: str) -> Draft:
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise MobilizeError("There is no such draft.")
+    if draft.status != DraftStatus.SUBMITTED:
+        raise MobilizeError(f"This draft is {draft.status.replace('_', ' ')}, not waiting for review.")
+    return draft

@@ -1,0 +1,246 @@
+"""Paging: who to invite for a mobilization (matching in model.py), waves in pairs across communities, one
+member's invitation and its email, answers, the quorum that opens the shared draft, withdrawn invitations.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from bus.records import InvitationAnswered, InvitationSent, deterministic_id
+from db.outbox import add_to_outbox
+from mail.ledger import queue_mail
+
+from . import emails, model
+from .incident import Deps, MobilizeError, fmt_time, invitations_of, move, note, open_mobilization
+from .model import DraftStatus, InvitationStatus, MobilizationStatus
+from .tables import Draft, Invitation, Member, Mobilization, StoryBrief
+
+
+def profile_of(member: Member) -> model.MemberProfile:
+    """The matching view of a member row."""
+    return model.MemberProfile(
+        id=member.id, name=member.name, languages=tuple(member.languages or ()), regions=tuple(member.regions or ()),
+        countries=tuple(member.countries or ()), cultural_background=member.cultural_background or "",
+        faith_background=member.faith_background or "", topics=tuple(member.topics or ()),
+        timezone=member.timezone or "UTC", quiet_start=member.quiet_start, quiet_end=member.quiet_end,
+        max_per_month=member.max_per_month, active=member.active,
+    )
+
+
+def story_profile(brief: StoryBrief) -> model.StoryProfile:
+    """The matching view of a story."""
+    data = brief.data or {}
+    return model.StoryProfile(
+        story_id=brief.story_id, title=brief.title, topics=tuple(data.get("categories") or data.get("topics") or ()),
+        entities=tuple(data.get("entities") or ()), countries=tuple(data.get("countries") or ()),
+        languages=tuple(data.get("languages") or ()),
+    )
+
+
+def member_histories(session: Session, since: datetime) -> dict[str, model.MemberHistory]:
+    """Every member's invitation counts: all time, and since `since` (the fairness window)."""
+    rows = session.execute(
+        select(
+            Invitation.member_id,
+            func.count(),
+            func.sum(case((Invitation.status == InvitationStatus.ACCEPTED, 1), else_=0)),
+            func.sum(case((Invitation.status == InvitationStatus.DECLINED, 1), else_=0)),
+            func.sum(case((Invitation.sent_at >= since, 1), else_=0)),
+        ).group_by(Invitation.member_id)
+    )
+    return {m: model.MemberHistory(invited=n, accepted=a or 0, declined=d or 0, recent=r or 0)
+            for m, n, a, d, r in rows}
+
+
+def candidates(session: Session, deps: Deps, mob: Mobilization) -> list[model.Candidate]:
+    """Members who may be paged now for this mobilization, best first."""
+    now = deps.now()
+    brief = session.get(StoryBrief, mob.story_id)
+    members = [profile_of(m) for m in session.scalars(select(Member).where(Member.active.is_(True)))]
+    histories = member_histories(session, now - timedelta(days=deps.settings.mobilize.fairness_days))
+    invited = set(session.scalars(select(Invitation.member_id).where(Invitation.mobilization_id == mob.id)))
+    return model.rank_members(story_profile(brief), members, histories, now, urgent=mob.urgent, exclude=invited)
+
+
+def _accepted_communities(session: Session, mob: Mobilization) -> tuple[str, ...]:
+    accepted = invitations_of(session, mob.id, InvitationStatus.ACCEPTED)
+    return tuple(model.community(profile_of(session.get(Member, i.member_id))) for i in accepted)
+
+
+def page_wave(session: Session, deps: Deps, mob: Mobilization, *, size: int | None = None,
+              reason: str = "") -> list[Invitation]:
+    """Page the next wave: the best candidates, in pairs across communities."""
+    cfg = deps.settings.mobilize
+    now = deps.now()
+    ranked = candidates(session, deps, mob)
+    chosen = model.choose_wave(ranked, size or cfg.wave_size, partners=_accepted_communities(session, mob))
+    if not chosen:
+        note(session, mob.id, "system", "stalled",
+             "Nobody left to page (everyone suitable was paged, is resting, at their monthly cap or in quiet "
+             "hours). The duty officer can page someone by hand or extend the deadlines.", now)
+        return []
+    mob.wave += 1
+    created = [invite_member(session, deps, mob, session.get(Member, c.member_id), wave=mob.wave,
+                             reason="; ".join(c.reasons)) for c in chosen]
+    note(session, mob.id, "system", "wave",
+         f"Wave {mob.wave} paged{' (' + reason + ')' if reason else ''}: " + ", ".join(c.name for c in chosen)
+         + ".", now)
+    return created
+
+
+def invite_member(session: Session, deps: Deps, mob: Mobilization, member: Member, *, wave: int, reason: str = "",
+                  by: str = "system") -> Invitation:
+    """Page one member: invitation row, email with accept/decline links and reply address, InvitationSent."""
+    cfg = deps.settings.mobilize
+    now = deps.now()
+    invitation = Invitation(
+        id=deterministic_id("invitation", mob.id, member.id), mobilization_id=mob.id, member_id=member.id,
+        wave=wave, reason=reason[:300], status=InvitationStatus.SENT.value, reply_token=secrets.token_hex(10),
+        sent_at=now,
+        deadline_at=now + timedelta(seconds=cfg.answer_deadline_s),
+        remind_at=now + timedelta(seconds=cfg.reminder_after_s) if 0 < cfg.reminder_after_s < cfg.answer_deadline_s
+        else None,
+    )
+    session.add(invitation)
+    session.flush()
+    _queue_invitation_email(session, deps, mob, member, invitation, reminder=False)
+    add_to_outbox(session, "invitations.sent",
+                  InvitationSent(invitation_id=invitation.id, mobilization_id=mob.id, member_id=member.id,
+                                 wave=wave, reason=reason[:300], occurred_at=now))
+    if by != "system":
+        note(session, mob.id, by, "paged", f"{member.name} paged by hand.", now)
+    return invitation
+
+
+def _queue_invitation_email(session: Session, deps: Deps, mob: Mobilization, member: Member,
+                            invitation: Invitation, *, reminder: bool) -> None:
+    ttl = int(deps.settings.mobilize.link_ttl_s)
+    accept = deps.links.url(emails.ANSWER_PATH, deps.links.make_link(emails.ACCEPT, invitation.id, max_age=ttl))
+    decline = deps.links.url(emails.ANSWER_PATH, deps.links.make_link(emails.DECLINE, invitation.id, max_age=ttl))
+    message = emails.invitation(
+        to=member.email, name=member.name, story_title=mob.title, reason=invitation.reason, accept_url=accept,
+        decline_url=decline, reply_to=_reply_address(deps, invitation.reply_token),
+        deadline=fmt_time(invitation.deadline_at), invitation_id=invitation.id, reminder=reminder)
+    queue_mail(session, message, purpose="mobilize.remind" if reminder else "mobilize.invite",
+               attempt_key=invitation.id, ref=mob.id, now=deps.now())
+
+
+def _reply_address(deps: Deps, token: str) -> str:
+    return f"reply+{token}@{deps.settings.mail.reply_domain}"
+
+
+def page_member_by_hand(session: Session, deps: Deps, mobilization_id: str, member_id: str, officer: str
+                        ) -> Invitation:
+    """The duty officer pages a chosen member (quiet hours and caps are the officer's call)."""
+    mob = open_mobilization(session, mobilization_id)
+    member = session.get(Member, member_id)
+    if member is None or not member.active:
+        raise MobilizeError("That member does not exist or is not active.")
+    if session.get(Invitation, deterministic_id("invitation", mob.id, member.id)) is not None:
+        raise MobilizeError(f"{member.name} has already been paged for this mobilization.")
+    return invite_member(session, deps, mob, member, wave=max(mob.wave, 1), reason="paged by the duty officer",
+                         by=officer)
+
+
+def answer_invitation(session: Session, deps: Deps, invitation_id: str, answer: str, *, via: str = "link"
+                      ) -> Invitation:
+    """A member accepts or declines. A decline pages the next candidate at once; the quorum opens the draft."""
+    if answer not in (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED):
+        raise MobilizeError("An answer is either accept or decline.")
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise MobilizeError("This invitation does not exist.")
+    mob = session.get(Mobilization, invitation.mobilization_id)
+    member = session.get(Member, invitation.member_id)
+    refusal = closed_reason(invitation, mob)
+    if refusal:
+        raise MobilizeError(refusal)
+    now = deps.now()
+    invitation.status, invitation.answered_at = InvitationStatus(answer).value, now
+    add_to_outbox(session, "invitations.answered",
+                  InvitationAnswered(invitation_id=invitation.id, mobilization_id=mob.id, member_id=member.id,
+                                     answer=answer, occurred_at=now))
+    note(session, mob.id, member.name, answer, f"{member.name} {answer} ({via}).", now)
+    if answer == InvitationStatus.DECLINED:
+        if _still_needed(session, mob) > 0:
+            page_wave(session, deps, mob, size=1, reason=f"replacing {member.name}")
+        return invitation
+    if mob.first_accepted_at is None:
+        mob.first_accepted_at = now
+    if len(invitations_of(session, mob.id, InvitationStatus.ACCEPTED)) >= mob.quorum:
+        reach_quorum(session, deps, mob)
+    return invitation
+
+
+def closed_reason(invitation: Invitation, mob: Mobilization) -> str:
+    """Why an invitation can no longer be answered ("" when it can), in words for the member."""
+    if invitation.status != InvitationStatus.SENT:
+        return {
+            "accepted": "You have already accepted this invitation; your draft link is in your inbox.",
+            "declined": "You have already declined this invitation. Thank you for answering.",
+            "expired": "This invitation has expired: the secretariat paged other members. Thank you all the same.",
+            "withdrawn": "This invitation is no longer needed: enough co-authors have accepted. Thank you.",
+        }.get(invitation.status, "This invitation can no longer be answered.")
+    if mob.status != MobilizationStatus.PAGING:
+        return "This invitation is no longer needed: the mobilization has moved on. Thank you."
+    return ""
+
+
+def _still_needed(session: Session, mob: Mobilization) -> int:
+    """Co-authors still missing, counting members who may yet answer."""
+    accepted = len(invitations_of(session, mob.id, InvitationStatus.ACCEPTED))
+    outstanding = len(invitations_of(session, mob.id, InvitationStatus.SENT))
+    return mob.quorum - accepted - outstanding
+
+
+def reach_quorum(session: Session, deps: Deps, mob: Mobilization) -> Draft:
+    """Enough co-authors: open the shared draft, send each their link, withdraw the invitations still open."""
+    now = deps.now()
+    cfg = deps.settings.mobilize
+    move(mob, MobilizationStatus.DRAFTING)
+    mob.quorum_at = now
+    accepted = invitations_of(session, mob.id, InvitationStatus.ACCEPTED)
+    authors = [session.get(Member, i.member_id) for i in accepted]
+    withdraw_open_invitations(session, deps, mob, "enough co-authors have accepted")
+    draft = Draft(id=deterministic_id("draft", mob.id), mobilization_id=mob.id, title=mob.title, body_html="",
+                  status=DraftStatus.EDITING.value, revision=0, created_at=now,
+                  due_at=now + timedelta(seconds=cfg.draft_deadline_s))
+    session.add(draft)
+    session.flush()
+    communities = [model.community(profile_of(a)) for a in authors]
+    pairing = "across communities" if model.spans_communities(communities) else "within one community"
+    note(session, mob.id, "system", "quorum",
+         f"Quorum reached: {', '.join(a.name for a in authors)} ({pairing}). Shared draft opened; due "
+         f"{fmt_time(draft.due_at)}.", now)
+    for invitation, author in zip(accepted, authors, strict=True):
+        _queue_draft_link(session, deps, mob, draft, invitation, author, [a.name for a in authors if a is not author])
+    return draft
+
+
+def _queue_draft_link(session: Session, deps: Deps, mob: Mobilization, draft: Draft, invitation: Invitation,
+                      author: Member, coauthors: list[str]) -> None:
+    token = deps.links.make_link(emails.DRAFT, invitation.id, max_age=int(deps.settings.mobilize.draft_link_ttl_s))
+    message = emails.draft_open(to=author.email, name=author.name, story_title=mob.title, coauthors=coauthors,
+                                draft_url=deps.links.url(emails.DRAFT_PATH, token), due=fmt_time(draft.due_at),
+                                invitation_id=invitation.id)
+    queue_mail(session, message, purpose="mobilize.draft-link", attempt_key=invitation.id, ref=mob.id,
+               now=deps.now())
+
+
+def withdraw_open_invitations(session: Session, deps: Deps, mob: Mobilization, why: str) -> int:
+    """Invitations still waiting for an answer are withdrawn; each member gets a short thank-you."""
+    withdrawn = 0
+    for invitation in invitations_of(session, mob.id, InvitationStatus.SENT):
+        invitation.status = InvitationStatus.WITHDRAWN.value
+        member = session.get(Member, invitation.member_id)
+        queue_mail(session, emails.draft_notice(
+            to=member.email, name=member.name, subject=f"No longer needed: {mob.title}",
+            lines=[f"Thank you for your time: {why}, so there is no need to answer this request. We hope to ask "
+                   "you again soon."], category="withdrawn"),
+            purpose="mobilize.withdrawn", attempt_key=invitation.id, ref=mob.id, now=deps.now())
+        withdrawn += 1
+    return withdrawn

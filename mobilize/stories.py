@@ -1,0 +1,182 @@
+"""An incident's life from a story: remember what a flagged or escalated story says, start a mobilization (by
+detect's events or an officer's command), stop it or give it more time. Each takes the caller's session.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bus.records import (
+    MobilizationStarted,
+    StartMobilization,
+    StoryEscalated,
+    StoryFlagged,
+    deterministic_id,
+    utcnow,
+)
+from db.idempotency import first_time
+from db.outbox import add_to_outbox
+
+from .incident import URGENT_SEVERITIES, Deps, MobilizeError, invitations_of, move, note, open_mobilization
+from .model import OPEN_STATUSES, InvitationStatus, MobilizationStatus, brief_data
+from .paging import page_wave, withdraw_open_invitations
+from .tables import Draft, Mobilization, StoryBrief
+
+
+def new_brief(session: Session, story_id: str, *, title: str, severity: str, data: dict, now: datetime
+              ) -> StoryBrief:
+    """The one way a story brief is made (its `data` from `model.brief_data`); added to the session."""
+    brief = StoryBrief(story_id=story_id, title=title or story_id, severity=severity, data=data, received_at=now)
+    session.add(brief)
+    return brief
+
+
+def record_story(session: Session, flagged: StoryFlagged, now: datetime) -> StoryBrief:
+    """Keep (or refresh) what a flagged story says, for matching and for reviewers."""
+    data = brief_data(categories=flagged.categories, reasons=flagged.reasons, entities=flagged.entities,
+                      languages=flagged.languages, countries=flagged.countries, sources=flagged.sources,
+                      article_ids=flagged.article_ids, evidence=flagged.evidence, score=flagged.score,
+                      opened_by=flagged.opened_by)
+    brief = session.get(StoryBrief, flagged.story_id)
+    if brief is None:
+        brief = new_brief(session, flagged.story_id, title=flagged.title, severity=flagged.severity, data=data,
+                          now=now)
+    else:
+        brief.title, brief.severity, brief.data = flagged.title or brief.title, flagged.severity, data
+    session.flush()
+    return brief
+
+
+def handle_story_flagged(session: Session, deps: Deps, flagged: StoryFlagged) -> Mobilization | None:
+    """`stories.flagged`: remember the story; start a mobilization when settings say so. Idempotent."""
+    if not flagged.story_id:
+        raise MobilizeError("a flagged story without story_id cannot be mobilized on")
+    if not first_time(session, "mobilize.stories-flagged", flagged.message_id):
+        return None
+    now = deps.now()
+    record_story(session, flagged, now)
+    cfg = deps.settings.mobilize
+    if not cfg.auto_start:
+        return None
+    if cfg.auto_start_severities and flagged.severity not in cfg.auto_start_severities:
+        return None
+    return start_mobilization(session, deps, flagged.story_id, started_by="detect (flagged story)",
+                              urgent=flagged.severity in URGENT_SEVERITIES)
+
+
+def handle_story_escalated(session: Session, deps: Deps, escalated: StoryEscalated) -> Mobilization | None:
+    """`stories.escalated`: a story that now qualifies starts a mobilization; a critical one becomes urgent."""
+    if not escalated.story_id:
+        raise MobilizeError("an escalated story without story_id cannot be mobilized on")
+    if not first_time(session, "mobilize.stories-escalated", escalated.message_id):
+        return None
+    now = deps.now()
+    brief = session.get(StoryBrief, escalated.story_id)
+    if brief is None:
+        brief = new_brief(session, escalated.story_id, title=escalated.title, severity=escalated.severity,
+                          data=brief_data(evidence=escalated.evidence), now=now)
+    else:
+        brief.severity = escalated.severity
+        if escalated.evidence:
+            brief.data = {**(brief.data or {}), "evidence": escalated.evidence}
+    session.flush()
+    mob = session.get(Mobilization, deterministic_id("mobilization", escalated.story_id))
+    urgent = escalated.severity in URGENT_SEVERITIES
+    if mob is not None:
+        if urgent and not mob.urgent and mob.status in OPEN_STATUSES:
+            mob.urgent = True
+            note(session, mob.id, "detect", "urgent",
+                 f"The story escalated to {escalated.severity}: now urgent (quiet hours no longer hold paging).", now)
+        return mob
+    cfg = deps.settings.mobilize
+    if not cfg.auto_start or (cfg.auto_start_severities and escalated.severity not in cfg.auto_start_severities):
+        return None
+    return start_mobilization(session, deps, escalated.story_id,
+                              started_by=f"detect (story escalated to {escalated.severity})", urgent=urgent)
+
+
+def handle_start_command(session: Session, deps: Deps, command: StartMobilization) -> Mobilization | None:
+    """`mobilize.commands`: a duty officer starts a mobilization by hand. Idempotent."""
+    if not command.story_id:
+        raise MobilizeError("StartMobilization needs a story_id")
+    if not first_time(session, "mobilize.commands", command.message_id):
+        return None
+    brief = session.get(StoryBrief, command.story_id)
+    if brief is None:
+        if not command.title:
+            raise MobilizeError(f"story {command.story_id!r} is unknown to mobilize and the command gives no title")
+        new_brief(session, command.story_id, title=command.title, severity="manual", now=deps.now(),
+                  data=brief_data(summary=command.summary, categories=command.topics, countries=command.countries,
+                                  languages=command.languages, opened_by=command.officer))
+        session.flush()
+    return start_mobilization(session, deps, command.story_id, started_by=command.officer or "duty officer",
+                              urgent=command.urgent)
+
+
+def request_start(session: Session, *, story_id: str, title: str, officer: str, summary: str = "",
+                  topics: list[str] | None = None, countries: list[str] | None = None, urgent: bool = False,
+                  now: datetime | None = None) -> StartMobilization:
+    """The console's "start": a StartMobilization command on `mobilize.commands`, through the outbox."""
+    story_id, title = story_id.strip(), " ".join(title.split())
+    if not story_id and not title:
+        raise MobilizeError("Choose a flagged story, or give the story a title.")
+    if not story_id:
+        story_id = "manual-" + deterministic_id("manual-story", title, (now or utcnow()).isoformat())[:13]
+    command = StartMobilization(story_id=story_id, officer=officer, urgent=urgent, title=title[:500],
+                                summary=summary[:5000], topics=topics or [], countries=countries or [])
+    add_to_outbox(session, "mobilize.commands", command)
+    return command
+
+
+def start_mobilization(session: Session, deps: Deps, story_id: str, *, started_by: str,
+                       urgent: bool = False) -> Mobilization:
+    """Open the incident for a story and page its first wave (at most one mobilization per story)."""
+    mobilization_id = deterministic_id("mobilization", story_id)
+    existing = session.get(Mobilization, mobilization_id)
+    if existing is not None:
+        return existing
+    brief = session.get(StoryBrief, story_id)
+    if brief is None:
+        raise MobilizeError(f"story {story_id!r} is unknown: it has not been flagged")
+    now = deps.now()
+    mob = Mobilization(id=mobilization_id, story_id=story_id, title=brief.title,
+                       status=MobilizationStatus.PAGING.value, urgent=urgent,
+                       quorum=deps.settings.mobilize.quorum, wave=0, started_by=started_by, started_at=now)
+    session.add(mob)
+    session.flush()
+    note(session, mob.id, started_by, "started",
+         f"Mobilization started{' (urgent: quiet hours overridden)' if urgent else ''}; "
+         f"{mob.quorum} co-authors wanted.", now)
+    add_to_outbox(session, "mobilizations.started",
+                  MobilizationStarted(mobilization_id=mob.id, story_id=story_id, title=brief.title,
+                                      started_by=started_by, urgent=urgent, occurred_at=now))
+    page_wave(session, deps, mob)
+    return mob
+
+
+def stop_mobilization(session: Session, deps: Deps, mobilization_id: str, officer: str, reason: str = "") -> None:
+    """Stop paging and close the incident; open invitations are withdrawn."""
+    mob = open_mobilization(session, mobilization_id)
+    now = deps.now()
+    move(mob, MobilizationStatus.STOPPED)
+    mob.closed_at = now
+    withdraw_open_invitations(session, deps, mob, "the secretariat has stopped this request")
+    note(session, mob.id, officer, "stopped", "Mobilization stopped" + (f": {reason}" if reason else "."), now)
+
+
+def extend_deadlines(session: Session, deps: Deps, mobilization_id: str, officer: str, minutes: int) -> None:
+    """Give open invitations and the draft more time."""
+    if not 0 < minutes <= 7 * 24 * 60:
+        raise MobilizeError("Extend by 1 minute to 7 days.")
+    mob = open_mobilization(session, mobilization_id)
+    delta = timedelta(minutes=minutes)
+    for invitation in invitations_of(session, mob.id, InvitationStatus.SENT):
+        invitation.deadline_at += delta
+    draft = session.scalar(select(Draft).where(Draft.mobilization_id == mob.id))
+    if draft is not None and draft.due_at is not None:
+        draft.due_at += delta
+        draft.overdue_noted_at = None
+    note(session, mob.id, officer, "extended", f"Deadlines extended by {minutes} minutes.", deps.now())

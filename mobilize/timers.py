@@ -1,0 +1,87 @@
+"""What happens when time passes: reminders, expired invitations (and the next wave), overdue drafts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bus.records import InvitationAnswered
+from db.outbox import add_to_outbox
+from mail.ledger import queue_mail
+
+from . import emails
+from .drafts import draft_url_for
+from .incident import Deps, fmt_time, invitations_of, note
+from .model import EDITABLE_DRAFT, InvitationStatus, MobilizationStatus
+from .paging import _queue_invitation_email, _still_needed, page_wave
+from .tables import Draft, Invitation, Member, Mobilization
+
+
+@dataclass
+class TimerReport:
+    """What one pass over due timers did."""
+
+    reminded: int = 0
+    expired: int = 0
+    waves: int = 0
+    overdue: int = 0
+
+
+def run_due_timers(session: Session, deps: Deps) -> TimerReport:
+    """Reminders, expired invitations (next wave), overdue drafts: everything whose time has come."""
+    now = deps.now()
+    cfg = deps.settings.mobilize
+    report = TimerReport()
+    open_paging = select(Mobilization.id).where(Mobilization.status == MobilizationStatus.PAGING)
+    for invitation in session.scalars(select(Invitation).where(
+            Invitation.status == InvitationStatus.SENT, Invitation.remind_at <= now, Invitation.reminded_at.is_(None),
+            Invitation.deadline_at > now, Invitation.mobilization_id.in_(open_paging))):
+        mob = session.get(Mobilization, invitation.mobilization_id)
+        member = session.get(Member, invitation.member_id)
+        invitation.reminded_at = now
+        _queue_invitation_email(session, deps, mob, member, invitation, reminder=True)
+        note(session, mob.id, "system", "reminder", f"Reminder sent to {member.name}.", now)
+        report.reminded += 1
+    touched: dict[str, Mobilization] = {}
+    for invitation in session.scalars(select(Invitation).where(
+            Invitation.status == InvitationStatus.SENT, Invitation.deadline_at <= now,
+            Invitation.mobilization_id.in_(open_paging))).all():
+        mob = session.get(Mobilization, invitation.mobilization_id)
+        member = session.get(Member, invitation.member_id)
+        invitation.status, invitation.answered_at = InvitationStatus.EXPIRED.value, now
+        add_to_outbox(session, "invitations.answered",
+                      InvitationAnswered(invitation_id=invitation.id, mobilization_id=mob.id, member_id=member.id,
+                                         answer=InvitationStatus.EXPIRED.value, occurred_at=now))
+        note(session, mob.id, "system", "expired", f"No answer from {member.name} by the deadline.", now)
+        touched[mob.id] = mob
+        report.expired += 1
+    session.flush()
+    for mob in touched.values():
+        if _still_needed(session, mob) <= 0:
+            continue
+        if mob.wave >= cfg.max_waves:
+            note(session, mob.id, "system", "stalled",
+                 f"{mob.wave} waves paged without a quorum: waiting for the duty officer (page by hand, extend or "
+                 "stop).", now)
+            continue
+        if page_wave(session, deps, mob, reason="silence past the deadline"):
+            report.waves += 1
+    for draft in session.scalars(select(Draft).where(
+            Draft.status.in_(EDITABLE_DRAFT), Draft.due_at <= now,
+            Draft.overdue_noted_at.is_(None))):
+        draft.overdue_noted_at = now
+        mob = session.get(Mobilization, draft.mobilization_id)
+        note(session, mob.id, "system", "overdue", f"No draft submitted by {fmt_time(draft.due_at)}; authors reminded.",
+             now)
+        for invitation in invitations_of(session, mob.id, InvitationStatus.ACCEPTED):
+            author = session.get(Member, invitation.member_id)
+            queue_mail(session, emails.draft_notice(
+                to=author.email, name=author.name, subject=f"Draft overdue: {mob.title}",
+                lines=["The secretariat has not received your draft yet. Please submit it as soon as you can, or "
+                       "reply to tell us when to expect it."],
+                draft_url=draft_url_for(deps, invitation.id), category="overdue"),
+                purpose="mobilize.overdue", attempt_key=draft.id, ref=mob.id, now=now)
+        report.overdue += 1
+    return report
