@@ -154,7 +154,7 @@ def main(rounds: int = 4) -> dict[str, float]:
         ensure_topics(settings.kafka)
         for role in ("relay", "detect", "ingest"):
             procs.append(subprocess.Popen([sys.executable, "-m", "rrm", "worker", role], cwd=ROOT, env=env,
-                                          stdout=open(tmp_path / f"{role}.log", "w"), stderr=subprocess.STDOUT))  # noqa: SIM115
+                                          stdout=open(tmp_path / f"{role}.log", "w"), stderr=subprocess.STDOUT))  # noqa: SIM115 - closed with the worker
         consumer = KafkaConsumer("e2e.stories.flagged", bootstrap_servers=broker.bootstrap_servers,
                                  auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=200)
         latencies: list[float] = []

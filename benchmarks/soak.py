@@ -162,7 +162,7 @@ def read_scored(servers: str, prefix: str = "rrm.") -> dict[str, bool]:
 def figures(db: Path, scored: dict[str, bool] | None = None) -> dict:
     """Read the store after the run."""
     con = sqlite3.connect(db)
-    q = lambda sql, *a: con.execute(sql, a).fetchall()  # noqa: E731
+    q = lambda sql, *a: con.execute(sql, a).fetchall()  # noqa: E731 - a one-line helper used only here
     scored_ns = ArticleScored._options.namespace
     markers: dict[str, set[str]] = defaultdict(set)
     for consumer, message_id in q("SELECT consumer, message_id FROM processed_messages"):

@@ -31,12 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402 - after the thread limit and the path
-from scipy import sparse  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import StratifiedKFold  # noqa: E402
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 
-from detect.classifier import MODEL_PATH, rule_vector, text_buckets, top_category  # noqa: E402
-from detect.scoring import rule_features  # noqa: E402
+from detect.classifier import MODEL_PATH, rule_vector, text_buckets, top_category
+from detect.scoring import rule_features
 
 N_FEATURES = 2**18
 PREFIX = 5

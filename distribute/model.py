@@ -170,7 +170,7 @@ class Criteria:
 
     def matches(self, language: str, region: str, beat: str, lists: Iterable[int]) -> bool:
         """Whether an editor with these attributes is in the segment."""
-        fold = lambda values: {v.strip().lower() for v in values}  # noqa: E731
+        fold = lambda values: {v.strip().lower() for v in values}  # noqa: E731 - a one-line helper used only here
         return ((not self.languages or language.lower() in fold(self.languages))
                 and (not self.regions or region.lower() in fold(self.regions))
                 and (not self.beats or beat.lower() in fold(self.beats))

@@ -218,5 +218,5 @@ def check_translated(source: str, translated: str) -> None:
 
 def looks_untranslated(original: str, candidate: str) -> bool:
     """True when a reviewer's 'translation' is just the original text pasted back."""
-    norm = lambda s: re.sub(r"\s+", " ", s).strip().lower()  # noqa: E731
+    norm = lambda s: re.sub(r"\s+", " ", s).strip().lower()  # noqa: E731 - a one-line helper used only here
     return bool(candidate.strip()) and norm(original) == norm(candidate)

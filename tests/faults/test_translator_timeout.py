@@ -8,7 +8,7 @@ from translate.bootstrap import build_backend
 from translate.chain import TranslatorChain
 
 
-def test_a_translator_that_never_answers_leaves_the_language_to_a_human(libre_server):  # noqa: F811
+def test_a_translator_that_never_answers_leaves_the_language_to_a_human(libre_server):  # noqa: F811 - the fixture it imports
     """LibreTranslate hangs past the timeout on every try: no text is passed off as a translation."""
     libre_server.behaviour.delay_s = 2.0
     backend = build_backend("libre", TranslateSettings(libre_url=libre_server.url, libre_api_key="test-key",
