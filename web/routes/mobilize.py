@@ -438,7 +438,3 @@ def _inbound_authenticated(request: Request, expected: str) -> bool:
         except (ValueError, UnicodeDecodeError):
             given = ""
     return bool(given) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
-
-
-def setup(app, settings) -> None:
-    """Nothing to start: the mobilize worker sends the email and runs the timers."""
