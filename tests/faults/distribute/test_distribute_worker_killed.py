@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from distribute.audience import create_segment, import_editors
 from distribute.distributions import create_distribution, record_translation
 from tests.support.mail_servers import SendGridEndpoint
 from tests.support.transactions import in_transaction
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.broker
 
@@ -43,15 +43,6 @@ def _start_worker(settings, endpoint: SendGridEndpoint, log_path) -> subprocess.
                             stdout=open(log_path, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _wait(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_worker_killed_mid_send_and_restarted_mails_every_editor_exactly_once(bus_settings, tmp_path):
     """2,500 editors; SIGKILL while the second batch is in flight; after the restart every editor gets one copy."""
     engine = make_engine(bus_settings.database_url)
@@ -69,19 +60,19 @@ def test_worker_killed_mid_send_and_restarted_mails_every_editor_exactly_once(bu
         endpoint.delay_s = 2.0
         worker = _start_worker(bus_settings, endpoint, log_path)
         try:
-            _wait(lambda: endpoint.started >= 2, 60, "the second SendGrid request")
+            wait_until(lambda: endpoint.started >= 2, 60, "the second SendGrid request", every=0.05)
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(10)
         finally:
             if worker.poll() is None:
                 os.killpg(worker.pid, signal.SIGKILL)
-        _wait(lambda: len(endpoint.accepted) >= 2, 10, "the in-flight request to be answered")
+        wait_until(lambda: len(endpoint.accepted) >= 2, 10, "the in-flight request to be answered", every=0.05)
         in_doubt = endpoint.accepted[1].body["batch_id"]
         endpoint.delay_s = 0.0
         worker = _start_worker(bus_settings, endpoint, log_path)
         try:
-            _wait(lambda: in_transaction(sessions, queries.distribution, dist).status == model.HANDED_OVER, 90,
-                  "the distribution to be handed over after the restart")
+            wait_until(lambda: in_transaction(sessions, queries.distribution, dist).status == model.HANDED_OVER,
+                       90, "the distribution to be handed over after the restart", every=0.05)
         finally:
             worker.send_signal(signal.SIGTERM)
             try:

@@ -3,7 +3,6 @@ distribute/, which mails each editor in their language at the release time."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from mail.adapters import SmtpMailer
 from tests.support.mail_servers import SmtpInbox
 from tests.support.streams import read_topic, running_app
 from tests.support.transactions import in_transaction
+from tests.support.waiting import wait_until
 from translate import model as tmodel
 from translate import queries as tq
 from translate.adapters import OfflineBackend
@@ -31,15 +31,6 @@ from translate.chain import TranslatorChain
 from translate.handlers import save_review
 
 pytestmark = pytest.mark.broker
-
-
-def _until(predicate, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def test_approved_oped_is_translated_reviewed_and_mailed_in_each_editors_language(bus_settings):
@@ -55,14 +46,15 @@ def test_approved_oped_is_translated_reviewed_and_mailed_in_each_editors_languag
         authors=["Amina Diallo"], officer="Officer"))
     publisher.flush()
     with running_app(translate_app), running_app(worker.app):
-        _until(lambda: (v := in_transaction(sessions, tq.version, "oped-flow", "fr")) is not None
-               and v.status == tmodel.AWAITING_HUMAN)
+        wait_until(lambda: (v := in_transaction(sessions, tq.version, "oped-flow", "fr")) is not None
+               and v.status == tmodel.AWAITING_HUMAN, 60, "fr awaiting a human translation")
         in_transaction(sessions, save_review,
                        "oped-flow", "fr", title="Écouter d'abord", body="Le dialogue est une pratique.",
                        reviewer="Claire", approve=True)
         relay.run_once()
         ready = read_topic(bus_settings, "translations.ready", expect=2)
-        _until(lambda: set(in_transaction(worker.sessions, dq.ready_languages).get("oped-flow", [])) == {"en", "fr"})
+        wait_until(lambda: set(in_transaction(worker.sessions, dq.ready_languages).get("oped-flow", []))
+                   == {"en", "fr"}, 60, "en and fr ready for distribution")
     assert sorted((r.lang, r.title) for r in ready) == [("en", "Listening first"), ("fr", "Écouter d'abord")]
     in_transaction(sessions, import_editors, "email,name,outlet,language,region,beat,opt_in_source\n"
                    "en@paper.example.org,E,Paper,en,Europe,opinion,forum\n"
