@@ -27,9 +27,6 @@ class OfflineSide:
     def break_it(self) -> None:
         """Nothing to break."""
 
-    def rate_limit(self) -> None:
-        """No far end to rate-limit."""
-
     def close(self) -> None:
         """Nothing to close."""
 
@@ -112,10 +109,13 @@ class TranslatorContract:
         with pytest.raises(TranslationError):
             side.translator.translate(TEXT, "en", "fr")
 
+
+
+class NetworkTranslatorContract(TranslatorContract):
+    """What a translator with a far end promises on top (the offline backend has none to rate-limit it)."""
+
     def test_a_429_says_how_long_to_wait(self, side) -> None:
-        """A rate-limited request raises `RateLimited` with the server's Retry-After (machine backends)."""
-        if not side.machine:
-            pytest.skip("the offline backend has no far end to rate-limit it")
+        """A rate-limited request raises `RateLimited` with the server's Retry-After."""
         side.rate_limit()
         with pytest.raises(RateLimited) as limited:
             side.translator.translate(TEXT, "en", "fr")
@@ -128,13 +128,13 @@ class TestOfflineTranslator(TranslatorContract):
     side_class = OfflineSide
 
 
-class TestLibreTranslator(TranslatorContract):
+class TestLibreTranslator(NetworkTranslatorContract):
     """The contract against LibreTranslate's protocol."""
 
     side_class = LibreSide
 
 
-class TestDeepLTranslator(TranslatorContract):
+class TestDeepLTranslator(NetworkTranslatorContract):
     """The contract against DeepL's v2 protocol."""
 
     side_class = DeepLSide
