@@ -1,15 +1,19 @@
 """The faust app factory: one app per process role, tuned for the embedded broker and for real Kafka alike.
 
-A message that cannot be decoded never reaches an agent body: `RejectingTopic` puts it on `rejected` with its reason
-and raw bytes and lets the stream go on. `consume()` wraps a plain handler into an agent that logs one line per
-message, sends what the handler returns, and routes `InvalidMessage` (and only that, with record validation errors)
-to `rejected`.
+The worker kit's agents (with `bus/worker.py`). A message that cannot be decoded never reaches an agent body:
+`RejectingTopic` puts it on `rejected` with its reason and raw bytes and lets the stream go on. `consume()` wraps a
+plain handler into an agent that takes messages in batches (`kafka.batch_max_messages` or `kafka.batch_max_ms`),
+hands what the handler returns to the producer without waiting on each, waits once per batch and logs one line per
+batch; `consume_in_transaction()` does the same for a handler that takes the caller's session, in one transaction per
+batch with a processed marker per message and the returned records in the outbox. Only `InvalidMessage` (and a
+record's validation error, or the stage errors it is given) sends a message to `rejected`, alone.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -17,9 +21,14 @@ from typing import Any
 import faust
 import faust.exceptions
 import structlog
+import tenacity
 from faust.types import Message
+from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
+from db.engine import transaction
+from db.idempotency import first_time
+from db.outbox import add_to_outbox
 from db.redrives import (
     APPLIED,
     REDRIVE_FOR_HEADER,
@@ -124,8 +133,11 @@ class RrmApp(faust.App):
         await self.rrm_topic(name).send(key=key_value.encode("utf-8"), value=record)
 
 
-def create_app(role: str, settings: Settings, **overrides: Any) -> RrmApp:
-    """The faust app of one process role (`detect`, `mobilize`, ...): its consumer group is `<prefix><role>`."""
+def create_app(role: str, settings: Settings, *, fetch_wait_ms: int | None = None, **overrides: Any) -> RrmApp:
+    """The faust app of one process role (`detect`, `mobilize`, ...): its consumer group is `<prefix><role>`.
+
+    `fetch_wait_ms` shortens the consumer's idle fetch (see `shorten_fetch_wait`) for latency-bound stages.
+    """
     kafka = settings.kafka
     options: dict[str, Any] = {
         "broker": [f"kafka://{server}" for server in kafka.servers.split(",")],
@@ -153,10 +165,15 @@ def create_app(role: str, settings: Settings, **overrides: Any) -> RrmApp:
     (settings.data_dir / "faust" / role).mkdir(parents=True, exist_ok=True)
     app = RrmApp(f"{kafka.topic_prefix}{role}", **options)
     app.rrm_settings = settings
+    if fetch_wait_ms is not None:
+        shorten_fetch_wait(app, fetch_wait_ms)
     return app
 
 
-Handler = Callable[[Any], Awaitable[Outgoing | None]]
+#: A per-message handler for `consume`: async, or a plain function with `in_thread=True`.
+Handler = Callable[[Any], Awaitable[Outgoing | None]] | Callable[[Any], Outgoing | None]
+#: A handler for `consume_in_transaction`: takes the caller's session and the record, returns what to emit.
+SessionHandler = Callable[[Session, Any], Outgoing | None]
 
 
 def _redrive_headers(message: Message) -> tuple[str, str]:
@@ -181,66 +198,251 @@ async def _settle(app: RrmApp, redrive_id: str, outcome: str, reason: str, bound
         bound.warning("redrive.outcome_not_recorded", redrive_id=redrive_id, error=f"{type(exc).__name__}: {exc}")
 
 
-def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1,
-            give_up_after_s: float = 600.0):
-    """Register an agent on a catalog topic that calls `handler(record)` for each message.
+class _Rejected(Exception):
+    """Internal: message `index` of a batch was rejected by its handler (the batch is applied again without it)."""
 
-    The handler returns the records to send. `InvalidMessage` (or a record's validation error, see `REJECTS`) sends
-    the message to `rejected` and the stream goes on. Any other error (database or broker unavailable, a bug,
-    a plain `ValueError`) is retried
+    def __init__(self, index: int, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.index, self.error = index, error
+
+
+async def _with_retries(call: Callable[[], Awaitable[Any]], bound: Any, give_up_after_s: float) -> Any:
+    """Run `call` until it succeeds; rejections go through at once, anything else is retried with back-off.
+
+    Back-pressure: while this waits, the partition is held and nothing later is handled or committed. After
+    `give_up_after_s` the error is raised (the worker crashes; the batch is redelivered when it restarts).
+    """
+    retrying = tenacity.AsyncRetrying(
+        retry=tenacity.retry_if_not_exception_type((*REJECTS, _Rejected)),
+        wait=tenacity.wait_exponential(multiplier=0.2, min=0.2, max=15.0),
+        stop=tenacity.stop_after_delay(give_up_after_s),
+        before_sleep=lambda state: bound.warning(
+            "message.retry", error=f"{type(state.outcome.exception()).__name__}: "
+            f"{str(state.outcome.exception())[:300]}", retry_in_s=round(state.upcoming_sleep, 2)),
+        reraise=True,
+    )
+    async def attempt() -> Any:  # tenacity awaits only coroutine functions, not lambdas returning awaitables
+        return await call()
+
+    try:
+        return await retrying(attempt)
+    except (*REJECTS, _Rejected):
+        raise
+    except Exception:
+        bound.error("message.failed", error=traceback.format_exc(limit=5), gave_up_after_s=give_up_after_s)
+        raise
+
+
+def _apply_batch(sessions: sessionmaker[Session], handler: SessionHandler, items: list[tuple[int, Any]],
+                 consumer: str, errors: tuple[type[BaseException], ...],
+                 on_rollback: Callable[[], None] | None) -> dict[int, BaseException]:
+    """Apply `items` in one transaction, a processed marker per message; return the rejected ones by index.
+
+    A message whose handler raises one of `errors` (or `REJECTS`) is rejected alone: the transaction is rolled back
+    and the batch applied again without it (no savepoints: pysqlite's are unreliable). `on_rollback` lets a stage
+    reload in-memory state after any rollback, so memory never runs ahead of the store.
+    """
+    rejected: dict[int, BaseException] = {}
+    while True:
+        try:
+            with transaction(sessions) as session:
+                for index, record in items:
+                    if index in rejected or not first_time(session, consumer, record.message_id):
+                        continue
+                    try:
+                        outgoing = handler(session, record)
+                    except (*REJECTS, *errors) as exc:
+                        raise _Rejected(index, exc) from exc
+                    for topic, out in outgoing or ():
+                        add_to_outbox(session, topic, out)
+            return rejected
+        except _Rejected as exc:
+            rejected[exc.index] = exc.error
+            if on_rollback is not None:
+                on_rollback()
+        except Exception:
+            if on_rollback is not None:
+                on_rollback()
+            raise
+
+
+def _batch_agent(app: RrmApp, topic: str, agent_name: str, process: Callable[[list[Any], Any], Awaitable[Any]],
+                 concurrency: int):
+    """Register an agent that hands `process(records, bound)` batches of at most N messages or T ms.
+
+    `process` returns `(sent, rejected)`: the send futures of what it published and the rejected messages by index.
+    The kit then waits for every send at once, publishes rejections, settles re-drives, logs one line per batch,
+    and only then are the messages acknowledged (faust commits acknowledged offsets).
+    """
+    kafka = app.rrm_settings.kafka
+    consumer_id = f"{app.conf.id}/{agent_name}"
+
+    async def run(stream: faust.StreamT) -> None:
+        async for events in stream.take_events(kafka.batch_max_messages, within=kafka.batch_max_ms / 1000):
+            records, messages, redrives = [], [], []
+            for event in events:
+                message = event.message
+                redrive_id, redrive_for = _redrive_headers(message)
+                if redrive_id:
+                    if redrive_for and redrive_for not in (consumer_id, app.conf.id):
+                        continue  # re-driven for the consumer that rejected it; this one applied the original
+                    event.value.message_id = redriven_message_id(redrive_id, event.value.message_id)
+                records.append(event.value)
+                messages.append(message)
+                redrives.append(redrive_id)
+            if not records:
+                continue
+            first = messages[0]
+            bound = log.bind(topic=first.topic, partition=first.partition, offset=first.offset,
+                             messages=len(records), agent=agent_name)
+            try:
+                sent, rejected = await process(records, bound)
+                if sent:
+                    await asyncio.gather(*sent)  # one wait for the broker's acknowledgements of the whole batch
+            except Exception as exc:
+                await app.crash(exc)
+                raise
+            for index, exc in rejected.items():
+                message = messages[index]
+                log.warning("message.rejected", topic=message.topic, partition=message.partition,
+                            offset=message.offset, message_id=getattr(records[index], "message_id", ""),
+                            agent=agent_name, reason=str(exc))
+                record = rejection(message, f"{type(exc).__name__}: {exc}", exc, consumer=consumer_id)
+                await app.publish("rejected", record, key=message.topic)
+            for index, redrive_id in enumerate(redrives):
+                if redrive_id:
+                    failed = rejected.get(index)
+                    outcome, why = (REJECTED_AGAIN, f"{type(failed).__name__}: {failed}") if failed else (APPLIED, "")
+                    await _settle(app, redrive_id, outcome, why, bound)
+            if logging.getLogger(__name__).isEnabledFor(logging.DEBUG):  # one line per message at DEBUG only
+                for message, record in zip(messages, records, strict=True):
+                    log.debug("message.handled", topic=message.topic, partition=message.partition,
+                              offset=message.offset, message_id=getattr(record, "message_id", ""))
+            bound.info("batch.handled", sent=len(sent), rejected=len(rejected))
+
+    run.__name__ = agent_name
+    return app.agent(app.rrm_topic(topic), name=agent_name, concurrency=concurrency)(run)
+
+
+async def _send_all(app: RrmApp, outgoing: Iterable[tuple[str, Record]], sent: list[Any]) -> None:
+    """Hand records to the producer without waiting for the broker; their futures are awaited once per batch."""
+    for out_topic, record in outgoing or ():
+        entry = spec(out_topic)
+        from .publisher import record_key
+
+        sent.append(await app.rrm_topic(out_topic).send(key=record_key(entry, record).encode("utf-8"), value=record))
+
+
+def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1,
+            give_up_after_s: float = 600.0, in_thread: bool = False):
+    """Register an agent on a catalog topic that calls `handler(record)` for each message, in batches.
+
+    Messages come in batches of at most `kafka.batch_max_messages` or `kafka.batch_max_ms` (a quiet stream is
+    handled on time). The handler returns the records to send; they are handed to the producer at once and the
+    batch waits once for all acknowledgements before its messages are acknowledged. `in_thread=True` takes a plain
+    function and runs the whole batch in one worker thread (CPU-bound or blocking handlers, off the event loop).
+    `InvalidMessage` (or a record's validation error, see `REJECTS`) sends that message to `rejected` and the rest
+    of the batch goes on. Any other error (database or broker unavailable, a bug, a plain `ValueError`) is retried
     with back-off, holding the partition (back-pressure: nothing later is handled or committed meanwhile); after
-    `give_up_after_s` the worker crashes, so the message is redelivered when it restarts (at-least-once; handlers are
+    `give_up_after_s` the worker crashes, so the batch is redelivered when it restarts (at-least-once; handlers are
     idempotent).
     """
     agent_name = name or f"{getattr(handler, '__name__', 'handle')}"
 
-    async def handle_with_retries(value: Any, bound: Any) -> Outgoing | None:
-        delay, waited = 0.2, 0.0
-        while True:
+    def run_sync(records: list[Any], start: int) -> tuple[list[Any], dict[int, BaseException], int]:
+        results, rejected = [], {}
+        for index in range(start, len(records)):
             try:
-                return await handler(value)
-            except REJECTS:
-                raise
-            except Exception as exc:
-                if waited >= give_up_after_s:
-                    bound.error("message.failed", error=traceback.format_exc(limit=5), gave_up_after_s=waited)
-                    raise
-                bound.warning("message.retry", error=f"{type(exc).__name__}: {str(exc)[:300]}", retry_in_s=delay)
-                await asyncio.sleep(delay)
-                waited += delay
-                delay = min(delay * 2, 15.0)
-
-    consumer_id = f"{app.conf.id}/{agent_name}"
-
-    async def run(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            message = event.message
-            redrive_id, redrive_for = _redrive_headers(message)
-            if redrive_id:
-                if redrive_for and redrive_for not in (consumer_id, app.conf.id):
-                    continue  # re-driven for the consumer that rejected it; this one applied the original
-                event.value.message_id = redriven_message_id(redrive_id, event.value.message_id)
-            bound = log.bind(topic=message.topic, partition=message.partition, offset=message.offset,
-                             message_id=getattr(event.value, "message_id", ""), agent=agent_name)
-            try:
-                outgoing = await handle_with_retries(event.value, bound)
+                results.append((index, handler(records[index])))
             except REJECTS as exc:
-                bound.warning("message.rejected", reason=str(exc))
-                record = rejection(message, f"{type(exc).__name__}: {exc}", exc, consumer=consumer_id)
-                await app.publish("rejected", record, key=message.topic)
-                if redrive_id:
-                    await _settle(app, redrive_id, REJECTED_AGAIN, f"{type(exc).__name__}: {exc}", bound)
-                continue
-            except Exception as exc:
-                await app.crash(exc)
-                raise
-            sent = 0
-            for out_topic, record in outgoing or ():
-                await app.publish(out_topic, record)
-                sent += 1
-            if redrive_id:
-                await _settle(app, redrive_id, APPLIED, "", bound)
-            bound.info("message.handled", sent=sent, redrive_id=redrive_id or None)
+                rejected[index] = exc
+            except Exception:
+                return results, rejected, index  # stop at the failure: retried from there
+        return results, rejected, len(records)
 
-    run.__name__ = agent_name
-    return app.agent(app.rrm_topic(topic), name=agent_name, concurrency=concurrency)(run)
+    async def process(records: list[Any], bound: Any) -> tuple[list[Any], dict[int, BaseException]]:
+        sent: list[Any] = []
+        rejected: dict[int, BaseException] = {}
+        if in_thread:
+            start = 0
+            while start < len(records):
+                results, refused, stop = await asyncio.to_thread(run_sync, records, start)
+                rejected.update(refused)
+                for _, outgoing in results:
+                    await _send_all(app, outgoing, sent)
+                if stop < len(records):  # a failure: retry that message alone with back-off, then go on
+                    index = stop
+                    try:
+                        outgoing = await _with_retries(lambda i=index: asyncio.to_thread(handler, records[i]), bound,
+                                                       give_up_after_s)
+                        await _send_all(app, outgoing, sent)
+                    except REJECTS as exc:
+                        rejected[index] = exc
+                    stop += 1
+                start = stop
+            return sent, rejected
+        for index, record in enumerate(records):
+            try:
+                outgoing = await _with_retries(lambda r=record: handler(r), bound, give_up_after_s)
+            except REJECTS as exc:
+                rejected[index] = exc
+                continue
+            await _send_all(app, outgoing, sent)
+        return sent, rejected
+
+    return _batch_agent(app, topic, agent_name, process, concurrency)
+
+
+def consume_in_transaction(app: RrmApp, topic: str, handler: SessionHandler, *, sessions: sessionmaker[Session],
+                           name: str | None = None, errors: tuple[type[BaseException], ...] = (),
+                           consumer: str | None = None, on_rollback: Callable[[], None] | None = None,
+                           concurrency: int = 1, give_up_after_s: float = 600.0):
+    """Register an agent whose plain `handler(session, record)` runs in a transaction the kit opens and commits.
+
+    Per batch (see `consume`), in one worker thread: one transaction; per message the processed marker
+    (`db.idempotency.first_time(session, consumer, message_id)`, `consumer` defaults to `<group>/<name>`: a
+    redelivered message is skipped), the handler, and an outbox row for every record it returns; then commit.
+    A handler error of a type in `errors` (the stage's "this message makes no sense") or in `REJECTS` sends that
+    message to `rejected` alone and the rest of the batch is applied. Other errors roll the batch back and retry it
+    with back-off (`on_rollback` runs after every rollback, e.g. to reload in-memory state from the store).
+    """
+    agent_name = name or f"{getattr(handler, '__name__', 'handle')}"
+    marker = consumer or f"{app.conf.id}/{agent_name}"
+
+    async def process(records: list[Any], bound: Any) -> tuple[list[Any], dict[int, BaseException]]:
+        items = list(enumerate(records))
+        rejected = await _with_retries(
+            lambda: asyncio.to_thread(_apply_batch, sessions, handler, items, marker, errors, on_rollback),
+            bound, give_up_after_s)
+        return [], rejected
+
+    return _batch_agent(app, topic, agent_name, process, concurrency)
+
+
+_SHORT_WAIT_APPS: dict[str, int] = {}
+
+
+def shorten_fetch_wait(app: RrmApp, wait_ms: int) -> None:
+    """Let this app's consumer return from an idle fetch after `wait_ms` instead of faust's fixed 1,500 ms.
+
+    Why this patch lives here: faust hard-codes `fetch_max_wait_ms=1500` for its consumer and offers no setting for
+    it, and the embedded broker (tansu) holds an idle fetch that long even when a message arrives meanwhile, so each
+    hop of a quiet pipeline could add up to 1.5 s (a flag must reach the duty officer within a second). It wraps
+    faust's consumer factory once and applies only to the apps registered here (`create_app(fetch_wait_ms=...)`).
+    """
+    from faust.transport.drivers import aiokafka as driver
+
+    _SHORT_WAIT_APPS[app.conf.id] = wait_ms
+    factory = driver.AIOKafkaConsumerThread._create_worker_consumer
+    if getattr(factory, "_rrm_short_wait", False):
+        return
+
+    def create(self, transport):  # noqa: ANN001, ANN202 - faust's signature
+        consumer = factory(self, transport)
+        wait = _SHORT_WAIT_APPS.get(self.app.conf.id)
+        if wait is not None:
+            consumer._fetch_max_wait_ms = wait
+        return consumer
+
+    create._rrm_short_wait = True  # type: ignore[attr-defined]
+    driver.AIOKafkaConsumerThread._create_worker_consumer = create

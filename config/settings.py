@@ -44,6 +44,16 @@ class KafkaSettings(BaseModel):
         10.0, description="Consumer group session timeout; short, because every join waits about half of it."
     )
     heartbeat_interval_s: float = Field(1.0, description="Consumer group heartbeat interval.")
+    batch_max_messages: int = Field(
+        500, ge=1,
+        description="A worker's agent handles up to this many messages of a topic at once (one transaction, one "
+        "wait for the broker's acknowledgements), then acknowledges them together.",
+    )
+    batch_max_ms: int = Field(
+        20, ge=1,
+        description="A batch that is not full is handled after this many milliseconds, so a quiet stream adds at "
+        "most this much latency per hop.",
+    )
     request_timeout_s: float = Field(10.0, description="How long a client waits for one broker request.")
     client_id: str = Field("rrm", description="Client id prefix sent to the broker.")
     embedded_replay_hours: float = Field(

@@ -1,40 +1,29 @@
-"""The faust agents of mobilize/: decode, call a handler in one transaction, let the outbox carry the events."""
+"""The faust agents of mobilize/: the worker kit runs each handler in its transaction; the outbox carries the events."""
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy.orm import Session, sessionmaker
 
-from bus.app import InvalidMessage, RrmApp, consume
-from bus.records import StartMobilization, StoryEscalated, StoryFlagged
-from db.engine import transaction
+from bus.app import RrmApp, consume_in_transaction
 
 from .handlers import Deps, MobilizeError, handle_start_command, handle_story_escalated, handle_story_flagged
 
 
 def register(app: RrmApp, sessions: sessionmaker[Session], deps: Deps) -> None:
-    """Register the agents on `stories.flagged`, `stories.escalated` and `mobilize.commands`."""
+    """Register the agents on `stories.flagged`, `stories.escalated` and `mobilize.commands`.
 
-    def _run(handler, record) -> None:
-        try:
-            with transaction(sessions) as session:
-                handler(session, deps, record)
-        except MobilizeError as exc:
-            raise InvalidMessage(str(exc)) from exc
+    A `MobilizeError` (a message that makes no sense here) sends that message to `rejected`.
+    """
 
-    async def start_on_flagged_story(record: StoryFlagged):
-        await asyncio.to_thread(_run, handle_story_flagged, record)
-        return []
+    def with_deps(handler):  # noqa: ANN001, ANN202
+        def handle(session: Session, record) -> None:  # noqa: ANN001
+            handler(session, deps, record)
+        handle.__name__ = handler.__name__
+        return handle
 
-    async def start_on_escalated_story(record: StoryEscalated):
-        await asyncio.to_thread(_run, handle_story_escalated, record)
-        return []
-
-    async def start_on_command(record: StartMobilization):
-        await asyncio.to_thread(_run, handle_start_command, record)
-        return []
-
-    consume(app, "stories.flagged", start_on_flagged_story, name="start_on_flagged_story")
-    consume(app, "stories.escalated", start_on_escalated_story, name="start_on_escalated_story")
-    consume(app, "mobilize.commands", start_on_command, name="start_on_command")
+    for topic, handler, name in (
+        ("stories.flagged", handle_story_flagged, "start_on_flagged_story"),
+        ("stories.escalated", handle_story_escalated, "start_on_escalated_story"),
+        ("mobilize.commands", handle_start_command, "start_on_command"),
+    ):
+        consume_in_transaction(app, topic, with_deps(handler), sessions=sessions, name=name, errors=(MobilizeError,))
