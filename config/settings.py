@@ -47,7 +47,7 @@ class KafkaSettings(BaseModel):
     batch_max_messages: int = Field(
         500, ge=1,
         description="A worker's agent handles up to this many messages of a topic at once (one transaction, one "
-        "wait for the broker's acknowledgements), then acknowledges them together.",
+        "worker thread), then acknowledges them together.",
     )
     batch_max_ms: int = Field(
         20, ge=1,
