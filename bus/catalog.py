@@ -62,6 +62,11 @@ TOPICS: tuple[TopicSpec, ...] = (
         "translations.ready", "oped_id", r.TranslationReady, "Reviewed translations ready for release.",
         retention_ms=365 * DAY_MS,
     ),
+    TopicSpec(
+        "translations.signed_off", "oped_id", r.TranslationSignedOff,
+        "Translations the authors let go out under their names (or an officer recorded their approval).",
+        retention_ms=365 * DAY_MS,
+    ),
     TopicSpec("opeds.released", "distribution_id", r.OpEdReleased, "Distributions sent at their release time."),
     TopicSpec("deliveries.reported", "event_id", r.DeliveryEvent, "Delivery events from the mail provider."),
     TopicSpec("registry.commands", "entity_id", r.RegistryCommand, "Create, update or retire a registry entry."),

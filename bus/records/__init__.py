@@ -11,6 +11,7 @@ from .mobilize import (
     MobilizationStarted,
     OpEdApproved,
     StartMobilization,
+    TranslationSignedOff,
 )
 from .registry import RegistryChanged, RegistryCommand
 from .system import MessageRejected
@@ -35,6 +36,7 @@ __all__ = [
     "StoryEscalated",
     "StoryFlagged",
     "TranslationReady",
+    "TranslationSignedOff",
     "deterministic_id",
     "utcnow",
 ]

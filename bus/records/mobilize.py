@@ -81,3 +81,19 @@ class OpEdApproved(Record, namespace="rrm.OpEdApproved"):
     lang: str = "en"
     authors: list[str] | None = None
     officer: str = ""
+
+
+class TranslationSignedOff(Record, namespace="rrm.TranslationSignedOff"):
+    """The authors of an op-ed let one translation go out under their names (distribute waits for it per language).
+
+    `how`: "authors" (every author approved it), "no_objection" (the objection window closed with no objection) or
+    "officer_recorded" (a duty officer recorded an approval the authors gave another way; `reason` says how).
+    """
+
+    key_fields = ("oped_id", "lang")
+
+    oped_id: str = ""
+    lang: str = ""
+    how: str = ""
+    by: str = ""
+    reason: str = ""
