@@ -68,6 +68,8 @@ TOPICS: tuple[TopicSpec, ...] = (
         retention_ms=365 * DAY_MS,
     ),
     TopicSpec("opeds.released", "distribution_id", r.OpEdReleased, "Distributions sent at their release time."),
+    TopicSpec("opeds.placed", "oped_id", r.OpEdPlaced, "Outlets that will run, or ran, an op-ed (and where).",
+              retention_ms=365 * DAY_MS),
     TopicSpec("deliveries.reported", "event_id", r.DeliveryEvent, "Delivery events from the mail provider."),
     TopicSpec("registry.commands", "entity_id", r.RegistryCommand, "Create, update or retire a registry entry."),
     TopicSpec(

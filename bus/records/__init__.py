@@ -2,7 +2,7 @@
 
 from .base import MAX_TEXT_CHARS, Record, deterministic_id, utcnow
 from .detect import ArticleScored, OpenStory, StoryEscalated, StoryFlagged
-from .distribute import DeliveryEvent, OpEdReleased, TranslationReady
+from .distribute import DeliveryEvent, OpEdPlaced, OpEdReleased, TranslationReady
 from .ingest import ArticleIngested
 from .mobilize import (
     DraftSubmitted,
@@ -27,6 +27,7 @@ __all__ = [
     "MessageRejected",
     "MobilizationStarted",
     "OpEdApproved",
+    "OpEdPlaced",
     "OpEdReleased",
     "OpenStory",
     "Record",
