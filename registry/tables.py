@@ -174,3 +174,5 @@ class ReleaseRow(Base):
     outlets: Mapped[list] = mapped_column(JSON, default=list)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     released_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+from . import tables_programmes as _programmes  # noqa: E402, F401 - the programmes' tables (issue 16), registered on Base
