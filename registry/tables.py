@@ -176,3 +176,4 @@ class ReleaseRow(Base):
     released_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 from . import tables_programmes as _programmes  # noqa: E402, F401 - the programmes' tables (issue 16), registered on Base
+from . import tables_public as _public  # noqa: E402, F401 - the public processes' tables (issue 16), registered on Base
