@@ -353,6 +353,12 @@ class MobilizeSettings(BaseModel):
     )
     link_ttl_s: float = Field(48 * 3600.0, description="Lifetime of accept/decline links in invitation emails.")
     draft_link_ttl_s: float = Field(7 * 24 * 3600.0, description="Lifetime of the co-authors' draft links.")
+    signoff_window_s: float = Field(
+        48 * 3600.0, description="Time the authors have to object to a translation shown to them before it goes out "
+        "under their names (silence then counts as consent).")
+    signoff_link_ttl_s: float = Field(14 * 24 * 3600.0, description="Lifetime of the authors' sign-off links.")
+    target_words_min: int = Field(700, description="Shortest op-ed the draft editor aims for (words).")
+    target_words_max: int = Field(900, description="Longest op-ed the draft editor aims for (words).")
     tick_s: float = Field(2.0, description="How often the scheduler looks for due timers and queued email.")
     fairness_days: int = Field(30, description="Window over which requests per member are counted and capped.")
     officer_email: str = Field(
