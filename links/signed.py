@@ -87,6 +87,11 @@ class SignedLinks:
             raise LinkUsed("This link has already been used. Each link works once; ask the secretariat for a new one.")
         return subject
 
+    def subject_of(self, token: str, purpose: str) -> str:
+        """The subject of a genuine, unexpired link of this purpose, used or not (a second click on an invitation
+        that was already answered can then lead the member on instead of to an error)."""
+        return self._verify(token, purpose)
+
     def consume_link(self, token: str, purpose: str, session: Session | None = None) -> str:
         """The subject of a valid link, which is used up by this call (in `session`'s transaction if given)."""
         subject = self._verify(token, purpose)
