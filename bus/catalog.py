@@ -76,6 +76,9 @@ TOPICS: tuple[TopicSpec, ...] = (
         "registry.changed", "entity_id", r.RegistryChanged, "Registry entries created, updated or retired.",
         compacted=True, retention_ms=3650 * DAY_MS,
     ),
+    TopicSpec("programmes.stepped", "subject_id", r.ProgrammeStepped,
+              "Steps of the registry's programmes (Ambassadors, Youth Solidarity Fund, Trust Fund).",
+              retention_ms=365 * DAY_MS),
     TopicSpec(
         "rejected",
         "source topic",

@@ -13,7 +13,7 @@ from .mobilize import (
     StartMobilization,
     TranslationSignedOff,
 )
-from .registry import RegistryChanged, RegistryCommand
+from .registry import ProgrammeStepped, RegistryChanged, RegistryCommand
 from .system import MessageRejected
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "OpEdPlaced",
     "OpEdReleased",
     "OpenStory",
+    "ProgrammeStepped",
     "Record",
     "RegistryChanged",
     "RegistryCommand",

@@ -28,3 +28,17 @@ class RegistryChanged(Record, namespace="rrm.RegistryChanged"):
     entity_id: str = ""
     version: int = 0
     data: dict | None = None
+
+
+class ProgrammeStepped(Record, namespace="rrm.ProgrammeStepped"):
+    """A programme moved a step: an Ambassador shortlisted or appointed, a Youth Solidarity Fund application
+    submitted, scored or granted, a Trust Fund pledge or receipt recorded (issue 16)."""
+
+    key_fields = ("programme", "subject_id", "step", "seq")
+
+    programme: str = ""
+    subject_id: str = ""
+    step: str = ""
+    seq: int = 0
+    actor: str = ""
+    data: dict | None = None
