@@ -30,7 +30,7 @@ from bus.records import (
 from db.idempotency import first_time
 from db.outbox import add_to_outbox
 
-from . import model
+from . import clearinghouse, model
 from . import tables as t
 
 log = structlog.get_logger(__name__)
@@ -133,6 +133,8 @@ def _store(session: Session, registry: str, row: Any, entry: model.Entry, now: d
     if registry == "clearinghouse":
         _store_texts(session, row.id, entry)  # type: ignore[arg-type]
     session.flush()
+    if registry == "clearinghouse":
+        clearinghouse.index_resource(session, row.id)  # the full-text index follows the entry, same transaction
 
 
 def _store_texts(session: Session, resource_id: str, entry: model.Resource) -> None:

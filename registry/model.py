@@ -181,6 +181,10 @@ class Resource(Entry):
     organization: Short = ""
     contact: Short = ""
     url: Url = ""
+    region: Short = Field("", description="Where it happens (a region of the world or 'Global'): a search facet.")
+    year: int | None = Field(None, ge=1990, le=2100, description="The year it started or was published.")
+    partners: list[Annotated[str, StringConstraints(pattern=ENTITY_ID.pattern)]] = Field(
+        default_factory=list, description="Ids of the partners' entries in the partners registry (links, not names).")
     texts: dict[Lang, ResourceText] = Field(min_length=1)
 
     def label(self) -> str:
