@@ -1,28 +1,27 @@
 """The one place ingest/'s adapters are built from settings, and its worker (`rrm worker ingest`).
 
-The worker is one asyncio loop: the APScheduler poller, the httpx fetcher, and the store (articles leave through the
-outbox, which the relay publishes). At start it registers the feeds of `RRM_INGEST__FEEDS_FILE` that are not yet
-registered. In the demo (`RRM_DEMO=1`, set by `rrm up`) it also serves the fictional outlets' feeds on
-127.0.0.1:`RRM_INGEST__DEMO_PORT` (another free port if that one is taken) and registers them. SIGTERM or Ctrl-C
-stops it cleanly: no new poll starts, the store write in hand finishes, connections close.
+The worker (`bus.worker.Worker` without a faust app: ingest consumes nothing) is one asyncio loop: the APScheduler
+poller of `schedule.py`, the httpx fetcher, and the store (articles leave through the outbox, which the relay
+publishes). At start it registers the feeds of `RRM_INGEST__FEEDS_FILE` that are not yet registered. In the demo
+(`RRM_DEMO=1`, set by `rrm up`) it also serves the fictional outlets' feeds on 127.0.0.1:`RRM_INGEST__DEMO_PORT`
+(another free port if that one is taken) and registers them. SIGTERM or Ctrl-C stops it cleanly: no new poll
+starts, the store write in hand finishes, connections close.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import signal
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import structlog
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.logging import configure_logging
+from bus.worker import Worker
 from config.settings import PROJECT_ROOT, Settings
-from db.engine import make_engine, session_factory, transaction
+from db.engine import transaction
 
 from .adapters import HttpFeedFetcher
 from .handlers import FeedError, read_feed_file, register_feeds
@@ -87,33 +86,29 @@ def forget_demo_sketches(sessions: sessionmaker[Session]) -> int:
         return result.rowcount or 0
 
 
-@dataclass
-class Worker:
-    """Everything the ingest worker runs."""
-
-    engine: Engine
-    sessions: sessionmaker[Session]
-    fetcher: HttpFeedFetcher
-    poller: Poller
-    demo_server: object | None = None
-
-    async def aclose(self) -> None:
-        """Stop polling, close the HTTP client, the demo server and the store."""
-        await self.poller.stop()
-        await self.fetcher.aclose()
-        if self.demo_server is not None:
-            self.demo_server.stop()
-        self.engine.dispose()
-
-
 def build(settings: Settings) -> Worker:
-    """Wire the worker (nothing started). Call inside the running event loop."""
-    engine = make_engine(settings.database_url, echo=settings.db.echo, pool_size=settings.db.pool_size)
-    sessions = session_factory(engine)
+    """Wire the worker (nothing started); `worker.fetcher`, `.poller` and `.demo_server` are the stage's pieces.
+
+    It consumes nothing (`consumes=False`: one asyncio loop, no broker); at start it loads the feeds file, serves
+    the demo outlets in the demo, then starts the poller; on shutdown the poller stops first (the polls in hand
+    finish), then the HTTP client, then the demo server.
+    """
+    worker = Worker("ingest", settings, consumes=False)
     # the demo's own feed server listens on 127.0.0.1: the demo names it; everything else needs ALLOW_NETWORKS
-    fetcher = HttpFeedFetcher.from_settings(settings.ingest,
-                                            extra_allow=("127.0.0.1/32",) if demo_enabled(settings) else ())
-    return Worker(engine, sessions, fetcher, Poller(sessions, fetcher, settings.ingest))
+    worker.fetcher = HttpFeedFetcher.from_settings(settings.ingest,
+                                                   extra_allow=("127.0.0.1/32",) if demo_enabled(settings) else ())
+    worker.poller = Poller(worker.sessions, worker.fetcher, settings.ingest)
+    worker.demo_server = None
+    worker.on_close(lambda: log.info("ingest.stopped"))  # closed last
+    worker.on_start(lambda: load_feeds_file(settings, worker.sessions))
+    if demo_enabled(settings):
+        worker.on_start(lambda: start_demo(settings, worker))
+        worker.on_close(lambda: worker.demo_server.stop() if worker.demo_server is not None else None)
+    worker.on_close(worker.fetcher.aclose)
+    worker.on_start(worker.poller.start)
+    worker.on_close(worker.poller.stop)
+    worker.on_start(lambda: log.info("ingest.started", demo=worker.demo_server is not None))
+    return worker
 
 
 def start_demo(settings: Settings, worker: Worker) -> None:
@@ -138,29 +133,10 @@ def start_demo(settings: Settings, worker: Worker) -> None:
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
-    """Run the worker until `stop` is set."""
-    worker = build(settings)
-    try:
-        load_feeds_file(settings, worker.sessions)
-        if demo_enabled(settings):
-            start_demo(settings, worker)
-        await worker.poller.start()
-        log.info("ingest.started", demo=worker.demo_server is not None)
-        await stop.wait()
-    finally:
-        await worker.aclose()
-        log.info("ingest.stopped")
+    """Run the worker in the running loop until `stop` is set."""
+    await build(settings).serve(stop)
 
 
 def main(settings: Settings) -> None:
     """Run the ingest worker until SIGTERM or Ctrl-C."""
-    configure_logging(settings.log_level, settings.log_format)
-
-    async def _main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await run(settings, stop)
-
-    asyncio.run(_main())
+    build(settings).run()

@@ -1,22 +1,25 @@
 """The one place translate/'s adapters are built from settings, and its worker process (`rrm worker translate`).
 
-The worker consumes `opeds.approved`, opens a translation job per op-ed (idempotently), and translates queued
-languages in a background thread through the configured backend chain. Approvals happen in the web console and
-leave through the outbox as `TranslationReady`.
+The worker (`bus.worker.Worker`) runs the agent of `agents.py` (an approved op-ed opens its translation job) and
+the job of `schedule.py` (queued languages translated through the configured backend chain). Approvals happen in
+the web console and leave through the outbox as `TranslationReady`.
 """
 
 from __future__ import annotations
 
-import asyncio
-
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
+from bus.worker import Worker
 from config.settings import Settings, TranslateSettings
+from db.engine import transaction
 
 from .adapters import DeepLBackend, DeepTranslatorBackend, OfflineBackend, SqlChunkCache
+from .agents import register
 from .chain import TranslatorChain
+from .handlers import requeue_stalled
 from .ports import Translator
+from .schedule import build_scheduler
 
 log = structlog.get_logger(__name__)
 
@@ -87,61 +90,30 @@ def build_chain(settings: Settings, sessions: sessionmaker[Session] | None) -> T
                            retries=cfg.retries, per_second=cfg.requests_per_second)
 
 
-def create_worker_app(settings: Settings, sessions: sessionmaker[Session], chain: TranslatorChain):
-    """The faust app: an agent on `opeds.approved` and a timer that works through the queued languages."""
-    from bus.app import InvalidMessage, consume, create_app
-    from db.engine import transaction
+def build(settings: Settings, chain: TranslatorChain | None = None) -> Worker:
+    """Wire the worker (nothing started); `worker.chain` is the translator chain (built from settings if not given).
 
-    from .handlers import RecordRefused, register_oped
-    from .queue import translate_pending
+    At start the languages a killed predecessor had claimed go back to the queue; the backends' clients are
+    closed on shutdown.
+    """
+    worker = Worker("translate", settings)
+    worker.chain = chain if chain is not None else build_chain(settings, worker.sessions)
+    register(worker.app, worker.sessions, list(settings.translate.languages))
+    worker.on_start(lambda: requeue_on_start(worker))
+    worker.add_scheduler(build_scheduler(worker.sessions, worker.chain))
+    for backend in worker.chain.backends:
+        if hasattr(backend, "close"):
+            worker.on_close(backend.close)
+    return worker
 
-    app = create_app("translate", settings)
-    languages = list(settings.translate.languages)
-    busy = asyncio.Lock()
 
-    def open_job(record) -> None:
-        try:
-            with transaction(sessions) as session:
-                register_oped(session, record, languages)
-        except RecordRefused as exc:
-            raise InvalidMessage(str(exc)) from exc
-
-    async def open_translation_job(record):
-        await asyncio.to_thread(open_job, record)
-        return []
-
-    consume(app, "opeds.approved", open_translation_job, name="open_translation_job")
-
-    @app.timer(interval=1.0)
-    async def translate_queued() -> None:
-        if busy.locked():
-            return
-        async with busy:
-            await asyncio.to_thread(translate_pending, sessions, chain, 50)
-
-    return app
+def requeue_on_start(worker: Worker) -> None:
+    """Put back the languages a killed predecessor had claimed, before the first tick."""
+    with transaction(worker.sessions) as session:
+        requeued = requeue_stalled(session)
+    log.info("translate.started", backends=[b.name for b in worker.chain.backends], requeued=requeued)
 
 
 def main(settings: Settings) -> None:
-    """Run the translate worker until stopped."""
-    from bus.worker import run_app
-    from config.logging import configure_logging
-    from db.engine import make_engine, session_factory, transaction
-
-    from .handlers import requeue_stalled
-
-    configure_logging(settings.log_level, settings.log_format)
-    engine = make_engine(settings.database_url, pool_size=settings.db.pool_size)
-    sessions = session_factory(engine)
-    chain = build_chain(settings, sessions)
-    with transaction(sessions) as session:
-        requeued = requeue_stalled(session)
-    log.info("translate.started", backends=[b.name for b in chain.backends], requeued=requeued)
-    try:
-        run_app(create_worker_app(settings, sessions, chain), settings)
-    finally:
-        for backend in chain.backends:
-            close = getattr(backend, "close", None)
-            if close is not None:
-                close()
-        engine.dispose()
+    """Run the translate worker until SIGTERM or Ctrl-C."""
+    build(settings).run()

@@ -26,7 +26,7 @@ from tests.support.waiting import wait_until
 from translate import model as tmodel
 from translate import queries as tq
 from translate.adapters import OfflineBackend
-from translate.bootstrap import create_worker_app
+from translate.bootstrap import build as build_translate
 from translate.chain import TranslatorChain
 from translate.handlers import save_review
 
@@ -39,13 +39,14 @@ def test_approved_oped_is_translated_reviewed_and_mailed_in_each_editors_languag
     sessions = session_factory(engine)
     publisher = KafkaPublisher(bus_settings.kafka)
     relay = OutboxRelay(sessions, publisher, bus_settings.kafka.topic_prefix)
-    translate_app = create_worker_app(bus_settings, sessions, TranslatorChain([OfflineBackend()]))
+    translator = build_translate(bus_settings, TranslatorChain([OfflineBackend()]))
     worker = build_distribute(bus_settings)
     publisher.publish("opeds.approved", OpEdApproved(
         oped_id="oped-flow", title="Listening first", body="Dialogue is a practice.", lang="en",
         authors=["Amina Diallo"], officer="Officer"))
     publisher.flush()
-    with running_app(translate_app), running_app(worker.app):
+    translator.start()  # requeue and the queue's scheduler, as `rrm worker translate` does
+    with running_app(translator.app), running_app(worker.app):
         wait_until(lambda: (v := in_transaction(sessions, tq.version, "oped-flow", "fr")) is not None
                and v.status == tmodel.AWAITING_HUMAN, 60, "fr awaiting a human translation")
         in_transaction(sessions, save_review,
@@ -72,6 +73,7 @@ def test_approved_oped_is_translated_reviewed_and_mailed_in_each_editors_languag
         assert inbox.messages == []
         release_due(sessions, composer=composer, batches=None, mailer=mailer, now=now + timedelta(minutes=10))
         got = {m.recipients[0]: m.message["Subject"] for m in inbox.wait_for(2)}
+    translator.close()
     worker.close()
     publisher.close()
     engine.dispose()
