@@ -15,9 +15,9 @@ from db.outbox import add_to_outbox
 from mail.ledger import queue_mail
 
 from . import emails
-from .incident import Deps, MobilizeError, invitations_of, move, note
+from .incident import Deps, MobilizeError, invitations_of, move, note, pieces_of, sync_status
 from .model import EDITABLE_DRAFT, DraftStatus, InvitationStatus, MobilizationStatus, draft_move
-from .tables import Draft, DraftComment, DraftRevision, Invitation, Member, Mobilization
+from .tables import Draft, DraftComment, DraftRevision, Invitation, Member, Mobilization, Piece
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "blockquote", "ul", "ol", "li", "h2", "h3", "a", "q"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -35,10 +35,27 @@ def draft_url_for(deps: Deps, invitation_id: str) -> str:
     return deps.links.url(emails.DRAFT_PATH, token)
 
 
-def authors_of(session: Session, mobilization_id: str) -> list[tuple[Invitation, Member]]:
-    """The accepted co-authors of a mobilization."""
+def authors_of(session: Session, mobilization_id: str, piece_id: str | None = None
+               ) -> list[tuple[Invitation, Member]]:
+    """The accepted authors of one piece (`piece_id`), or of every piece of a mobilization."""
     accepted = invitations_of(session, mobilization_id, InvitationStatus.ACCEPTED)
-    return [(i, session.get(Member, i.member_id)) for i in accepted]
+    return [(i, session.get(Member, i.member_id)) for i in accepted if piece_id is None or i.piece_id == piece_id]
+
+
+def byline_of(session: Session, draft: Draft) -> list[dict]:
+    """The authors of a draft's piece as a byline needs them: name, title, affiliation, member id."""
+    return [{"name": m.name, "title": m.title or "", "affiliation": m.affiliation or "", "member_id": m.id}
+            for _, m in authors_of(session, draft.mobilization_id, draft.piece_id)]
+
+
+def _piece_of(session: Session, draft: Draft) -> Piece:
+    return session.get(Piece, draft.piece_id)
+
+
+def _label(session: Session, draft: Draft) -> str:
+    """"Piece 2: " when the mobilization has several pieces, else ""."""
+    piece = _piece_of(session, draft)
+    return f"Piece {piece.number}: " if len(pieces_of(session, draft.mobilization_id)) > 1 else ""
 
 
 def draft_for_invitation(session: Session, invitation_id: str) -> tuple[Draft, Invitation, Member]:
@@ -48,12 +65,13 @@ def draft_for_invitation(session: Session, invitation_id: str) -> tuple[Draft, I
     if invitation is None or invitation.status != InvitationStatus.ACCEPTED:
         raise MobilizeError("This draft is only open to the members who accepted the invitation.")
     mob = session.get(Mobilization, invitation.mobilization_id)
-    if mob is None or mob.closed_at is not None:
+    piece = session.get(Piece, invitation.piece_id) if invitation.piece_id else None
+    if mob is None or mob.closed_at is not None or (piece is not None and piece.closed_at is not None):
         raise MobilizeError("This mobilization is closed: its draft link no longer opens the draft.")
     member = session.get(Member, invitation.member_id)
     if member is None or not member.active:
         raise MobilizeError("This link no longer works: it belonged to a member who has left the network.")
-    draft = session.scalar(select(Draft).where(Draft.mobilization_id == invitation.mobilization_id))
+    draft = session.scalar(select(Draft).where(Draft.piece_id == invitation.piece_id))
     if draft is None:
         raise MobilizeError("The shared draft opens when enough co-authors have accepted. You will get an email.")
     return draft, invitation, member
@@ -114,17 +132,18 @@ def submit_draft(session: Session, deps: Deps, draft_id: str, author: str) -> Dr
         raise MobilizeError("Write and save the op-ed before submitting it.")
     now = deps.now()
     mob = session.get(Mobilization, draft.mobilization_id)
-    move(mob, MobilizationStatus.REVIEW)
+    move(_piece_of(session, draft), MobilizationStatus.REVIEW)
     draft.status, draft.submitted_at = draft_move(draft.status, DraftStatus.SUBMITTED).value, now
     draft.submissions += 1
+    sync_status(session, mob, now)
     if mob.first_draft_at is None:
         mob.first_draft_at = now
-    names = [m.name for _, m in authors_of(session, mob.id)]
+    names = [m.name for _, m in authors_of(session, mob.id, draft.piece_id)]
     add_to_outbox(session, "drafts.submitted",
                   DraftSubmitted(draft_id=draft.id, mobilization_id=mob.id, revision=draft.revision,
                                  title=draft.title, authors=names, occurred_at=now))
-    note(session, mob.id, author, "submitted", f"Draft (revision {draft.revision}) submitted for review by {author}.",
-         now)
+    note(session, mob.id, author, "submitted",
+         f"{_label(session, draft)}Draft (revision {draft.revision}) submitted for review by {author}.", now)
     queue_mail(session, emails.draft_notice(
         to=deps.settings.mobilize.officer_email, name="", subject=f"Draft to review: {draft.title}",
         lines=[f"{', '.join(names)} submitted a draft for \u201c{mob.title}\u201d.",
@@ -136,7 +155,7 @@ def submit_draft(session: Session, deps: Deps, draft_id: str, author: str) -> Dr
 
 def _tell_authors(session: Session, deps: Deps, mob: Mobilization, draft: Draft, *, purpose: str, subject: str,
                   lines: list[str], with_link: bool) -> None:
-    for invitation, author in authors_of(session, mob.id):
+    for invitation, author in authors_of(session, mob.id, draft.piece_id):
         queue_mail(session, emails.draft_notice(
             to=author.email, name=author.name, subject=subject, lines=lines,
             draft_url=draft_url_for(deps, invitation.id) if with_link else "", category=purpose.split(".")[-1]),
@@ -152,9 +171,10 @@ def request_changes(session: Session, deps: Deps, draft_id: str, officer: str, m
     now = deps.now()
     mob = session.get(Mobilization, draft.mobilization_id)
     draft.status = draft_move(draft.status, DraftStatus.CHANGES_REQUESTED).value
-    move(mob, MobilizationStatus.DRAFTING)
+    move(_piece_of(session, draft), MobilizationStatus.DRAFTING)
+    sync_status(session, mob, now)
     session.add(DraftComment(draft_id=draft.id, author=officer, text=message[:5000], created_at=now))
-    note(session, mob.id, officer, "changes", f"Changes requested: {message}", now)
+    note(session, mob.id, officer, "changes", f"{_label(session, draft)}Changes requested: {message}", now)
     _tell_authors(session, deps, mob, draft, purpose="mobilize.changes", subject=f"Changes requested: {draft.title}",
                   lines=["The duty officer asks for changes before approval:", message], with_link=True)
     return draft
@@ -166,15 +186,18 @@ def approve_draft(session: Session, deps: Deps, draft_id: str, officer: str) -> 
     now = deps.now()
     mob = session.get(Mobilization, draft.mobilization_id)
     draft.status = draft_move(draft.status, DraftStatus.APPROVED).value
-    move(mob, MobilizationStatus.APPROVED)
-    mob.decided_at, mob.closed_at = now, now
-    names = [m.name for _, m in authors_of(session, mob.id)]
+    piece = _piece_of(session, draft)
+    move(piece, MobilizationStatus.APPROVED)
+    piece.decided_at, piece.closed_at = now, now
+    sync_status(session, mob, now)
+    byline = byline_of(session, draft)
     add_to_outbox(session, "opeds.approved",
-                  OpEdApproved(oped_id=deterministic_id("oped", draft.id), mobilization_id=mob.id,
-                               story_id=mob.story_id, title=draft.title, body=draft.body_html, lang=draft.lang,
-                               authors=names, officer=officer, occurred_at=now))
-    note(session, mob.id, officer, "approved", f"Op-ed approved by {officer}: translation and distribution start.",
-         now)
+                  OpEdApproved(oped_id=oped_id_for(draft), mobilization_id=mob.id, piece_id=piece.id,
+                               piece_number=piece.number, story_id=mob.story_id, title=draft.title,
+                               body=draft.body_html, lang=draft.lang, authors=[a["name"] for a in byline],
+                               author_details=byline, officer=officer, occurred_at=now))
+    note(session, mob.id, officer, "approved",
+         f"{_label(session, draft)}Op-ed approved by {officer}: translation and distribution start.", now)
     _tell_authors(session, deps, mob, draft, purpose="mobilize.approved", subject=f"Approved: {draft.title}",
                   lines=["Your op-ed was approved. It is being translated and sent to editors. Thank you."],
                   with_link=False)
@@ -190,12 +213,19 @@ def reject_draft(session: Session, deps: Deps, draft_id: str, officer: str, reas
     now = deps.now()
     mob = session.get(Mobilization, draft.mobilization_id)
     draft.status = draft_move(draft.status, DraftStatus.REJECTED).value
-    move(mob, MobilizationStatus.REJECTED)
-    mob.decided_at, mob.closed_at = now, now
-    note(session, mob.id, officer, "rejected", f"Draft rejected: {reason}", now)
+    piece = _piece_of(session, draft)
+    move(piece, MobilizationStatus.REJECTED)
+    piece.decided_at, piece.closed_at = now, now
+    sync_status(session, mob, now)
+    note(session, mob.id, officer, "rejected", f"{_label(session, draft)}Draft rejected: {reason}", now)
     _tell_authors(session, deps, mob, draft, purpose="mobilize.rejected", subject=f"Not published: {draft.title}",
                   lines=["The secretariat decided not to publish this op-ed:", reason], with_link=False)
     return draft
+
+
+def oped_id_for(draft: Draft) -> str:
+    """The op-ed id translate/ and distribute/ key on: one per piece (from its draft, whose id is per piece)."""
+    return deterministic_id("oped", draft.id)
 
 
 def _submitted(session: Session, draft_id: str) -> Draft:

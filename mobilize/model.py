@@ -114,6 +114,15 @@ def brief_data(*, categories: Iterable[str] = (), reasons: Iterable[str] = (), e
     }
 
 
+@dataclass(frozen=True)
+class PieceOrder:
+    """One op-ed an officer commissions: "solo" or "pair", and the members proposed for it (empty: page the best
+    candidates when it starts)."""
+
+    kind: str = "pair"
+    member_ids: tuple[str, ...] = ()
+
+
 # --------------------------------------------------------------------------------------------------------- matching
 #: Country (ISO 3166 alpha-2) -> region, for stories that name countries and members who name regions.
 _REGION_MEMBERS = {

@@ -1,7 +1,8 @@
 """The network's CSV format: parsing and validating rows, and importing a file with a report of bad rows.
 
 Columns (header row required; order free): name, email, languages, regions, countries, cultural_background,
-faith_background, topics, timezone, quiet_hours, max_per_month, active. List columns separate values with `;`.
+faith_background, topics, timezone, quiet_hours, max_per_month, active, title, affiliation (the last two are
+printed in op-ed bylines, e.g. "Professor of Law", "University of Uppsala"). List columns separate values with `;`.
 `quiet_hours` is `22-7` (local hours, start-end) or empty. Background columns are optional, self-declared, and used
 only for pairing co-authors across communities.
 """
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 REQUIRED = ("name", "email")
 COLUMNS = ("name", "email", "languages", "regions", "countries", "cultural_background", "faith_background",
-           "topics", "timezone", "quiet_hours", "max_per_month", "active")
+           "topics", "timezone", "quiet_hours", "max_per_month", "active", "title", "affiliation")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 
@@ -74,6 +75,8 @@ def parse_row(row: dict[str, str]) -> dict:
         "topics": [v.lower() for v in _list(get.get("topics", ""))], "timezone": timezone,
         "quiet_start": quiet_start, "quiet_end": quiet_end, "max_per_month": int(cap),
         "active": active in ("yes", "true", "1"),
+        # a file without these columns leaves what the member already has
+        **{k: " ".join(get[k].split())[:n] for k, n in (("title", 200), ("affiliation", 300)) if k in get},
     }
 
 

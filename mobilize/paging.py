@@ -15,9 +15,20 @@ from db.outbox import add_to_outbox
 from mail.ledger import queue_mail
 
 from . import emails, model
-from .incident import Deps, MobilizeError, fmt_time, invitations_of, move, note, open_mobilization
-from .model import DraftStatus, InvitationStatus, MobilizationStatus
-from .tables import Draft, Invitation, Member, Mobilization, StoryBrief
+from .incident import (
+    Deps,
+    MobilizeError,
+    fmt_time,
+    invitations_of,
+    move,
+    note,
+    open_mobilization,
+    piece_label,
+    pieces_of,
+    sync_status,
+)
+from .model import OPEN_STATUSES, DraftStatus, InvitationStatus, MobilizationStatus
+from .tables import Draft, Invitation, Member, Mobilization, Piece, StoryBrief
 
 
 def profile_of(member: Member) -> model.MemberProfile:
@@ -66,41 +77,69 @@ def candidates(session: Session, deps: Deps, mob: Mobilization) -> list[model.Ca
     return model.rank_members(story_profile(brief), members, histories, now, urgent=mob.urgent, exclude=invited)
 
 
-def _accepted_communities(session: Session, mob: Mobilization) -> tuple[str, ...]:
-    accepted = invitations_of(session, mob.id, InvitationStatus.ACCEPTED)
+def invitations_of_piece(session: Session, piece_id: str, *statuses: str) -> list[Invitation]:
+    """One piece's invitations (only those in `statuses` if given), oldest first."""
+    query = select(Invitation).where(Invitation.piece_id == piece_id).order_by(Invitation.sent_at, Invitation.id)
+    if statuses:
+        query = query.where(Invitation.status.in_(statuses))
+    return list(session.scalars(query))
+
+
+def _accepted_communities(session: Session, piece: Piece) -> tuple[str, ...]:
+    accepted = invitations_of_piece(session, piece.id, InvitationStatus.ACCEPTED)
     return tuple(model.community(profile_of(session.get(Member, i.member_id))) for i in accepted)
 
 
-def page_wave(session: Session, deps: Deps, mob: Mobilization, *, size: int | None = None,
-              reason: str = "") -> list[Invitation]:
-    """Page the next wave: the best candidates, in pairs across communities."""
-    cfg = deps.settings.mobilize
+def default_wave_size(deps: Deps, piece: Piece) -> int:
+    """Members paged in one wave of a piece: the setting for a pair, half of it for a solo piece."""
+    size = deps.settings.mobilize.wave_size
+    return size if piece.quorum >= 2 else max(1, size // 2)
+
+
+def page_wave(session: Session, deps: Deps, mob: Mobilization, *, piece: Piece | None = None,
+              size: int | None = None, reason: str = "", chosen: list[model.Candidate] | None = None
+              ) -> list[Invitation]:
+    """Page a piece's next wave: the best candidates, in pairs across communities (or exactly `chosen`, the
+    members an officer saw proposed). `piece` defaults to the mobilization's first piece still paging."""
     now = deps.now()
-    ranked = candidates(session, deps, mob)
-    chosen = model.choose_wave(ranked, size or cfg.wave_size, partners=_accepted_communities(session, mob))
+    if piece is None:
+        piece = next((p for p in pieces_of(session, mob.id) if p.status == MobilizationStatus.PAGING), None)
+        if piece is None:
+            return []
+    label = piece_label(piece) + ": " if len(pieces_of(session, mob.id)) > 1 else ""
+    if chosen is None:
+        ranked = candidates(session, deps, mob)
+        chosen = model.choose_wave(ranked, size or default_wave_size(deps, piece),
+                                   partners=_accepted_communities(session, piece))
     if not chosen:
         note(session, mob.id, "system", "stalled",
-             "Nobody left to page (everyone suitable was paged, is resting, at their monthly cap or in quiet "
-             "hours). The duty officer can page someone by hand or extend the deadlines.", now)
+             f"{label}Nobody left to page (everyone suitable was paged, is resting, at their monthly cap or in "
+             "quiet hours). The duty officer can page someone by hand or extend the deadlines.", now)
         return []
-    mob.wave += 1
-    created = [invite_member(session, deps, mob, session.get(Member, c.member_id), wave=mob.wave,
-                             reason="; ".join(c.reasons)) for c in chosen]
+    piece.wave += 1
+    mob.wave = max(mob.wave, piece.wave)
+    created = [invite_member(session, deps, mob, session.get(Member, c.member_id), wave=piece.wave,
+                             reason="; ".join(c.reasons), piece=piece) for c in chosen]
     note(session, mob.id, "system", "wave",
-         f"Wave {mob.wave} paged{' (' + reason + ')' if reason else ''}: " + ", ".join(c.name for c in chosen)
-         + ".", now)
+         f"{label}Wave {piece.wave} paged{' (' + reason + ')' if reason else ''}: "
+         + ", ".join(c.name for c in chosen) + ".", now)
     return created
 
 
 def invite_member(session: Session, deps: Deps, mob: Mobilization, member: Member, *, wave: int, reason: str = "",
-                  by: str = "system") -> Invitation:
-    """Page one member: invitation row, email with accept/decline links and reply address, InvitationSent."""
+                  by: str = "system", piece: Piece | None = None) -> Invitation:
+    """Page one member for a piece: invitation row, email with accept/decline links and reply address,
+    InvitationSent."""
     cfg = deps.settings.mobilize
     now = deps.now()
+    if piece is None:
+        piece = next((p for p in pieces_of(session, mob.id) if p.status == MobilizationStatus.PAGING), None)
+        if piece is None:
+            raise MobilizeError("Every piece of this mobilization has its authors: nobody more can be paged.")
     invitation = Invitation(
-        id=deterministic_id("invitation", mob.id, member.id), mobilization_id=mob.id, member_id=member.id,
-        wave=wave, reason=reason[:300], status=InvitationStatus.SENT.value, reply_token=secrets.token_hex(10),
-        sent_at=now,
+        id=deterministic_id("invitation", mob.id, member.id), mobilization_id=mob.id, piece_id=piece.id,
+        member_id=member.id, wave=wave, reason=reason[:300], status=InvitationStatus.SENT.value,
+        reply_token=secrets.token_hex(10), sent_at=now,
         deadline_at=now + timedelta(seconds=cfg.answer_deadline_s),
         remind_at=now + timedelta(seconds=cfg.reminder_after_s) if 0 < cfg.reminder_after_s < cfg.answer_deadline_s
         else None,
@@ -133,17 +172,23 @@ def _reply_address(deps: Deps, token: str) -> str:
     return f"reply+{token}@{deps.settings.mail.reply_domain}"
 
 
-def page_member_by_hand(session: Session, deps: Deps, mobilization_id: str, member_id: str, officer: str
-                        ) -> Invitation:
-    """The duty officer pages a chosen member (quiet hours and caps are the officer's call)."""
+def page_member_by_hand(session: Session, deps: Deps, mobilization_id: str, member_id: str, officer: str,
+                        piece_id: str = "") -> Invitation:
+    """The duty officer pages a chosen member for a piece still paging (default: the first such piece); quiet
+    hours and caps are the officer's call."""
     mob = open_mobilization(session, mobilization_id)
+    piece = session.get(Piece, piece_id) if piece_id else None
+    if piece_id and (piece is None or piece.mobilization_id != mob.id):
+        raise MobilizeError("That piece does not belong to this mobilization.")
+    if piece is not None and piece.status != MobilizationStatus.PAGING:
+        raise MobilizeError(f"{piece_label(piece)} already has its authors.")
     member = session.get(Member, member_id)
     if member is None or not member.active:
         raise MobilizeError("That member does not exist or is not active.")
     if session.get(Invitation, deterministic_id("invitation", mob.id, member.id)) is not None:
         raise MobilizeError(f"{member.name} has already been paged for this mobilization.")
-    return invite_member(session, deps, mob, member, wave=max(mob.wave, 1), reason="paged by the duty officer",
-                         by=officer)
+    return invite_member(session, deps, mob, member, wave=max(piece.wave if piece else mob.wave, 1),
+                         reason="paged by the duty officer", by=officer, piece=piece)
 
 
 def answer_invitation(session: Session, deps: Deps, invitation_id: str, answer: str, *, via: str = "link"
@@ -155,8 +200,9 @@ def answer_invitation(session: Session, deps: Deps, invitation_id: str, answer: 
     if invitation is None:
         raise MobilizeError("This invitation does not exist.")
     mob = session.get(Mobilization, invitation.mobilization_id)
+    piece = session.get(Piece, invitation.piece_id)
     member = session.get(Member, invitation.member_id)
-    refusal = closed_reason(invitation, mob)
+    refusal = closed_reason(invitation, mob, piece)
     if refusal:
         raise MobilizeError(refusal)
     now = deps.now()
@@ -166,17 +212,17 @@ def answer_invitation(session: Session, deps: Deps, invitation_id: str, answer: 
                                      answer=answer, occurred_at=now))
     note(session, mob.id, member.name, answer, f"{member.name} {answer} ({via}).", now)
     if answer == InvitationStatus.DECLINED:
-        if _still_needed(session, mob) > 0:
-            page_wave(session, deps, mob, size=1, reason=f"replacing {member.name}")
+        if _still_needed(session, piece) > 0:
+            page_wave(session, deps, mob, piece=piece, size=1, reason=f"replacing {member.name}")
         return invitation
     if mob.first_accepted_at is None:
         mob.first_accepted_at = now
-    if len(invitations_of(session, mob.id, InvitationStatus.ACCEPTED)) >= mob.quorum:
-        reach_quorum(session, deps, mob)
+    if len(invitations_of_piece(session, piece.id, InvitationStatus.ACCEPTED)) >= piece.quorum:
+        reach_quorum(session, deps, mob, piece)
     return invitation
 
 
-def closed_reason(invitation: Invitation, mob: Mobilization) -> str:
+def closed_reason(invitation: Invitation, mob: Mobilization, piece: Piece | None = None) -> str:
     """Why an invitation can no longer be answered ("" when it can), in words for the member."""
     if invitation.status != InvitationStatus.SENT:
         return {
@@ -185,37 +231,53 @@ def closed_reason(invitation: Invitation, mob: Mobilization) -> str:
             "expired": "This invitation has expired: the secretariat paged other members. Thank you all the same.",
             "withdrawn": "This invitation is no longer needed: enough co-authors have accepted. Thank you.",
         }.get(invitation.status, "This invitation can no longer be answered.")
-    if mob.status != MobilizationStatus.PAGING:
+    if piece is not None and piece.status != MobilizationStatus.PAGING or mob.status not in OPEN_STATUSES:
         return "This invitation is no longer needed: the mobilization has moved on. Thank you."
     return ""
 
 
-def _still_needed(session: Session, mob: Mobilization) -> int:
-    """Co-authors still missing, counting members who may yet answer."""
-    accepted = len(invitations_of(session, mob.id, InvitationStatus.ACCEPTED))
-    outstanding = len(invitations_of(session, mob.id, InvitationStatus.SENT))
-    return mob.quorum - accepted - outstanding
+def _still_needed(session: Session, piece: Piece) -> int:
+    """Authors a piece still misses, counting members who may yet answer."""
+    accepted = len(invitations_of_piece(session, piece.id, InvitationStatus.ACCEPTED))
+    outstanding = len(invitations_of_piece(session, piece.id, InvitationStatus.SENT))
+    return piece.quorum - accepted - outstanding
 
 
-def reach_quorum(session: Session, deps: Deps, mob: Mobilization) -> Draft:
-    """Enough co-authors: open the shared draft, send each their link, withdraw the invitations still open."""
+def draft_id_for(mob: Mobilization, piece: Piece) -> str:
+    """The draft id of a piece (piece 1 keeps the id drafts had before pieces, so op-ed ids did not change)."""
+    return deterministic_id("draft", mob.id) if piece.number == 1 else deterministic_id("draft", mob.id, piece.number)
+
+
+def reach_quorum(session: Session, deps: Deps, mob: Mobilization, piece: Piece | None = None) -> Draft:
+    """A piece has its authors: open its shared draft, send each their link, withdraw its invitations still open."""
     now = deps.now()
     cfg = deps.settings.mobilize
-    move(mob, MobilizationStatus.DRAFTING)
-    mob.quorum_at = now
-    accepted = invitations_of(session, mob.id, InvitationStatus.ACCEPTED)
+    if piece is None:
+        piece = next(p for p in pieces_of(session, mob.id) if p.status == MobilizationStatus.PAGING)
+    move(piece, MobilizationStatus.DRAFTING)
+    piece.quorum_at = now
+    if mob.quorum_at is None:
+        mob.quorum_at = now
+    accepted = invitations_of_piece(session, piece.id, InvitationStatus.ACCEPTED)
     authors = [session.get(Member, i.member_id) for i in accepted]
-    withdraw_open_invitations(session, deps, mob, "enough co-authors have accepted")
-    draft = Draft(id=deterministic_id("draft", mob.id), mobilization_id=mob.id, title=mob.title, body_html="",
-                  status=DraftStatus.EDITING.value, revision=0, created_at=now,
+    withdraw_open_invitations(session, deps, mob, "enough co-authors have accepted", piece=piece)
+    draft = Draft(id=draft_id_for(mob, piece), mobilization_id=mob.id, piece_id=piece.id, title=mob.title,
+                  body_html="", status=DraftStatus.EDITING.value, revision=0, created_at=now,
                   due_at=now + timedelta(seconds=cfg.draft_deadline_s))
     session.add(draft)
     session.flush()
-    communities = [model.community(profile_of(a)) for a in authors]
-    pairing = "across communities" if model.spans_communities(communities) else "within one community"
-    note(session, mob.id, "system", "quorum",
-         f"Quorum reached: {', '.join(a.name for a in authors)} ({pairing}). Shared draft opened; due "
-         f"{fmt_time(draft.due_at)}.", now)
+    sync_status(session, mob, now)
+    label = piece_label(piece) + ": " if len(pieces_of(session, mob.id)) > 1 else ""
+    if len(authors) == 1:
+        note(session, mob.id, "system", "quorum",
+             f"{label}{authors[0].name} accepted to write it alone. Draft opened; due {fmt_time(draft.due_at)}.",
+             now)
+    else:
+        communities = [model.community(profile_of(a)) for a in authors]
+        pairing = "across communities" if model.spans_communities(communities) else "within one community"
+        note(session, mob.id, "system", "quorum",
+             f"{label}Quorum reached: {', '.join(a.name for a in authors)} ({pairing}). Shared draft opened; due "
+             f"{fmt_time(draft.due_at)}.", now)
     for invitation, author in zip(accepted, authors, strict=True):
         _queue_draft_link(session, deps, mob, draft, invitation, author, [a.name for a in authors if a is not author])
     return draft
@@ -231,10 +293,14 @@ def _queue_draft_link(session: Session, deps: Deps, mob: Mobilization, draft: Dr
                now=deps.now())
 
 
-def withdraw_open_invitations(session: Session, deps: Deps, mob: Mobilization, why: str) -> int:
-    """Invitations still waiting for an answer are withdrawn; each member gets a short thank-you."""
+def withdraw_open_invitations(session: Session, deps: Deps, mob: Mobilization, why: str, *,
+                              piece: Piece | None = None) -> int:
+    """Invitations (of one piece, or of the whole mobilization) still waiting for an answer are withdrawn; each
+    member gets a short thank-you."""
     withdrawn = 0
-    for invitation in invitations_of(session, mob.id, InvitationStatus.SENT):
+    waiting = (invitations_of_piece(session, piece.id, InvitationStatus.SENT) if piece is not None
+               else invitations_of(session, mob.id, InvitationStatus.SENT))
+    for invitation in waiting:
         invitation.status = InvitationStatus.WITHDRAWN.value
         member = session.get(Member, invitation.member_id)
         queue_mail(session, emails.draft_notice(

@@ -18,6 +18,7 @@ from .tables import (
     Invitation,
     Member,
     Mobilization,
+    Piece,
     StoryBrief,
     TimelineEntry,
 )
@@ -86,8 +87,31 @@ def timeline(session: Session, mobilization_id: str) -> list[TimelineEntry]:
 
 
 def draft_of(session: Session, mobilization_id: str) -> Draft | None:
-    """The draft of a mobilization."""
-    return session.scalar(select(Draft).where(Draft.mobilization_id == mobilization_id))
+    """The draft of a mobilization's first piece that has one."""
+    return next(iter(drafts_of(session, mobilization_id)), None)
+
+
+def drafts_of(session: Session, mobilization_id: str) -> list[Draft]:
+    """The drafts of a mobilization's pieces, by piece number."""
+    return list(session.scalars(select(Draft).join(Piece, Piece.id == Draft.piece_id)
+                                .where(Draft.mobilization_id == mobilization_id).order_by(Piece.number)))
+
+
+def pieces(session: Session, mobilization_id: str) -> list[tuple[Piece, Draft | None, list[Member]]]:
+    """A mobilization's pieces, by number, each with its draft (if opened) and its accepted authors."""
+    rows = []
+    for piece in session.scalars(select(Piece).where(Piece.mobilization_id == mobilization_id)
+                                 .order_by(Piece.number)):
+        draft_row = session.scalar(select(Draft).where(Draft.piece_id == piece.id))
+        authors = list(session.scalars(select(Member).join(Invitation, Invitation.member_id == Member.id).where(
+            Invitation.piece_id == piece.id, Invitation.status == "accepted").order_by(Invitation.answered_at)))
+        rows.append((piece, draft_row, authors))
+    return rows
+
+
+def piece(session: Session, piece_id: str) -> Piece | None:
+    """One piece."""
+    return session.get(Piece, piece_id)
 
 
 def draft(session: Session, draft_id: str) -> Draft | None:

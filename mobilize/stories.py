@@ -20,10 +20,21 @@ from bus.records import (
 from db.idempotency import first_time
 from db.outbox import add_to_outbox
 
-from .incident import URGENT_SEVERITIES, Deps, MobilizeError, invitations_of, move, note, open_mobilization
-from .model import OPEN_STATUSES, InvitationStatus, MobilizationStatus, brief_data
-from .paging import page_wave, withdraw_open_invitations
-from .tables import Draft, Mobilization, StoryBrief
+from .incident import (
+    URGENT_SEVERITIES,
+    Deps,
+    MobilizeError,
+    invitations_of,
+    move,
+    note,
+    open_mobilization,
+    piece_id_for,
+    piece_label,
+    pieces_of,
+)
+from .model import OPEN_STATUSES, Candidate, InvitationStatus, MobilizationStatus, PieceOrder, brief_data
+from .paging import candidates, page_wave, withdraw_open_invitations
+from .tables import Draft, Member, Mobilization, Piece, StoryBrief
 
 
 def new_brief(session: Session, story_id: str, *, title: str, severity: str, data: dict, now: datetime
@@ -132,8 +143,12 @@ def request_start(session: Session, *, story_id: str, title: str, officer: str, 
 
 
 def start_mobilization(session: Session, deps: Deps, story_id: str, *, started_by: str,
-                       urgent: bool = False) -> Mobilization:
-    """Open the incident for a story and page its first wave (at most one mobilization per story)."""
+                       urgent: bool = False, pieces: list[PieceOrder] | None = None) -> Mobilization:
+    """Open the incident for a story and page each piece's first wave (at most one mobilization per story).
+
+    `pieces`: the op-eds commissioned, each solo or a pair, with the members the officer saw proposed (paged as
+    they are); by default one pair whose first wave is the best `wave_size` candidates.
+    """
     mobilization_id = deterministic_id("mobilization", story_id)
     existing = session.get(Mobilization, mobilization_id)
     if existing is not None:
@@ -142,19 +157,49 @@ def start_mobilization(session: Session, deps: Deps, story_id: str, *, started_b
     if brief is None:
         raise MobilizeError(f"story {story_id!r} is unknown: it has not been flagged")
     now = deps.now()
+    orders = pieces or [PieceOrder("pair" if deps.settings.mobilize.quorum >= 2 else "solo")]
+    if not 1 <= len(orders) <= 6:
+        raise MobilizeError("Commission one to six pieces.")
+    chosen_ids = [m for o in orders for m in o.member_ids]
+    if len(chosen_ids) != len(set(chosen_ids)):
+        raise MobilizeError("A member can write only one piece of a mobilization.")
+    quorums = [1 if o.kind == "solo" else max(2, deps.settings.mobilize.quorum) for o in orders]
     mob = Mobilization(id=mobilization_id, story_id=story_id, title=brief.title,
                        status=MobilizationStatus.PAGING.value, urgent=urgent,
-                       quorum=deps.settings.mobilize.quorum, wave=0, started_by=started_by, started_at=now)
+                       quorum=sum(quorums), wave=0, started_by=started_by, started_at=now)
     session.add(mob)
     session.flush()
+    rows = []
+    for number, (order, quorum) in enumerate(zip(orders, quorums, strict=True), start=1):
+        row = Piece(id=piece_id_for(mob.id, number), mobilization_id=mob.id, number=number,
+                    kind="solo" if order.kind == "solo" else "pair", quorum=quorum,
+                    status=MobilizationStatus.PAGING.value, wave=0, created_at=now)
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    what = ", ".join(f"{piece_label(p)}" for p in rows) if len(rows) > 1 else f"{mob.quorum} co-author(s) wanted"
     note(session, mob.id, started_by, "started",
-         f"Mobilization started{' (urgent: quiet hours overridden)' if urgent else ''}; "
-         f"{mob.quorum} co-authors wanted.", now)
+         f"Mobilization started{' (urgent: quiet hours overridden)' if urgent else ''}; {what}.", now)
     add_to_outbox(session, "mobilizations.started",
                   MobilizationStarted(mobilization_id=mob.id, story_id=story_id, title=brief.title,
                                       started_by=started_by, urgent=urgent, occurred_at=now))
-    page_wave(session, deps, mob)
+    ranked = {c.member_id: c for c in candidates(session, deps, mob)} if chosen_ids else {}
+    for order, row in zip(orders, rows, strict=True):
+        if not order.member_ids:
+            page_wave(session, deps, mob, piece=row)
+            continue
+        chosen = []
+        for member_id in order.member_ids:
+            member = session.get(Member, member_id)
+            if member is None or not member.active:
+                raise MobilizeError("A proposed member is no longer in the network: preview the pieces again.")
+            chosen.append(ranked.get(member_id) or _chosen_by_officer(member))
+        page_wave(session, deps, mob, piece=row, chosen=chosen, reason=f"chosen by {started_by}")
     return mob
+
+
+def _chosen_by_officer(member: Member) -> Candidate:
+    return Candidate(member.id, member.name, 0.0, "", ("chosen by the duty officer",))
 
 
 def stop_mobilization(session: Session, deps: Deps, mobilization_id: str, officer: str, reason: str = "") -> None:
@@ -163,6 +208,10 @@ def stop_mobilization(session: Session, deps: Deps, mobilization_id: str, office
     now = deps.now()
     move(mob, MobilizationStatus.STOPPED)
     mob.closed_at = now
+    for row in pieces_of(session, mob.id):
+        if row.status in OPEN_STATUSES:
+            move(row, MobilizationStatus.STOPPED)
+            row.closed_at = now
     withdraw_open_invitations(session, deps, mob, "the secretariat has stopped this request")
     note(session, mob.id, officer, "stopped", "Mobilization stopped" + (f": {reason}" if reason else "."), now)
 
@@ -175,8 +224,8 @@ def extend_deadlines(session: Session, deps: Deps, mobilization_id: str, officer
     delta = timedelta(minutes=minutes)
     for invitation in invitations_of(session, mob.id, InvitationStatus.SENT):
         invitation.deadline_at += delta
-    draft = session.scalar(select(Draft).where(Draft.mobilization_id == mob.id))
-    if draft is not None and draft.due_at is not None:
-        draft.due_at += delta
-        draft.overdue_noted_at = None
+    for draft in session.scalars(select(Draft).where(Draft.mobilization_id == mob.id)):
+        if draft.due_at is not None:
+            draft.due_at += delta
+            draft.overdue_noted_at = None
     note(session, mob.id, officer, "extended", f"Deadlines extended by {minutes} minutes.", deps.now())

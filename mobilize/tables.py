@@ -26,6 +26,8 @@ class Member(Base):
     cultural_background: Mapped[str] = mapped_column(String(200), default="")
     faith_background: Mapped[str] = mapped_column(String(200), default="")
     topics: Mapped[list] = mapped_column(JSON)
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    affiliation: Mapped[str] = mapped_column(String(300), default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     quiet_start: Mapped[int | None] = mapped_column(Integer)
     quiet_end: Mapped[int | None] = mapped_column(Integer)
@@ -68,6 +70,26 @@ class Mobilization(Base):
     closed_at: Mapped[datetime | None]
 
 
+class Piece(Base):
+    """One op-ed a mobilization commissions: solo (one author) or a co-authored pair, with its own invitations,
+    draft, review and approval. `status` uses the mobilization states (paging, drafting, review, approved...)."""
+
+    __tablename__ = "mobilize_pieces"
+    __table_args__ = (UniqueConstraint("mobilization_id", "number", name="uq_mobilize_pieces_number"),)
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    mobilization_id: Mapped[str] = mapped_column(ForeignKey("mobilize_mobilizations.id"), index=True)
+    number: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(10), default="pair")
+    quorum: Mapped[int] = mapped_column(default=2)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    wave: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    quorum_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
 class Invitation(Base):
     """One member paged for one mobilization, with its deadline, reminder and answer."""
 
@@ -76,6 +98,7 @@ class Invitation(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     mobilization_id: Mapped[str] = mapped_column(ForeignKey("mobilize_mobilizations.id"), index=True)
+    piece_id: Mapped[str | None] = mapped_column(ForeignKey("mobilize_pieces.id"), index=True)
     member_id: Mapped[str] = mapped_column(ForeignKey("mobilize_members.id"), index=True)
     wave: Mapped[int] = mapped_column(default=1)
     reason: Mapped[str] = mapped_column(String(300), default="")
@@ -89,12 +112,13 @@ class Invitation(Base):
 
 
 class Draft(Base):
-    """The op-ed the co-authors of a mobilization write together."""
+    """The op-ed the authors of one piece write together (one draft per piece)."""
 
     __tablename__ = "mobilize_drafts"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    mobilization_id: Mapped[str] = mapped_column(ForeignKey("mobilize_mobilizations.id"), unique=True)
+    mobilization_id: Mapped[str] = mapped_column(ForeignKey("mobilize_mobilizations.id"), index=True)
+    piece_id: Mapped[str | None] = mapped_column(ForeignKey("mobilize_pieces.id"), unique=True)
     title: Mapped[str] = mapped_column(String(500), default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     lang: Mapped[str] = mapped_column(String(12), default="en")
@@ -163,3 +187,46 @@ class TimelineEntry(Base):
     actor: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
+
+
+class Shift(Base):
+    """Who is on call when: an officer (console account email) on duty from `starts_at` to `ends_at`. `level` 1 is
+    alerted first; if nobody acknowledges in time, level 2, and so on (as PagerDuty escalates)."""
+
+    __tablename__ = "mobilize_shifts"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    officer_email: Mapped[str] = mapped_column(String(320), index=True)
+    officer_name: Mapped[str] = mapped_column(String(200), default="")
+    level: Mapped[int] = mapped_column(default=1)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime] = mapped_column(index=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+
+
+class Alert(Base):
+    """A flagged or escalated story waiting for a duty officer's decision: open -> acknowledged -> mobilized or
+    dismissed. `level` is the escalation step reached; `alerted` the addresses emailed so far."""
+
+    __tablename__ = "mobilize_alerts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    story_id: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    severity: Mapped[str] = mapped_column(String(40), default="")
+    cause: Mapped[str] = mapped_column(String(40), default="flagged")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    level: Mapped[int] = mapped_column(default=1)
+    alerted: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    escalate_at: Mapped[datetime | None] = mapped_column(index=True)
+    acknowledged_by: Mapped[str] = mapped_column(String(200), default="")
+    acknowledged_at: Mapped[datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None]
+    decision: Mapped[str] = mapped_column(String(20), default="")
+    reason: Mapped[str] = mapped_column(String(40), default="")
+    mobilization_id: Mapped[str | None] = mapped_column(String(64))
+

@@ -13,10 +13,10 @@ from mail.ledger import queue_mail
 
 from . import emails
 from .drafts import draft_url_for
-from .incident import Deps, fmt_time, invitations_of, note
+from .incident import Deps, fmt_time, note, piece_label
 from .model import EDITABLE_DRAFT, InvitationStatus, MobilizationStatus
-from .paging import _queue_invitation_email, _still_needed, page_wave
-from .tables import Draft, Invitation, Member, Mobilization
+from .paging import _queue_invitation_email, _still_needed, invitations_of_piece, page_wave
+from .tables import Draft, Invitation, Member, Mobilization, Piece
 
 
 @dataclass
@@ -34,20 +34,20 @@ def run_due_timers(session: Session, deps: Deps) -> TimerReport:
     now = deps.now()
     cfg = deps.settings.mobilize
     report = TimerReport()
-    open_paging = select(Mobilization.id).where(Mobilization.status == MobilizationStatus.PAGING)
+    open_paging = select(Piece.id).where(Piece.status == MobilizationStatus.PAGING)
     for invitation in session.scalars(select(Invitation).where(
             Invitation.status == InvitationStatus.SENT, Invitation.remind_at <= now, Invitation.reminded_at.is_(None),
-            Invitation.deadline_at > now, Invitation.mobilization_id.in_(open_paging))):
+            Invitation.deadline_at > now, Invitation.piece_id.in_(open_paging))):
         mob = session.get(Mobilization, invitation.mobilization_id)
         member = session.get(Member, invitation.member_id)
         invitation.reminded_at = now
         _queue_invitation_email(session, deps, mob, member, invitation, reminder=True)
         note(session, mob.id, "system", "reminder", f"Reminder sent to {member.name}.", now)
         report.reminded += 1
-    touched: dict[str, Mobilization] = {}
+    touched: dict[str, Piece] = {}
     for invitation in session.scalars(select(Invitation).where(
             Invitation.status == InvitationStatus.SENT, Invitation.deadline_at <= now,
-            Invitation.mobilization_id.in_(open_paging))).all():
+            Invitation.piece_id.in_(open_paging))).all():
         mob = session.get(Mobilization, invitation.mobilization_id)
         member = session.get(Member, invitation.member_id)
         invitation.status, invitation.answered_at = InvitationStatus.EXPIRED.value, now
@@ -55,18 +55,19 @@ def run_due_timers(session: Session, deps: Deps) -> TimerReport:
                       InvitationAnswered(invitation_id=invitation.id, mobilization_id=mob.id, member_id=member.id,
                                          answer=InvitationStatus.EXPIRED.value, occurred_at=now))
         note(session, mob.id, "system", "expired", f"No answer from {member.name} by the deadline.", now)
-        touched[mob.id] = mob
+        touched[invitation.piece_id] = session.get(Piece, invitation.piece_id)
         report.expired += 1
     session.flush()
-    for mob in touched.values():
-        if _still_needed(session, mob) <= 0:
+    for piece in touched.values():
+        mob = session.get(Mobilization, piece.mobilization_id)
+        if _still_needed(session, piece) <= 0:
             continue
-        if mob.wave >= cfg.max_waves:
+        if piece.wave >= cfg.max_waves:
             note(session, mob.id, "system", "stalled",
-                 f"{mob.wave} waves paged without a quorum: waiting for the duty officer (page by hand, extend or "
-                 "stop).", now)
+                 f"{piece_label(piece)}: {piece.wave} waves paged without a quorum: waiting for the duty officer "
+                 "(page by hand, extend or stop).", now)
             continue
-        if page_wave(session, deps, mob, reason="silence past the deadline"):
+        if page_wave(session, deps, mob, piece=piece, reason="silence past the deadline"):
             report.waves += 1
     for draft in session.scalars(select(Draft).where(
             Draft.status.in_(EDITABLE_DRAFT), Draft.due_at <= now,
@@ -75,7 +76,7 @@ def run_due_timers(session: Session, deps: Deps) -> TimerReport:
         mob = session.get(Mobilization, draft.mobilization_id)
         note(session, mob.id, "system", "overdue", f"No draft submitted by {fmt_time(draft.due_at)}; authors reminded.",
              now)
-        for invitation in invitations_of(session, mob.id, InvitationStatus.ACCEPTED):
+        for invitation in invitations_of_piece(session, draft.piece_id, InvitationStatus.ACCEPTED):
             author = session.get(Member, invitation.member_id)
             queue_mail(session, emails.draft_notice(
                 to=author.email, name=author.name, subject=f"Draft overdue: {mob.title}",

@@ -81,6 +81,11 @@ class OpEdApproved(Record, namespace="rrm.OpEdApproved"):
     lang: str = "en"
     authors: list[str] | None = None
     officer: str = ""
+    #: The piece of the mobilization this op-ed is (a mobilization may commission several; oped_id is per piece).
+    piece_id: str = ""
+    piece_number: int = 1
+    #: The byline: one dict per author, {"name", "title", "affiliation", "member_id"}, in `authors` order.
+    author_details: list[dict] | None = None
 
 
 class TranslationSignedOff(Record, namespace="rrm.TranslationSignedOff"):
