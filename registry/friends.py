@@ -35,7 +35,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PURPOSE = "friends.consultation"
 REPLY_LINK = "friends-reply"
 UNSUBSCRIBE_LINK = "friends-unsubscribe"
-POSITIONS = {"support": "We support it", "support_with_changes": "We support it with changes",
+POSITIONS = {"support": "We support it", "with_changes": "We support it with changes",
              "object": "We object", "no_position": "No position for now"}
 
 

@@ -81,7 +81,7 @@ def test_replies_are_collected_and_can_change_until_the_deadline(group):
     assert friends.reply_subject(links, token) == (cid, lucia)
     with transaction(sessions) as session:
         friends.reply(session, cid, lucia, position="support", text="Yes.", now=NOW)
-        friends.reply(session, cid, lucia, position="support_with_changes", text="Yes, if...", now=NOW)
+        friends.reply(session, cid, lucia, position="with_changes", text="Yes, if...", now=NOW)
     with transaction(sessions) as session, pytest.raises(friends.FriendsError, match="deadline"):
         friends.reply(session, cid, claire, position="object", text="No", now=NOW + timedelta(days=3))
     with sessions() as session:
