@@ -79,6 +79,9 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec("programmes.stepped", "subject_id", r.ProgrammeStepped,
               "Steps of the registry's programmes (Ambassadors, Youth Solidarity Fund, Trust Fund).",
               retention_ms=365 * DAY_MS),
+    TopicSpec("newsletter.issues", "issue_id", r.NewsletterIssueReady,
+              "Newsletter issues composed by registry/, for distribute/ to send to confirmed subscribers.",
+              retention_ms=30 * DAY_MS),
     TopicSpec(
         "rejected",
         "source topic",

@@ -13,7 +13,7 @@ from .mobilize import (
     StartMobilization,
     TranslationSignedOff,
 )
-from .registry import ProgrammeStepped, RegistryChanged, RegistryCommand
+from .registry import NewsletterIssueReady, ProgrammeStepped, RegistryChanged, RegistryCommand
 from .system import MessageRejected
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "InvitationSent",
     "MessageRejected",
     "MobilizationStarted",
+    "NewsletterIssueReady",
     "OpEdApproved",
     "OpEdPlaced",
     "OpEdReleased",

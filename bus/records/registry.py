@@ -42,3 +42,19 @@ class ProgrammeStepped(Record, namespace="rrm.ProgrammeStepped"):
     seq: int = 0
     actor: str = ""
     data: dict | None = None
+
+
+class NewsletterIssueReady(Record, namespace="rrm.NewsletterIssueReady"):
+    """Command for distribute/: send this newsletter issue to these confirmed subscribers (issue 16).
+
+    `recipients`: [{"email", "name", "unsubscribe_url"}]; `text`/`html` end where each recipient's unsubscribe line
+    goes (distribute adds it, with the List-Unsubscribe and List-Unsubscribe-Post headers).
+    """
+
+    key_fields = ("issue_id",)
+
+    issue_id: str = ""
+    subject: str = ""
+    text: str = ""
+    html: str = ""
+    recipients: list | None = None
