@@ -153,11 +153,19 @@ class Project(Entry):
     role: Literal["auspices", "catalyst", "facilitating", "managing"]
     criteria: Criteria = Field(default_factory=Criteria)
     partners: list[Name] = Field(default_factory=list)
+    partner_ids: list[Annotated[str, StringConstraints(pattern=ENTITY_ID.pattern)]] = Field(
+        default_factory=list, description="Ids of the partners' entries in the partners registry (links, not names).")
     beneficiaries: list[Name] = Field(default_factory=list)
     status: Literal["proposed", "approved", "active", "completed", "suspended"] = "proposed"
     region: Short = ""
     started_on: date | None = None
     summary: Long = ""
+    budget: Decimal | None = Field(None, ge=0, le=Decimal("1000000000000"), max_digits=16, decimal_places=2,
+                                   description="The project's budget (what donors see as the pipeline).")
+    funds_secured: Decimal | None = Field(None, ge=0, le=Decimal("1000000000000"), max_digits=16, decimal_places=2,
+                                          description="Funds pledged or received so far; budget minus this is the gap.")
+    currency: Annotated[str, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+                        StringConstraints(pattern=r"^$|^[A-Z]{3}$")] = ""
 
 
 # --- Clearinghouse ---------------------------------------------------------------------------------------------
