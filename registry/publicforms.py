@@ -359,6 +359,11 @@ def checked_from(session: Session, form: PublicForm, row: FormSubmissionRow) -> 
     return out
 
 
+def submission(session: Session, submission_id: str) -> FormSubmissionRow | None:
+    """One stored submission (for the console)."""
+    return session.get(FormSubmissionRow, submission_id)
+
+
 def attachments_of(session: Session, submission_id: str) -> list[FormAttachmentRow]:
     """The files bound to a submission."""
     return list(session.scalars(select(FormAttachmentRow).where(FormAttachmentRow.submission_id == submission_id)
