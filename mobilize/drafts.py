@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import nh3
+from markdown_it import MarkdownIt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,7 @@ from bus.records import MAX_TEXT_CHARS, DraftSubmitted, OpEdApproved, determinis
 from db.outbox import add_to_outbox
 from mail.ledger import queue_mail
 
-from . import emails
+from . import emails, signoff
 from .incident import Deps, MobilizeError, invitations_of, move, note, pieces_of, sync_status
 from .model import EDITABLE_DRAFT, DraftStatus, InvitationStatus, MobilizationStatus, draft_move
 from .tables import Draft, DraftComment, DraftRevision, Invitation, Member, Mobilization, Piece
@@ -27,6 +28,43 @@ def sanitize_html(html: str) -> str:
     """Draft HTML with only harmless formatting kept (no scripts, styles, event handlers or foreign links)."""
     return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_WORD = re.compile(r"[\w\u0600-\u06FF'’-]+")
+
+
+def render_markdown(source: str) -> str:
+    """A draft written in Markdown, as the sanitized HTML that is stored and sent (raw HTML in it is shown as text)."""
+    return sanitize_html(_MARKDOWN.render(source or ""))
+
+
+def markdown_of(draft_or_revision) -> str:
+    """The Markdown to put in the editor: what the author typed, or (for a text saved as HTML before the editor
+    existed) its paragraphs as plain text."""
+    source = getattr(draft_or_revision, "body_md", "") or ""
+    if source or not draft_or_revision.body_html:
+        return source
+    html = re.sub(r"</p>\s*|<br\s*/?>", "\n\n", draft_or_revision.body_html)
+    return "\n\n".join(p.strip() for p in nh3.clean(html, tags=set()).split("\n\n") if p.strip())
+
+
+def word_count(html: str) -> int:
+    """Words in a stored text (what the editor counts against the target length)."""
+    return len(_WORD.findall(nh3.clean(html or "", tags=set())))
+
+
+class DraftConflict(MobilizeError):
+    """Someone saved the draft after the revision this save was based on: nothing was overwritten."""
+
+    def __init__(self, current: DraftRevision | None, draft: Draft, base_revision: int) -> None:
+        #: Plain values (the transaction is rolled back): who saved, which revision, and their text.
+        self.author = current.author if current else ""
+        self.revision, self.base_revision = draft.revision, base_revision
+        self.title = current.title if current else draft.title
+        self.body_md = (current.body_md if current else "") or markdown_of(current or draft)
+        super().__init__(f"{self.author or 'A co-author'} saved a newer version (revision {self.revision}) while you "
+                         f"were editing revision {base_revision}. Nothing was overwritten: compare both and choose.")
 
 
 def draft_url_for(deps: Deps, invitation_id: str) -> str:
@@ -78,11 +116,25 @@ def draft_for_invitation(session: Session, invitation_id: str) -> tuple[Draft, I
 
 
 def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: str, body_html: str,
-               note_text: str = "", *, officer: bool = False, lang: str = "") -> DraftRevision:
-    """Save a new revision (sanitized), remembering who wrote it."""
-    draft = session.get(Draft, draft_id)
+               note_text: str = "", *, officer: bool = False, lang: str = "", body_md: str | None = None,
+               base_revision: int | None = None) -> DraftRevision:
+    """Save a new revision (sanitized), remembering who wrote it.
+
+    `body_md` (the editor's Markdown) replaces `body_html` when given. `base_revision` is the revision the author
+    started from: if someone saved since, `DraftConflict` is raised and nothing changes (the row is locked first, so
+    two saves at once cannot both pass the check)."""
+    draft = session.get(Draft, draft_id, with_for_update=base_revision is not None)
     if draft is None:
         raise MobilizeError("There is no such draft.")
+    if officer:
+        signoff.note_officer_edit(session, deps, draft, author)
+    if base_revision is not None and base_revision != draft.revision:
+        current = session.scalar(select(DraftRevision).where(DraftRevision.draft_id == draft.id,
+                                                             DraftRevision.number == draft.revision))
+        raise DraftConflict(current, draft, base_revision)
+    if body_md is not None:
+        body_md = body_md.replace("\r\n", "\n")
+        body_html = render_markdown(body_md)
     editable = EDITABLE_DRAFT if not officer else (*EDITABLE_DRAFT, DraftStatus.SUBMITTED)
     if draft.status not in editable:
         raise MobilizeError(f"This draft is {draft.status.replace('_', ' ')} and cannot be edited now.")
@@ -96,12 +148,14 @@ def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: 
     now = deps.now()
     draft.revision += 1
     draft.title, draft.body_html = title, clean
+    draft.body_md = body_md if body_md is not None else ""
     if lang:
         if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", lang):
             raise MobilizeError(f"{lang!r} is not a language code (e.g. en, ar, fr).")
         draft.lang = lang
     revision = DraftRevision(draft_id=draft.id, number=draft.revision, author=author, title=title, body_html=clean,
                              note=(note_text or "")[:500], created_at=now)
+    revision.body_md = draft.body_md
     session.add(revision)
     note(session, draft.mobilization_id, author, "revision", f"Revision {draft.revision} saved by {author}.", now)
     return revision
@@ -180,9 +234,14 @@ def request_changes(session: Session, deps: Deps, draft_id: str, officer: str, m
     return draft
 
 
-def approve_draft(session: Session, deps: Deps, draft_id: str, officer: str) -> Draft:
-    """Approve: OpEdApproved is published (translation and distribution start); the authors are thanked."""
+def approve_draft(session: Session, deps: Deps, draft_id: str, officer: str, *, signed_off: bool = False) -> Draft:
+    """Approve: OpEdApproved is published (translation and distribution start); the authors are thanked.
+
+    If the officer edited the submitted text, the authors are asked to approve the final text first
+    (mobilize/signoff.py) and this returns with the draft still submitted; `signed_off` is their approval."""
     draft = _submitted(session, draft_id)
+    if not signed_off and signoff.hold_for_authors(session, deps, draft, officer):
+        return draft
     now = deps.now()
     mob = session.get(Mobilization, draft.mobilization_id)
     draft.status = draft_move(draft.status, DraftStatus.APPROVED).value
@@ -196,6 +255,7 @@ def approve_draft(session: Session, deps: Deps, draft_id: str, officer: str) -> 
                                piece_number=piece.number, story_id=mob.story_id, title=draft.title,
                                body=draft.body_html, lang=draft.lang, authors=[a["name"] for a in byline],
                                author_details=byline, officer=officer, occurred_at=now))
+    signoff.after_approval(session, deps, draft)
     note(session, mob.id, officer, "approved",
          f"{_label(session, draft)}Op-ed approved by {officer}: translation and distribution start.", now)
     _tell_authors(session, deps, mob, draft, purpose="mobilize.approved", subject=f"Approved: {draft.title}",

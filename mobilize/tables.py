@@ -121,6 +121,7 @@ class Draft(Base):
     piece_id: Mapped[str | None] = mapped_column(ForeignKey("mobilize_pieces.id"), unique=True)
     title: Mapped[str] = mapped_column(String(500), default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
+    body_md: Mapped[str] = mapped_column(Text, default="", server_default="")
     lang: Mapped[str] = mapped_column(String(12), default="en")
     status: Mapped[str] = mapped_column(String(24), index=True)
     revision: Mapped[int] = mapped_column(default=0)
@@ -143,6 +144,7 @@ class DraftRevision(Base):
     author: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(500))
     body_html: Mapped[str] = mapped_column(Text)
+    body_md: Mapped[str] = mapped_column(Text, default="", server_default="")
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime]
 
@@ -230,3 +232,76 @@ class Alert(Base):
     reason: Mapped[str] = mapped_column(String(40), default="")
     mobilization_id: Mapped[str | None] = mapped_column(String(64))
 
+
+# ------------------------------------------------------------------ authors' sign-off (issue 15, mobilize/signoff.py)
+class DraftSignoff(Base):
+    """One author's word on one version of something: agreeing to submit a revision (`kind` "submit", `ref` the
+    revision), approving the final text after an officer's edits ("final", the revision), approving or objecting to a
+    translation ("translation", "<lang>:<version>"). Also the officer's first edit of a submission ("edited")."""
+
+    __tablename__ = "mobilize_signoffs"
+    __table_args__ = (UniqueConstraint("draft_id", "kind", "ref", "member_id", name="uq_mobilize_signoffs_one"),)
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("mobilize_drafts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(String(40))
+    member_id: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+
+
+class FinalText(Base):
+    """The text an officer approved, and whether its authors have approved it in turn (`status` awaiting_authors,
+    objected, approved; `how` authors or officer_recorded with `reason`). Also maps an op-ed id to its draft."""
+
+    __tablename__ = "mobilize_final_texts"
+
+    draft_id: Mapped[str] = mapped_column(ForeignKey("mobilize_drafts.id"), primary_key=True)
+    oped_id: Mapped[str] = mapped_column(String(64), unique=True)
+    submitted_revision: Mapped[int]
+    final_revision: Mapped[int]
+    officer: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    how: Mapped[str] = mapped_column(String(20), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime]
+    approved_at: Mapped[datetime | None]
+
+
+class ShownTranslation(Base):
+    """A translation shown to the authors before it goes out under their names (`status` shown, objected,
+    signed_off; `how` authors, no_objection or officer_recorded). A new version from translate/ starts again."""
+
+    __tablename__ = "mobilize_translations"
+    __table_args__ = (UniqueConstraint("oped_id", "lang", name="uq_mobilize_translations_lang"),)
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    oped_id: Mapped[str] = mapped_column(String(64), index=True)
+    lang: Mapped[str] = mapped_column(String(12))
+    draft_id: Mapped[str] = mapped_column(ForeignKey("mobilize_drafts.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    translator: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    how: Mapped[str] = mapped_column(String(20), default="")
+    by: Mapped[str] = mapped_column(String(500), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime]
+    window_ends_at: Mapped[datetime] = mapped_column(index=True)
+    signed_off_at: Mapped[datetime | None]
+
+
+class ReleaseNotice(Base):
+    """An op-ed release the authors were told about (one per distribution)."""
+
+    __tablename__ = "mobilize_release_notices"
+
+    distribution_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    oped_id: Mapped[str] = mapped_column(String(64), index=True)
+    languages: Mapped[list] = mapped_column(JSON)
+    released_at: Mapped[datetime | None]
+    recipients: Mapped[int] = mapped_column(default=0)
+    told_at: Mapped[datetime]

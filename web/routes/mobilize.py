@@ -1,5 +1,5 @@
-"""mobilize/ pages: the duty officer's console (mobilizations, network, review queue, figures, the demo mail sink),
-the members' signed-link pages (answer an invitation, write the shared draft), and SendGrid's Inbound Parse webhook.
+"""mobilize/ pages: the duty officer's console (mobilizations, network, review queue, figures, the demo mail sink)
+and SendGrid's Inbound Parse webhook. The members' signed-link pages are in web/routes/members.py.
 
 Console pages need a login (duty officers and admins act; operators may read the mail sink). Member pages are
 public but open only with a valid signed link: accept/decline links work once (used up in the transaction of the
@@ -21,10 +21,9 @@ from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from db.engine import transaction
-from links import LinkWrongPurpose
 from mail import queries as mail_queries
-from mobilize import emails, model
 from mobilize import handlers as h
+from mobilize import model
 from mobilize import queries as q
 from mobilize.network import RowError, import_csv, parse_row
 
@@ -288,109 +287,6 @@ def mobilization_action(request: Request, mobilization_id: str, action: str, mem
         else:
             raise HTTPException(404)
     return act["redirect"]
-
-
-# -------------------------------------------------------------------------------------------- members: signed links
-def _answer_purpose(request: Request, token: str) -> tuple[str, str]:
-    """(answer, invitation id) of an accept or decline token, checked but not used up."""
-    links = request.app.state.links
-    try:
-        return "accepted", links.peek_link(token, emails.ACCEPT)
-    except LinkWrongPurpose:
-        return "declined", links.peek_link(token, emails.DECLINE)
-
-
-def _notice(request: Request, title: str, text: str, status: int = 200, link: str = "") -> Response:
-    return render(request, "mobilize/notice.html", {"title": title, "text": text, "link": link},
-                  status_code=status)
-
-
-@router.get("/m/answer/{token}", tags=["public"])
-def answer_page(request: Request, token: str) -> Response:
-    """The member confirms their answer (a button, so that mail scanners opening links change nothing)."""
-    answer, invitation_id = _answer_purpose(request, token)
-    with request.app.state.sessions() as session:
-        found = q.invitation(session, invitation_id)
-        if found is None:
-            raise HTTPException(404, detail="This invitation no longer exists.")
-        invitation, member, mob = found
-        story = q.story(session, mob.story_id)
-    refusal = h.closed_reason(invitation, mob)
-    if refusal:
-        return _notice(request, "This invitation is closed", refusal, status=410)
-    return render(request, "mobilize/answer.html", {"answer": answer, "invitation": invitation, "member": member,
-                                                    "mob": mob, "story": story, "token": token})
-
-
-@router.post("/m/answer/{token}", tags=["public"])
-def answer(request: Request, token: str) -> Response:
-    """Record the answer and use the link up, in one transaction."""
-    answer_, invitation_id = _answer_purpose(request, token)
-    purpose = emails.ACCEPT if answer_ == "accepted" else emails.DECLINE
-    deps = _deps(request)
-    try:
-        with transaction(request.app.state.sessions) as session:
-            invitation = h.answer_invitation(session, deps, invitation_id, answer_)
-            request.app.state.links.consume_link(token, purpose, session=session)
-            draft = q.draft_of(session, invitation.mobilization_id)
-    except h.MobilizeError as exc:
-        return _notice(request, "This invitation is closed", str(exc), status=410)
-    if answer_ == "declined":
-        return _notice(request, "Thank you for answering",
-                       "You declined this request. The secretariat is asking someone else; you may be asked "
-                       "again for another story.")
-    if draft is not None:
-        return RedirectResponse(h.draft_url_for(deps, invitation_id), status_code=303)
-    return _notice(request, "Thank you for accepting",
-                   "We are waiting for your co-author to accept. You will get an email with the link to the "
-                   "shared draft as soon as they do.")
-
-
-def _draft_context(request: Request, token: str):
-    invitation_id = request.app.state.links.peek_link(token, emails.DRAFT)
-    with request.app.state.sessions() as session:
-        try:
-            draft, invitation, member = h.draft_for_invitation(session, invitation_id)
-        except h.MobilizeError as exc:
-            raise HTTPException(403, detail=str(exc)) from None
-        mob = q.mobilization(session, draft.mobilization_id)
-        return {"draft": draft, "member": member, "mob": mob, "story": q.story(session, mob.story_id),
-                "coauthors": [m for _, m in h.authors_of(session, mob.id) if m.id != member.id],
-                "revisions": q.revisions(session, draft.id), "comments": q.comments(session, draft.id),
-                "token": token, "editable": draft.status in ("editing", "changes_requested"),
-                "languages": request.app.state.settings.translate.languages}
-
-
-@router.get("/m/draft/{token}", tags=["public"])
-def draft_page(request: Request, token: str) -> Response:
-    """The shared draft: edit, revisions with their authors, comments, submit for review."""
-    return render(request, "mobilize/draft.html", _draft_context(request, token))
-
-
-@router.post("/m/draft/{token}/{action}", tags=["public"])
-def draft_action(request: Request, token: str, action: str, title: str = Form(""), body: str = Form(""),
-                 note: str = Form(""), message: str = Form(""), lang: str = Form("")) -> Response:
-    """Save a revision, comment, or submit the draft."""
-    context = _draft_context(request, token)
-    name, draft_id = context["member"].name, context["draft"].id
-    deps = _deps(request)
-    back = RedirectResponse(f"/m/draft/{token}", status_code=303)
-    try:
-        with transaction(request.app.state.sessions) as session:
-            if action == "save":
-                h.save_draft(session, deps, draft_id, name, title, body, note, lang=lang)
-                flash(request, "Saved as a new revision.", "success")
-            elif action == "comment":
-                h.comment_on_draft(session, deps, draft_id, name, message)
-            elif action == "submit":
-                h.submit_draft(session, deps, draft_id, name)
-                flash(request, "Submitted: the duty officer is reviewing it. You will hear back by email.",
-                      "success")
-            else:
-                raise HTTPException(404)
-    except h.MobilizeError as exc:
-        flash(request, str(exc), "error")
-    return back
 
 
 # ------------------------------------------------------------------------------------------ SendGrid Inbound Parse
