@@ -335,9 +335,16 @@ class MobilizeSettings(BaseModel):
 
     model_config = {"frozen": True}
 
-    auto_start: bool = Field(True, description="Start a mobilization for every flagged story (else only by hand).")
+    auto_start: bool = Field(
+        False, description="Start a mobilization without a person for flagged stories (off: the duty officer on call "
+        "is alerted and decides)."
+    )
     auto_start_severities: list[str] = Field(
-        default_factory=list, description="Severities of flagged stories that start a mobilization (empty: all)."
+        default_factory=list, description="With auto_start, the severities that start by themselves (empty: all)."
+    )
+    alert_ack_s: float = Field(
+        900.0, description="Seconds an alert waits for the duty officer on call to acknowledge it before the next "
+        "officer in the rota (next level) is alerted."
     )
     quorum: int = Field(2, description="Co-authors wanted per mobilization (a pair across communities by default).")
     wave_size: int = Field(4, description="Members paged in one wave.")

@@ -10,6 +10,7 @@ every step people should see. Nothing sends or publishes directly: state, emails
 - `timers`: `run_due_timers` (reminders, expiries and the next wave, overdue drafts)
 - `drafts`: the shared draft, from the co-authors' link to the officer's decision
 - `inbound`: email replies; `members`: `upsert_member`
+- `oncall`: the duty rota, alerts to the officers on call, acknowledge / mobilize (pieces) / dismiss, escalation
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from .members import upsert_member
 from .model import OPEN_STATUSES
 from .paging import (
     answer_invitation,
+    best_not_proposed,
     candidates,
+    candidates_for_story,
     closed_reason,
     invite_member,
     member_histories,
@@ -65,4 +68,5 @@ __all__ = [
     "page_member_by_hand", "page_wave", "profile_of", "reach_quorum", "record_story", "reject_draft",
     "request_changes", "request_start", "run_due_timers", "sanitize_html", "save_draft", "start_mobilization",
     "stop_mobilization", "story_profile", "submit_draft", "upsert_member", "withdraw_open_invitations",
+    "best_not_proposed", "candidates_for_story",
 ]

@@ -225,6 +225,15 @@ def in_quiet_hours(member: MemberProfile, now: datetime) -> bool:
     return hour >= start or hour < end
 
 
+def local_time(member: MemberProfile, now: datetime) -> str:
+    """`now` on the member's clock, as HH:MM."""
+    try:
+        zone = ZoneInfo(member.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return now.astimezone(zone).strftime("%H:%M")
+
+
 def response_rate(history: MemberHistory) -> float:
     """Share of invitations the member answered with a yes, smoothed so that newcomers start at one half."""
     return (history.accepted + 1) / (history.invited + 2)
@@ -333,6 +342,32 @@ def propose_pairs(ranked: list[Candidate], count: int) -> list[tuple[Candidate, 
     """Up to `count` co-author pairs from different communities (for the officer's page)."""
     chosen = choose_wave(ranked, count * 2)
     return [(chosen[i], chosen[i + 1]) for i in range(0, len(chosen) - 1, 2)]
+
+
+def propose_pieces(ranked: list[Candidate], kinds: list[str]) -> list[list[Candidate]]:
+    """The members proposed for each piece, in order: a pair across communities (as `choose_wave` picks them) or
+    the best remaining candidate alone. A piece nobody is left for gets an empty list."""
+    pool = list(ranked)
+    proposals: list[list[Candidate]] = []
+    for kind in kinds:
+        chosen = choose_wave(pool, 2 if kind == "pair" else 1)
+        for c in chosen:
+            pool.remove(c)
+        proposals.append(chosen)
+    return proposals
+
+
+#: How a mobilization's state reads on every page (one label, whatever the page).
+STATUS_LABELS = {
+    "paging": "Paging members", "drafting": "Writing", "review": "Waiting for review",
+    "approved": "Approved: translation and distribution follow", "rejected": "Not published",
+    "stopped": "Stopped",
+}
+
+
+def status_label(status: str) -> str:
+    """A mobilization's (or piece's) state in words; the same on every page."""
+    return STATUS_LABELS.get(status, (status or "").replace("_", " "))
 
 
 def spans_communities(communities: list[str]) -> bool:

@@ -69,12 +69,57 @@ def member_histories(session: Session, since: datetime) -> dict[str, model.Membe
 
 def candidates(session: Session, deps: Deps, mob: Mobilization) -> list[model.Candidate]:
     """Members who may be paged now for this mobilization, best first."""
+    invited = set(session.scalars(select(Invitation.member_id).where(Invitation.mobilization_id == mob.id)))
+    return candidates_for_story(session, deps, mob.story_id, urgent=mob.urgent, exclude=invited)
+
+
+def candidates_for_story(session: Session, deps: Deps, story_id: str, *, urgent: bool = False,
+                         exclude: set[str] = frozenset()) -> list[model.Candidate]:
+    """Members who may be paged now for a story (before any mobilization exists: the officer's preview)."""
     now = deps.now()
-    brief = session.get(StoryBrief, mob.story_id)
+    brief = session.get(StoryBrief, story_id)
+    if brief is None:
+        raise MobilizeError("This story is unknown to mobilize: it has not been flagged.")
     members = [profile_of(m) for m in session.scalars(select(Member).where(Member.active.is_(True)))]
     histories = member_histories(session, now - timedelta(days=deps.settings.mobilize.fairness_days))
-    invited = set(session.scalars(select(Invitation.member_id).where(Invitation.mobilization_id == mob.id)))
-    return model.rank_members(story_profile(brief), members, histories, now, urgent=mob.urgent, exclude=invited)
+    return model.rank_members(story_profile(brief), members, histories, now, urgent=urgent, exclude=exclude)
+
+
+def best_not_proposed(session: Session, deps: Deps, story_id: str, proposed: list[str], *, urgent: bool = False,
+                      invited: set[str] = frozenset()) -> tuple[str, str] | None:
+    """(name, why) for the best-scored member of the network when they are not among `proposed` (member ids):
+    quiet hours, monthly cap, already paged, or the pairing across communities chose someone else. None when the
+    best-scored member is proposed."""
+    now = deps.now()
+    brief = session.get(StoryBrief, story_id)
+    if brief is None:
+        return None
+    story = story_profile(brief)
+    histories = member_histories(session, now - timedelta(days=deps.settings.mobilize.fairness_days))
+    scored = []
+    for row in session.scalars(select(Member).where(Member.active.is_(True))):
+        member = profile_of(row)
+        score, _ = model.score_member(story, member, histories.get(member.id, model.MemberHistory()))
+        scored.append((-score, member.id, member, row))
+    if not scored:
+        return None
+    _, member_id, member, row = min(scored, key=lambda t: (t[0], t[1]))
+    if member_id in proposed:
+        return None
+    history = histories.get(member_id, model.MemberHistory())
+    why = model.exclusion(member, history, now, urgent=urgent)
+    if why == "quiet hours":
+        local = model.local_time(member, now)
+        why = (f"in their quiet hours ({member.quiet_start:02d}:00-{member.quiet_end:02d}:00 {member.timezone}; "
+               f"{local} there now); mark the mobilization urgent to page them anyway")
+    elif why.startswith("monthly cap"):
+        why = f"already asked {history.recent} times in {deps.settings.mobilize.fairness_days} days ({why})"
+    elif member_id in invited:
+        why = "already paged for this story"
+    elif not why:
+        why = ("the pairs are chosen across communities, and the best partner for this pair came from "
+               "another community than theirs" if proposed else "nobody was proposed")
+    return row.name, why
 
 
 def invitations_of_piece(session: Session, piece_id: str, *statuses: str) -> list[Invitation]:

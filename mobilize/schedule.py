@@ -25,9 +25,9 @@ def tick(sessions: sessionmaker[Session], deps: Deps, mailer: Mailer) -> None:
     """One pass: timers first (they may queue email), then delivery."""
     with transaction(sessions) as session:
         report = run_due_timers(session, deps)
-    if report.reminded or report.expired or report.waves or report.overdue:
+    if report.reminded or report.expired or report.waves or report.overdue or report.escalated:
         log.info("timers.ran", reminded=report.reminded, expired=report.expired, waves=report.waves,
-                 overdue=report.overdue)
+                 overdue=report.overdue, alerts_escalated=report.escalated)
     mail = deps.settings.mail
     deliver_queued(sessions, mailer, max_attempts=mail.send_attempts, pending_grace_s=mail.pending_grace_s)
 

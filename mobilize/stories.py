@@ -33,6 +33,7 @@ from .incident import (
     pieces_of,
 )
 from .model import OPEN_STATUSES, Candidate, InvitationStatus, MobilizationStatus, PieceOrder, brief_data
+from .oncall import raise_alert
 from .paging import candidates, page_wave, withdraw_open_invitations
 from .tables import Draft, Member, Mobilization, Piece, StoryBrief
 
@@ -68,11 +69,10 @@ def handle_story_flagged(session: Session, deps: Deps, flagged: StoryFlagged) ->
     if not first_time(session, "mobilize.stories-flagged", flagged.message_id):
         return None
     now = deps.now()
-    record_story(session, flagged, now)
+    brief = record_story(session, flagged, now)
     cfg = deps.settings.mobilize
-    if not cfg.auto_start:
-        return None
-    if cfg.auto_start_severities and flagged.severity not in cfg.auto_start_severities:
+    if not cfg.auto_start or (cfg.auto_start_severities and flagged.severity not in cfg.auto_start_severities):
+        raise_alert(session, deps, brief, "flagged")
         return None
     return start_mobilization(session, deps, flagged.story_id, started_by="detect (flagged story)",
                               urgent=flagged.severity in URGENT_SEVERITIES)
@@ -91,8 +91,10 @@ def handle_story_escalated(session: Session, deps: Deps, escalated: StoryEscalat
                           data=brief_data(evidence=escalated.evidence), now=now)
     else:
         brief.severity = escalated.severity
-        if escalated.evidence:
-            brief.data = {**(brief.data or {}), "evidence": escalated.evidence}
+        if escalated.evidence:  # the story's latest state: sources, countries and languages counted now
+            latest = {k: list(escalated.evidence[k]) for k in ("sources", "countries", "languages")
+                      if isinstance(escalated.evidence.get(k), list)}
+            brief.data = {**(brief.data or {}), **latest, "evidence": escalated.evidence}
     session.flush()
     mob = session.get(Mobilization, deterministic_id("mobilization", escalated.story_id))
     urgent = escalated.severity in URGENT_SEVERITIES
@@ -104,6 +106,7 @@ def handle_story_escalated(session: Session, deps: Deps, escalated: StoryEscalat
         return mob
     cfg = deps.settings.mobilize
     if not cfg.auto_start or (cfg.auto_start_severities and escalated.severity not in cfg.auto_start_severities):
+        raise_alert(session, deps, brief, "escalated")
         return None
     return start_mobilization(session, deps, escalated.story_id,
                               started_by=f"detect (story escalated to {escalated.severity})", urgent=urgent)

@@ -1,4 +1,5 @@
-"""What happens when time passes: reminders, expired invitations (and the next wave), overdue drafts."""
+"""What happens when time passes: reminders, expired invitations (and the next wave), overdue drafts, and alerts
+nobody acknowledged (the next officer in the rota)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from . import emails
 from .drafts import draft_url_for
 from .incident import Deps, fmt_time, note, piece_label
 from .model import EDITABLE_DRAFT, InvitationStatus, MobilizationStatus
+from .oncall import escalate_due
 from .paging import _queue_invitation_email, _still_needed, invitations_of_piece, page_wave
 from .tables import Draft, Invitation, Member, Mobilization, Piece
 
@@ -27,6 +29,7 @@ class TimerReport:
     expired: int = 0
     waves: int = 0
     overdue: int = 0
+    escalated: int = 0
 
 
 def run_due_timers(session: Session, deps: Deps) -> TimerReport:
@@ -34,6 +37,7 @@ def run_due_timers(session: Session, deps: Deps) -> TimerReport:
     now = deps.now()
     cfg = deps.settings.mobilize
     report = TimerReport()
+    report.escalated = escalate_due(session, deps)
     open_paging = select(Piece.id).where(Piece.status == MobilizationStatus.PAGING)
     for invitation in session.scalars(select(Invitation).where(
             Invitation.status == InvitationStatus.SENT, Invitation.remind_at <= now, Invitation.reminded_at.is_(None),

@@ -61,7 +61,8 @@ def _ledger(sessions) -> list[tuple[str, str]]:
 
 def test_worker_killed_mid_wave_sends_no_second_copy(broker, tmp_path, sqlite_url):
     """kill -9 during the first wave's sends, restart, redeliver the story: every member has at most one email."""
-    settings = make_settings(tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url)
+    settings = make_settings(tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url,
+                             mobilize={"auto_start": True})  # the story starts the mobilization by itself
     ensure_topics(settings.kafka)
     engine = make_engine(sqlite_url)
     sessions = session_factory(engine)

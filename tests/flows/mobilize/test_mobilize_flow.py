@@ -48,8 +48,8 @@ def flow_settings(tmp_path, broker, sqlite_url, **mail):
     settings = make_settings(
         tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url, mail=mail,
         web={"host": "127.0.0.1", "port": free_port()},
-        mobilize={"quorum": 2, "wave_size": 2, "answer_deadline_s": 4, "reminder_after_s": 0, "tick_s": 0.3,
-                  "max_waves": 5})
+        mobilize={"auto_start": True, "quorum": 2, "wave_size": 2, "answer_deadline_s": 4, "reminder_after_s": 0,
+                  "tick_s": 0.3, "max_waves": 5})
     ensure_topics(settings.kafka)
     engine = make_engine(sqlite_url)
     with transaction(session_factory(engine)) as session:

@@ -44,8 +44,8 @@ class Clock:
 def deps(tmp_path, sessions):
     """Deps with short deadlines, a hand clock and real signed links."""
     settings = Settings(env="test", data_dir=tmp_path, web={"secret_key": "k" * 32},
-                        mobilize={"quorum": 2, "wave_size": 2, "answer_deadline_s": 600, "reminder_after_s": 300,
-                                  "draft_deadline_s": 3600, "max_waves": 3})
+                        mobilize={"auto_start": True, "quorum": 2, "wave_size": 2, "answer_deadline_s": 600,
+                                  "reminder_after_s": 300, "draft_deadline_s": 3600, "max_waves": 3})
     d = h.Deps(settings=settings, links=SignedLinks("k" * 32, sessions, "http://rrm.test"), clock=Clock())
     with transaction(sessions) as s:
         report = import_csv(s, d, NETWORK)

@@ -45,7 +45,9 @@ def stories(live_server) -> dict[str, str]:
         assert record.polarizing, title
         with transaction(live_server.sessions) as session:
             ids[article_id.split("-")[0]] = handle_scored(session, tracker, record).story.story_id
-    deps = mh.Deps(settings=live_server.settings, links=live_server.app.state.links)
+    auto = live_server.settings.mobilize.model_copy(update={"auto_start": True})  # Lyon starts by itself
+    deps = mh.Deps(settings=live_server.settings.model_copy(update={"mobilize": auto}),
+                   links=live_server.app.state.links)
     with transaction(live_server.sessions) as session:  # what the mobilize worker does with the two flags
         mh.handle_story_flagged(session, deps, _flagged(session, ids["lyon"]))
         mh.record_story(session, _flagged(session, ids["sthlm"]), NOW)

@@ -22,14 +22,17 @@ Wei Zhang,wei@example.org,zh;en,east-asia,CN,Chinese,Buddhist,education,Asia/Sha
 """
 
 
-def deps_for(server) -> h.Deps:
-    """Use-case dependencies on the live server's store and links."""
-    return h.Deps(settings=server.settings, links=server.app.state.links)
+def deps_for(server, *, auto_start: bool = False) -> h.Deps:
+    """Use-case dependencies on the live server's store and links (`auto_start`: a flag starts a mobilization)."""
+    settings = server.settings
+    if auto_start:
+        settings = settings.model_copy(update={"mobilize": settings.mobilize.model_copy(update={"auto_start": True})})
+    return h.Deps(settings=settings, links=server.app.state.links)
 
 
 def seed_mobilization(server, story_id: str, title: str = "Quran burning at a Stockholm protest") -> str:
     """Import the network, flag a story (a mobilization pages Johan and Mehmet), deliver to the sink."""
-    deps = deps_for(server)
+    deps = deps_for(server, auto_start=True)
     with transaction(server.sessions) as session:
         import_csv(session, deps, NETWORK)
         mob = h.handle_story_flagged(session, deps, StoryFlagged(
