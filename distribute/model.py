@@ -4,14 +4,14 @@ tokens, and what a delivery event means. Values in, values out; clock and secret
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
 import hmac
-import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from db.csv_import import BadRow, CsvRefused, Row, RowRefused, read_csv  # noqa: F401 - callers catch model.CsvRefused
 
 # Distribution status
 DRAFT = "draft"
@@ -65,25 +65,12 @@ class EditorRow:
     country: str = ""
 
 
-@dataclass(frozen=True)
-class BadRow:
-    """A row that was not imported, with the reason in words."""
-
-    line: int
-    reason: str
-    raw: str
-
-
 @dataclass
 class ParsedCsv:
-    """Good rows to import and bad rows to report."""
+    """Good rows to import and bad rows to report (`db.csv_import.BadRow`: line, reason, raw)."""
 
     rows: list[EditorRow] = field(default_factory=list)
     bad: list[BadRow] = field(default_factory=list)
-
-
-class CsvRefused(ValueError):
-    """The file as a whole cannot be read as an editors CSV."""
 
 
 class DistributeError(ValueError):
@@ -95,56 +82,30 @@ class RecordRefused(ValueError):
 
 
 def parse_editors_csv(data: bytes | str, max_rows: int = 100_000) -> ParsedCsv:
-    """Read an editors CSV (header row; `email`, `language`, `opt_in_source` required); each bad row has a reason."""
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CsvRefused("the file is not UTF-8 text: save it as CSV UTF-8 and try again") from exc
-    else:
-        text = data
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise CsvRefused(f"the header row lacks the column(s) {', '.join(missing)} "
-                         f"(expected: {', '.join(CSV_COLUMNS)})")
-    reader.fieldnames = header
-    parsed = ParsedCsv()
+    """Read an editors CSV (`db.csv_import`: header row; `email`, `language`, `opt_in_source` required); each bad
+    row has a reason. A file that cannot be read at all raises `CsvRefused`."""
     seen: set[str] = set()
-    for index, raw in enumerate(reader):
-        line = index + 2
-        if index >= max_rows:
-            parsed.bad.append(BadRow(line, f"more than {max_rows} rows: the rest was not read", ""))
-            break
-        if None in raw:  # more cells than columns
-            parsed.bad.append(BadRow(line, "more cells than the header has columns", _raw(raw)))
-            continue
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
-        email = normalize_email(row.get("email", ""))
-        lang = row.get("language", "").lower()
+
+    def editor(row: Row) -> EditorRow:
+        email = normalize_email(row.get("email"))
+        lang = row.get("language").lower()
         if not email:
-            reason = "no email address"
-        elif not valid_email(email):
-            reason = f"not an email address: {row.get('email', '')!r}"
-        elif email in seen:
-            reason = f"{email} appears twice in the file"
-        elif not _LANG.match(lang):
-            reason = f"language must be a code such as en, ar or zh, not {row.get('language', '')!r}"
-        elif not row.get("opt_in_source"):
-            reason = "no opt-in source: say where this editor agreed to receive op-eds"
-        else:
-            seen.add(email)
-            parsed.rows.append(EditorRow(line, email, row.get("name", ""), row.get("outlet", ""), lang,
-                                         row.get("region", ""), row.get("beat", ""), row["opt_in_source"],
-                                         row.get("country", "")))
-            continue
-        parsed.bad.append(BadRow(line, reason, _raw(raw)))
-    return parsed
+            raise RowRefused("no email address", "email")
+        if not valid_email(email):
+            raise RowRefused(f"not an email address: {row.get('email')!r}", "email")
+        if email in seen:
+            raise RowRefused(f"{email} appears twice in the file", "email")
+        if not _LANG.match(lang):
+            raise RowRefused(f"language must be a code such as en, ar or zh, not {row.get('language')!r}",
+                             "language")
+        if not row.get("opt_in_source"):
+            raise RowRefused("no opt-in source: say where this editor agreed to receive op-eds", "opt_in_source")
+        seen.add(email)
+        return EditorRow(row.line, email, row.get("name"), row.get("outlet"), lang, row.get("region"),
+                         row.get("beat"), row.get("opt_in_source"), row.get("country"))
 
-
-def _raw(raw: dict) -> str:
-    return ", ".join(str(v) for v in raw.values() if v)[:300]
+    read = read_csv(data, editor, required=REQUIRED_COLUMNS, max_rows=max_rows, columns_hint=CSV_COLUMNS)
+    return ParsedCsv(rows=read.values, bad=read.bad)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ only for pairing co-authors across communities.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
+
+from db.csv_import import CsvRefused, read_csv
 
 REQUIRED = ("name", "email")
 COLUMNS = ("name", "email", "languages", "regions", "countries", "cultural_background", "faith_background",
@@ -94,28 +94,20 @@ class ImportReport:
         return text + (f", {len(self.errors)} row(s) refused" if self.errors else "")
 
 
-def import_csv(session: Session, deps, text: str) -> ImportReport:
-    """Import members from CSV text; bad rows are reported (line, reason) and skipped, good rows kept."""
+def import_csv(session: Session, deps, text: bytes | str) -> ImportReport:
+    """Import members from a CSV file (`db.csv_import`); bad rows are reported (line, reason), good rows kept."""
     from .handlers import upsert_member
 
     report = ImportReport()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        report.errors.append((1, f"the header row lacks {', '.join(missing)} (columns: {', '.join(COLUMNS)})"))
+    try:
+        read = read_csv(text, lambda row: parse_row(dict(row.cells)), required=REQUIRED, refused=(RowError,),
+                        columns_hint=COLUMNS)
+    except CsvRefused as exc:
+        report.errors.append((1, str(exc)))
         return report
+    report.errors.extend((bad.line, bad.reason) for bad in read.bad)
     seen: set[str] = set()
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            report.errors.append((line, "more fields than columns (a comma inside a value? quote it)"))
-            continue
-        try:
-            data = parse_row(row)
-        except RowError as exc:
-            report.errors.append((line, str(exc)))
-            continue
+    for line, data in read.rows:
         if data["email"] in seen:
             report.errors.append((line, f"email {data['email']} appears twice in the file"))
             continue
@@ -125,4 +117,5 @@ def import_csv(session: Session, deps, text: str) -> ImportReport:
             report.created += 1
         else:
             report.updated += 1
+    report.errors.sort()
     return report

@@ -13,31 +13,21 @@ same file published twice is applied once.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from bus.records import RegistryCommand, deterministic_id
+from db.csv_import import BadRow, CsvRefused, Row, RowRefused, read_csv
 
 from . import model
 
 TEXT_COLUMN = re.compile(r"^(title|summary|body)_([a-z]{2})$")
 MAX_ROWS = 20_000
-
-
-@dataclass
-class BadRow:
-    """A row that was not imported: its line in the file (the header is line 1), the field and the reason."""
-
-    row: int
-    field: str
-    reason: str
 
 
 @dataclass
@@ -51,14 +41,14 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line for people."""
-        bad_rows = len({b.row for b in self.bad})
+        bad_rows = len({b.line for b in self.bad})
         creates = sum(1 for c in self.commands if c.action == "create")
         return (f"{self.registry}: {self.rows} rows read, {len(self.commands)} accepted ({creates} new, "
                 f"{len(self.commands) - creates} updates), {bad_rows} bad")
 
     def lines(self) -> list[str]:
         """The summary, then one line per bad field."""
-        return [self.summary()] + [f"  row {b.row}: {b.field}: {b.reason}" for b in self.bad]
+        return [self.summary()] + [f"  row {b.line}: {b.field}: {b.reason}" for b in self.bad]
 
 
 def _is_list(annotation: typing.Any) -> bool:
@@ -87,7 +77,7 @@ def natural_key(registry: str, data: dict) -> str:
     return model.normalize(str(data.get("name") or data.get("title") or ""))
 
 
-def row_data(registry: str, row: dict[str, str]) -> dict:
+def row_data(registry: str, row: Mapping[str, str]) -> dict:
     """A CSV row as the data of a command (cells as text; pydantic validates and converts)."""
     fields = model.MODELS[registry].model_fields
     data: dict[str, typing.Any] = {}
@@ -116,54 +106,46 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
-def import_csv(registry: str, text: str, exists: Callable[[str], bool], *, actor: str = "csv-import") -> ImportReport:
-    """Read a CSV file of one registry into commands and a report of bad rows (nothing is published here)."""
+def import_csv(registry: str, text: bytes | str, exists: Callable[[str], bool], *,
+               actor: str = "csv-import") -> ImportReport:
+    """Read a CSV file of one registry (`db.csv_import`) into commands and a report of bad rows (nothing is
+    published here)."""
     report = ImportReport(registry=registry)
     if registry not in model.MODELS:
-        report.bad.append(BadRow(0, "registry", f"unknown registry {registry!r}: one of {', '.join(model.MODELS)}"))
+        report.bad.append(BadRow(0, f"unknown registry {registry!r}: one of {', '.join(model.MODELS)}", "registry"))
         return report
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    raw = text if isinstance(text, bytes) else text.encode("utf-8")
+    digest = hashlib.sha256(raw.removeprefix(b"\xef\xbb\xbf")).hexdigest()[:16]
     known = set(model.MODELS[registry].model_fields) | {"entity_id"}
-    unknown = [h for h in header if h not in known and not (registry == "clearinghouse" and TEXT_COLUMN.match(h))]
-    if not header:
-        report.bad.append(BadRow(1, "(header)", "the file is empty: the first line must name the columns"))
-        return report
-    if unknown:
-        report.bad.append(BadRow(1, ", ".join(unknown), f"unknown column(s); expected some of: "
-                                 f"{', '.join(columns(registry))}"))
-        return report
     seen: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
-        report.rows += 1
-        if report.rows > MAX_ROWS:
-            report.bad.append(BadRow(line, "(file)", f"more than {MAX_ROWS} rows: split the file"))
-            break
-        if None in row:  # more cells than columns
-            report.bad.append(BadRow(line, "(row)", f"{len(row[None])} cell(s) more than the header has columns"))
-            continue
-        data = row_data(registry, row)
+
+    def allowed(column: str) -> bool:
+        return column in known or bool(registry == "clearinghouse" and TEXT_COLUMN.match(column))
+
+    def command(row: Row) -> RegistryCommand:
+        data = row_data(registry, row.cells)
         try:
             entry = model.MODELS[registry].model_validate(data)
-        except Exception as exc:  # pydantic.ValidationError: one bad-row line per field
-            errors = model.describe_errors(exc) if hasattr(exc, "errors") else [("(row)", str(exc))]
-            for field_name, reason in errors:
-                report.bad.append(BadRow(line, field_name, reason))
-            continue
-        entity_id = (row.get("entity_id") or "").strip() or deterministic_id(registry, natural_key(registry, data))
+        except ValidationError as exc:  # one bad-row line per field
+            raise RowRefused(problems=model.describe_errors(exc)) from exc
+        entity_id = row.get("entity_id") or deterministic_id(registry, natural_key(registry, data))
         if not model.ENTITY_ID.match(entity_id):
-            report.bad.append(BadRow(line, "entity_id", "1-64 letters, digits or . _ : - expected"))
-            continue
+            raise RowRefused("1-64 letters, digits or . _ : - expected", "entity_id")
         if entity_id in seen:
-            report.bad.append(BadRow(line, "entity_id", f"same entry as row {seen[entity_id]}"))
-            continue
-        seen[entity_id] = line
-        action = "update" if exists(entity_id) else "create"
-        report.commands.append(RegistryCommand(registry=registry, action=action, entity_id=entity_id,
-                                               request_id=f"csv:{digest}:{line}", data=_plain(entry, data),
-                                               actor=actor))
+            raise RowRefused(f"same entry as row {seen[entity_id]}", "entity_id")
+        seen[entity_id] = row.line
+        return RegistryCommand(registry=registry, action="update" if exists(entity_id) else "create",
+                               entity_id=entity_id, request_id=f"csv:{digest}:{row.line}",
+                               data=_plain(entry, data), actor=actor)
+
+    try:
+        read = read_csv(text, command, known=allowed, max_rows=MAX_ROWS, columns_hint=columns(registry))
+    except CsvRefused as exc:
+        report.bad.append(BadRow(1, str(exc), exc.field or "(file)"))
+        return report
+    report.rows = read.read
+    report.commands = read.values
+    report.bad = read.bad
     return report
 
 

@@ -60,16 +60,16 @@ def test_csv_import_reports_every_bad_row_with_row_field_and_reason():
     assert report.rows == 5
     assert [c.data["name"] for c in report.commands] == ["Spain"]
     assert report.commands[0].data["meetings"] == ["GoF New York", "Annual Forum"]
-    bad = {(b.row, b.field) for b in report.bad}
+    bad = {(b.line, b.field) for b in report.bad}
     assert bad == {(3, "kind"), (4, "focal_point_email"), (5, "entity_id"), (6, "name")}
-    assert "same entry as row 2" in next(b.reason for b in report.bad if b.row == 5)
+    assert "same entry as row 2" in next(b.reason for b in report.bad if b.line == 5)
     assert report.summary() == "friends: 5 rows read, 1 accepted (1 new, 0 updates), 4 bad"
 
 
 def test_csv_import_refuses_unknown_columns_and_updates_what_exists():
     """An unknown column stops the import with a clear reason; a row for an existing entry becomes an update."""
     report = import_csv("partners", "name,kind,colour\nA,foundation,red\n", exists=lambda _id: False)
-    assert not report.commands and report.bad[0].row == 1 and "colour" in report.bad[0].field
+    assert not report.commands and report.bad[0].line == 1 and "colour" in report.bad[0].field
     report = import_csv("partners", "name,kind\nA,foundation\n", exists=lambda _id: True)
     assert [c.action for c in report.commands] == ["update"]
 
