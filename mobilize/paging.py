@@ -15,6 +15,7 @@ from db.outbox import add_to_outbox
 from mail.ledger import queue_mail
 
 from . import emails, model
+from .i18n import gettext_for, member_language
 from .incident import (
     Deps,
     MobilizeError,
@@ -208,7 +209,8 @@ def _queue_invitation_email(session: Session, deps: Deps, mob: Mobilization, mem
     message = emails.invitation(
         to=member.email, name=member.name, story_title=mob.title, reason=invitation.reason, accept_url=accept,
         decline_url=decline, reply_to=_reply_address(deps, invitation.reply_token),
-        deadline=fmt_time(invitation.deadline_at), invitation_id=invitation.id, reminder=reminder)
+        deadline=invitation.deadline_at, invitation_id=invitation.id, reminder=reminder,
+        lang=member_language(member.languages), timezone=member.timezone)
     queue_mail(session, message, purpose="mobilize.remind" if reminder else "mobilize.invite",
                attempt_key=invitation.id, ref=mob.id, now=deps.now())
 
@@ -332,8 +334,9 @@ def _queue_draft_link(session: Session, deps: Deps, mob: Mobilization, draft: Dr
                       author: Member, coauthors: list[str]) -> None:
     token = deps.links.make_link(emails.DRAFT, invitation.id, max_age=int(deps.settings.mobilize.draft_link_ttl_s))
     message = emails.draft_open(to=author.email, name=author.name, story_title=mob.title, coauthors=coauthors,
-                                draft_url=deps.links.url(emails.DRAFT_PATH, token), due=fmt_time(draft.due_at),
-                                invitation_id=invitation.id)
+                                draft_url=deps.links.url(emails.DRAFT_PATH, token), due=draft.due_at,
+                                invitation_id=invitation.id, lang=member_language(author.languages),
+                                timezone=author.timezone)
     queue_mail(session, message, purpose="mobilize.draft-link", attempt_key=invitation.id, ref=mob.id,
                now=deps.now())
 
@@ -348,10 +351,12 @@ def withdraw_open_invitations(session: Session, deps: Deps, mob: Mobilization, w
     for invitation in waiting:
         invitation.status = InvitationStatus.WITHDRAWN.value
         member = session.get(Member, invitation.member_id)
+        _ = gettext_for(member_language(member.languages))
         queue_mail(session, emails.draft_notice(
-            to=member.email, name=member.name, subject=f"No longer needed: {mob.title}",
-            lines=[f"Thank you for your time: {why}, so there is no need to answer this request. We hope to ask "
-                   "you again soon."], category="withdrawn"),
+            to=member.email, name=member.name, subject=_("No longer needed: %(title)s") % {"title": mob.title},
+            lines=[_("Thank you for your time: this request is no longer needed, so there is no need to answer it. "
+                     "We hope to ask you again soon.")], category="withdrawn",
+            lang=member_language(member.languages)),
             purpose="mobilize.withdrawn", attempt_key=invitation.id, ref=mob.id, now=deps.now())
         withdrawn += 1
     return withdrawn

@@ -14,6 +14,7 @@ from mail.ledger import queue_mail
 
 from . import emails
 from .drafts import draft_url_for
+from .i18n import gettext_for, member_language
 from .incident import Deps, fmt_time, note, piece_label
 from .model import EDITABLE_DRAFT, InvitationStatus, MobilizationStatus
 from .oncall import escalate_due
@@ -82,11 +83,13 @@ def run_due_timers(session: Session, deps: Deps) -> TimerReport:
              now)
         for invitation in invitations_of_piece(session, draft.piece_id, InvitationStatus.ACCEPTED):
             author = session.get(Member, invitation.member_id)
+            lang = member_language(author.languages)
+            _ = gettext_for(lang)
             queue_mail(session, emails.draft_notice(
-                to=author.email, name=author.name, subject=f"Draft overdue: {mob.title}",
-                lines=["The secretariat has not received your draft yet. Please submit it as soon as you can, or "
-                       "reply to tell us when to expect it."],
-                draft_url=draft_url_for(deps, invitation.id), category="overdue"),
+                to=author.email, name=author.name, subject=_("Draft overdue: %(title)s") % {"title": mob.title},
+                lines=[_("The secretariat has not received your draft yet. Please submit it as soon as you can, or "
+                         "reply to tell us when to expect it.")],
+                draft_url=draft_url_for(deps, invitation.id), category="overdue", lang=lang),
                 purpose="mobilize.overdue", attempt_key=draft.id, ref=mob.id, now=now)
         report.overdue += 1
     return report
