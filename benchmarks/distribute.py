@@ -33,20 +33,32 @@ from sqlalchemy import select
 from bus.admin import ensure_topics
 from bus.broker import EmbeddedBroker
 from bus.publisher import KafkaPublisher
-from bus.records import OpEdApproved, TranslationReady
+from bus.records import OpEdApproved, TranslationReady, TranslationSignedOff
 from config.settings import Settings
 from db.engine import make_engine, session_factory, transaction
 from db.migrate import upgrade
 from distribute import model
 from distribute.adapters import SendGridBatchSender
 from distribute.audience import create_segment, import_editors
-from distribute.distributions import create_distribution, record_translation
+from distribute.distributions import create_distribution, record_signoff, record_translation
 from distribute.release import Composer, release_due
 from distribute.tables import Distribution, ReadyTranslation
 from mail.adapters import SendGridMailer
 from tests.support.mail_servers import SendGridEndpoint
 
 LANGUAGES = ["en", "ar", "fr", "es", "zh", "ru", "tr", "de"]
+AUTHORS = [{"name": "Amina Diallo", "title": "Professor of History", "affiliation": "Université Cheikh Anta Diop",
+            "member_id": "m-1"},
+           {"name": "Jonas Berg", "title": "Director", "affiliation": "Nordic Dialogue Forum", "member_id": "m-2"}]
+BODY = "<p>Dialogue is a practice, <em>not</em> a slogan. " * 3 + "</p>" + "<p>Listening comes first. " * 140 + "</p>"
+
+
+def approved_translation(session, oped_id: str, lang: str) -> None:
+    """A reviewed translation (HTML, byline, credit line) that its authors signed off."""
+    record_translation(session, TranslationReady(
+        oped_id=oped_id, lang=lang, title=f"Title [{lang}]", body=BODY, translator="pre-approved", source_lang="en",
+        authors=AUTHORS, credit="Translated from English by Benchmark Reviewer"))
+    record_signoff(session, TranslationSignedOff(oped_id=oped_id, lang=lang, how="authors", by="the authors"))
 
 
 def editors_csv(count: int, tag: str) -> str:
@@ -88,9 +100,7 @@ def end_to_end(editors: int, db_url: str, tmp: Path) -> dict[str, float]:
             import_editors(session, editors_csv(editors, "e2e"))
             segment = create_segment(session, "everyone (benchmark)", model.Criteria())
             for lang in LANGUAGES[1:]:
-                record_translation(session, TranslationReady(oped_id="oped-bench", lang=lang,
-                                                             title=f"Title [{lang}]", body=f"Body in {lang}. " * 150,
-                                                             translator="pre-approved"))
+                approved_translation(session, "oped-bench", lang)
             dist = create_distribution(session, oped_id="oped-bench", languages=LANGUAGES, segment_ids=[segment],
                                        release_at=datetime.now(UTC) + timedelta(hours=1), created_by="benchmark",
                                        backend="sendgrid")
@@ -115,8 +125,8 @@ def end_to_end(editors: int, db_url: str, tmp: Path) -> dict[str, float]:
                     return session.get(ReadyTranslation, ("oped-warm", "en")) is not None
             wait(warm, 120, "the warm-up op-ed to reach distribute", every=0.2)
 
-            record = OpEdApproved(oped_id="oped-bench", title="Listening first", body="Dialogue is a practice. " * 150,
-                                  lang="en", authors=["Amina Diallo"], officer="bench")
+            record = OpEdApproved(oped_id="oped-bench", title="Listening first", body=BODY, lang="en",
+                                  authors=AUTHORS, officer="bench")
             t0 = time.perf_counter()
             wall0 = datetime.now(UTC)
             publisher.publish("opeds.approved", record)
@@ -134,11 +144,14 @@ def end_to_end(editors: int, db_url: str, tmp: Path) -> dict[str, float]:
                     os.killpg(w.pid, signal.SIGKILL)
         recipients = collections.Counter(endpoint.recipients())
         requests = len(endpoint.accepted)
+        multipart = all([c["type"] for c in r.body["content"]] == ["text/plain", "text/html"]
+                        and "Amina Diallo" in r.body["content"][1]["value"] for r in endpoint.accepted)
         with sessions() as session:
             status = session.scalar(select(Distribution.status).where(Distribution.id == dist))
             received = session.get(ReadyTranslation, ("oped-bench", "en")).received_at
         engine.dispose()
     assert len(recipients) == editors and max(recipients.values()) == 1, "an address was mailed twice"
+    assert multipart, "every request carries a text and an HTML part with the byline"
     return {"e2e_s": elapsed, "requests": requests, "setup_s": setup_s, "status": status,
             "bus_s": (received - wall0).total_seconds()}
 
@@ -151,9 +164,10 @@ def handover_only(editors: int, db_url: str) -> dict[str, float]:
     with transaction(sessions) as session:
         import_editors(session, editors_csv(editors, "h"))
         segment = create_segment(session, "everyone (hand-over)", model.Criteria())
-        for lang in LANGUAGES:
-            record_translation(session, TranslationReady(oped_id="oped-h", lang=lang, title=f"T [{lang}]",
-                                                         body="Body. " * 150, translator="x"))
+        record_translation(session, TranslationReady(oped_id="oped-h", lang="en", title="T [en]", body=BODY,
+                                                     translator="original", source_lang="en", authors=AUTHORS))
+        for lang in LANGUAGES[1:]:
+            approved_translation(session, "oped-h", lang)
         create_distribution(session, oped_id="oped-h", languages=LANGUAGES, segment_ids=[segment],
                             release_at=datetime.now(UTC) + timedelta(hours=1), created_by="bench", backend="sendgrid")
     with SendGridEndpoint() as endpoint:
@@ -193,7 +207,8 @@ def main() -> None:
         e = end_to_end(args.editors, fresh_db(args.db_url, tmp, "rrm_bench_e2e"), tmp)
     store = "PostgreSQL" if args.db_url.startswith("postgresql") else "SQLite"
     print(f"store: {store}; editors: {args.editors} in {len(LANGUAGES)} languages; SendGrid requests: "
-          f"{e['requests']} (at most 1,000 personalizations each); distribution status: {e['status']}")
+          f"{e['requests']} (at most 1,000 personalizations each, multipart text + HTML with the byline); "
+          f"distribution status: {e['status']}")
     print(f"hand-over alone (ledger + batch ids + requests, in process): {h['handover_s']:.2f} s")
     print(f"OpEdApproved -> every request at the SendGrid endpoint (3 worker processes, bus, outbox): "
           f"{e['e2e_s']:.2f} s (target < 10 s), of which OpEdApproved -> original in distribute's store "

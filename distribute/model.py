@@ -190,3 +190,97 @@ def message_text(title: str, body: str, *, authors_line: str, unsubscribe_url: s
     return (f"{title}\n\n{authors_line}\n\n{body}\n\n--\n{release_note}\n"
             "Free to republish with the authors' names. Sent by the UN Alliance of Civilizations' Rapid Response "
             f"secretariat.\nStop receiving op-eds: {unsubscribe_url}\n")
+
+
+# Distribution modes (the two kinds of embargo)
+SCHEDULED_RELEASE = "scheduled"  # editors receive it at the release time and may publish at once
+ADVANCE_COPY = "advance"  # editors receive it now, "EMBARGOED UNTIL <release time>" in subject and body
+MODES = {SCHEDULED_RELEASE: "scheduled release (editors receive it at the release time)",
+         ADVANCE_COPY: "advance copy under embargo (editors receive it now, publish from the release time)"}
+
+# Placements: what an outlet said about an op-ed
+WILL_RUN = "will_run"
+RAN = "ran"
+PLACEMENT_LABELS = {WILL_RUN: "will run it", RAN: "ran it"}
+
+#: How the authors let a translation go out under their names (`TranslationSignedOff.how`).
+SIGNOFF_HOWS = ("authors", "no_objection", "officer_recorded")
+
+
+@dataclass(frozen=True)
+class Author:
+    """One name of a byline."""
+
+    name: str
+    title: str = ""
+    affiliation: str = ""
+    member_id: str = ""
+
+    @property
+    def line(self) -> str:
+        """`Name, Title, Affiliation` (what is known)."""
+        return ", ".join(p for p in (self.name, self.title, self.affiliation) if p)
+
+
+def authors_of(raw: Iterable | None) -> list[Author]:
+    """The byline from a record's `authors`: dicts {name, title, affiliation, member_id}, or plain names."""
+    out = []
+    for entry in raw or ():
+        if isinstance(entry, dict):
+            name = str(entry.get("name") or "").strip()
+            if name:
+                out.append(Author(name, str(entry.get("title") or "").strip(),
+                                  str(entry.get("affiliation") or "").strip(), str(entry.get("member_id") or "")))
+        elif isinstance(entry, str) and entry.strip():
+            out.append(Author(entry.strip()))
+    return out
+
+
+def author_dicts(raw: Iterable | None) -> list[dict]:
+    """`authors_of` as JSON to store or publish."""
+    return [{"name": a.name, "title": a.title, "affiliation": a.affiliation, "member_id": a.member_id}
+            for a in authors_of(raw)]
+
+
+def names_line(authors: Sequence[Author]) -> str:
+    """`A`, `A and B`, `A, B and C`."""
+    names = [a.name for a in authors]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
+def subject_line(title: str, release_at: datetime, mode: str) -> str:
+    """The subject: the title, with the embargo in front for an advance copy."""
+    if mode == ADVANCE_COPY:
+        return f"EMBARGOED UNTIL {release_at:%d %B %Y %H:%M} UTC: {title}"
+    return title
+
+
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d{1,5})?(?:[/?#][^\s<>\"']*)?$")
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"')\]]+")
+
+
+def valid_placement_url(url: str) -> str:
+    """The URL where an op-ed ran, checked: http(s), a host name with a dot, no spaces; raises DistributeError."""
+    url = (url or "").strip()
+    if len(url) > 2000 or not _URL.match(url):
+        raise DistributeError("give the full address of the article, starting with https://")
+    return url
+
+
+def placement_from_reply(text: str, own_hosts: Iterable[str] = ()) -> tuple[str, str] | None:
+    """(status, url) read from an editor's reply: a link to the article means it ran; "will run" / "we'll
+    publish" means it will; None when the reply says neither (it is kept for an officer to read)."""
+    quoted = re.split(r"\n(?:>|On .{5,200} wrote:)", text or "", maxsplit=1)[0]  # the editor's own words only
+    own = {h.lower() for h in own_hosts}
+    for match in _URL_IN_TEXT.finditer(quoted):
+        url = match.group(0).rstrip(".,;:!?")
+        host = url.split("/")[2].split(":")[0].lower()
+        if host in own:
+            continue
+        try:
+            return RAN, valid_placement_url(url)
+        except DistributeError:
+            continue
+    if re.search(r"\b(will|we'll|we will|going to|plan to|shall)\s+(run|publish|print|carry|use)\b", quoted, re.I):
+        return WILL_RUN, ""
+    return None

@@ -26,14 +26,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from bus.records import OpEdReleased, utcnow
 from db.engine import transaction
 from db.outbox import add_to_outbox
+from links import SignedLinks
 from mail.ports import BatchMessage, BatchRecipient, Mailer, MailError, OutgoingMessage
 
 from . import model
+from .distributions import signed_off, signoffs_of
+from .editor_email import PLACEMENT_MARK, UNSUBSCRIBE_MARK, EditorEmail, Letterhead, Version
+from .editor_email import render as render_email
 from .model import DistributeError
 from .ports import ScheduledBatchSender
 from .tables import Distribution, DistributionSend, Editor, ListMember, ReadyTranslation, Segment, Suppression
 
 log = structlog.get_logger(__name__)
+
+#: The signed links' purpose of the placement page (`/placements/{token}`; the subject is the ledger row's id).
+PLACEMENT_PURPOSE = "placement"
 
 
 def _recipients(session: Session, dist: Distribution, languages: list[str]) -> list[tuple[int, str, str]]:
@@ -51,54 +58,91 @@ def _recipients(session: Session, dist: Distribution, languages: list[str]) -> l
 
 
 def _ready_languages(session: Session, dist: Distribution) -> dict[str, ReadyTranslation]:
-    rows = session.scalars(select(ReadyTranslation).where(ReadyTranslation.oped_id == dist.oped_id,
-                                                          ReadyTranslation.lang.in_(dist.languages))).all()
-    return {r.lang: r for r in rows}
+    """The versions that may go out under the authors' names: approved, and the original or signed off by them."""
+    signoffs = signoffs_of(session, dist.oped_id)
+    rows = session.scalars(select(ReadyTranslation).where(ReadyTranslation.oped_id == dist.oped_id)).all()
+    return {r.lang: r for r in rows if signed_off(r, signoffs)}
+
+
+def _original(ready: dict[str, ReadyTranslation]) -> ReadyTranslation | None:
+    return next((r for r in ready.values() if r.source_lang == r.lang or r.translator == "original"), None)
+
+
+def version_for(dist: Distribution, ready: dict[str, ReadyTranslation], lang: str) -> str | None:
+    """Which version an editor of `lang` gets: their language, else (when the distribution allows it) the
+    original with a note, else none."""
+    if lang in ready:
+        return lang
+    original = _original(ready)
+    return original.lang if original is not None and dist.send_original else None
 
 
 def plan_sends(session: Session, distribution_id: str, now: datetime) -> int:
-    """Write one `planned` ledger row per recipient (in languages with an approved version); returns rows added."""
+    """Write one `planned` ledger row per recipient (with the version each gets); returns rows added."""
     dist = session.get(Distribution, distribution_id)
     ready = _ready_languages(session, dist)
-    editors = _recipients(session, dist, sorted(ready))
+    editors = _recipients(session, dist, list(dist.languages))
     already = set(session.scalars(select(DistributionSend.editor_id).where(
         DistributionSend.distribution_id == distribution_id)))
-    new = [(editor_id, email, lang) for editor_id, email, lang in editors if editor_id not in already]
+    new = [(editor_id, email, lang, version_for(dist, ready, lang)) for editor_id, email, lang in editors
+           if editor_id not in already]
     session.bulk_insert_mappings(DistributionSend, [  # type: ignore[arg-type]
         {"distribution_id": distribution_id, "editor_id": editor_id, "email": email, "lang": lang,
-         "status": "planned", "batch_id": "", "attempts": 0, "provider_id": "", "last_event": "", "error": "",
-         "updated_at": now} for editor_id, email, lang in new])
+         "version_lang": version, "status": "planned", "batch_id": "", "attempts": 0, "provider_id": "",
+         "last_event": "", "error": "", "updated_at": now} for editor_id, email, lang, version in new if version])
     missing = [lang for lang in dist.languages if lang not in ready]
     dist.status = model.SENDING
     dist.handed_over_at = dist.handed_over_at or now
     if missing:
-        dist.note = ("no approved version at hand-over for: " + ", ".join(missing) + "; editors in those "
-                     "languages were not mailed")
-    return len(new)
+        original = _original(ready)
+        dist.note = ("no approved version signed off by the authors at hand-over for: " + ", ".join(missing)
+                     + ("; editors in those languages got the original with a note"
+                        if dist.send_original and original is not None else
+                        "; editors in those languages were not mailed"))
+    return len([n for n in new if n[3]])
 
 
 @dataclass
 class Composer:
-    """Builds each language's email: subject, text with substitution markers, headers for one-click unsubscribe."""
+    """Builds each version's email (HTML and text, with substitution markers), the per-editor links (one-click
+    unsubscribe, the signed placement link) and the unsubscribe headers."""
 
     secret: str
     base_url: str
     unsubscribe_mailto: str = ""
+    reply_to: str = ""
+    placement_ttl_s: int = 180 * 24 * 3600
+    _links: SignedLinks | None = None
 
     def unsubscribe_url(self, email: str, distribution_id: str) -> str:
         """The signed one-click unsubscribe link of one editor."""
         return f"{self.base_url}/unsubscribe/{model.unsubscribe_token(self.secret, email, distribution_id)}"
+
+    def placement_url(self, send_id: int) -> str:
+        """The signed link an editor opens to say "we will run it" / "it ran at <URL>" (reusable until it expires:
+        an editor says first that they will run it, then where it ran)."""
+        if self._links is None:
+            self._links = SignedLinks(self.secret, None, self.base_url)
+        token = self._links.make_link(PLACEMENT_PURPOSE, str(send_id), max_age=self.placement_ttl_s)
+        return f"{self.base_url}/placements/{token}"
 
     def headers(self, url: str) -> dict[str, str]:
         """RFC 8058 one-click unsubscribe headers."""
         target = f"<{url}>" + (f", <mailto:{self.unsubscribe_mailto}>" if self.unsubscribe_mailto else "")
         return {"List-Unsubscribe": target, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
-    def text(self, version: ReadyTranslation, release_at: datetime, unsubscribe: str) -> str:
-        """The email text for one language version."""
-        return model.message_text(version.title, version.body, authors_line=version.translator and
-                                  f"Translation: {version.translator}" or "", unsubscribe_url=unsubscribe,
-                                  release_note=f"Embargoed until {release_at:%Y-%m-%d %H:%M} UTC.")
+    def email(self, version: ReadyTranslation, dist: Distribution, wanted_lang: str, **urls) -> EditorEmail:
+        """The email of one version for editors of `wanted_lang` (markers unless `urls` gives the links)."""
+        return render_email(Version(lang=version.lang, title=version.title, body=version.body,
+                                    source_lang=version.source_lang,
+                                    authors=tuple(model.authors_of(version.authors)),
+                                    credit=version.credit if version.lang != version.source_lang else ""),
+                            release_at=dist.release_at, mode=dist.mode or model.SCHEDULED_RELEASE,
+                            letterhead=Letterhead(reply_to=self.reply_to), wanted_lang=wanted_lang, **urls)
+
+
+def _fill(content: str, unsubscribe: str, placement: str) -> str:
+    return content.replace(UNSUBSCRIBE_MARK, unsubscribe).replace(PLACEMENT_MARK, placement)
 
 
 def record_outcome(session: Session, ids: list[int], **values) -> None:
@@ -137,17 +181,22 @@ def send_planned(sessions: sessionmaker[Session], distribution_id: str, *, compo
         dist = session.get(Distribution, distribution_id)
         ready = _ready_languages(session, dist)
         planned = session.execute(select(DistributionSend.id, DistributionSend.email, DistributionSend.lang,
-                                         Editor.name).join(Editor, Editor.id == DistributionSend.editor_id)
+                                         DistributionSend.version_lang, Editor.name)
+                                  .join(Editor, Editor.id == DistributionSend.editor_id)
                                   .where(DistributionSend.distribution_id == distribution_id,
                                          DistributionSend.status == "planned")
                                   .order_by(DistributionSend.lang, DistributionSend.id)).all()
-    by_lang: dict[str, list] = defaultdict(list)
+    by_lang: dict[tuple[str, str], list] = defaultdict(list)
     for row in planned:
-        by_lang[row.lang].append(row)
+        by_lang[(row.lang, row.version_lang or row.lang)].append(row)
     handed = 0
     requests = 0
-    for lang, rows in by_lang.items():
-        version = ready[lang]
+    held = dist.mode != model.ADVANCE_COPY and dist.release_at > now  # an advance copy leaves at once
+    for (lang, version_lang), rows in by_lang.items():
+        version = ready.get(version_lang)
+        if version is None:  # its sign-off was withdrawn meanwhile: those editors wait
+            continue
+        mail = composer.email(version, dist, lang)
         if batches is not None:
             for chunk in model.batches(rows, batches.batch_size):
                 batch_id = batches.new_batch_id()
@@ -159,13 +208,14 @@ def send_planned(sessions: sessionmaker[Session], distribution_id: str, *, compo
                 for r in claimed:
                     url = composer.unsubscribe_url(r.email, distribution_id)
                     recipients.append(BatchRecipient(
-                        to=r.email, name=r.name or "", substitutions={"-unsubscribe_url-": url},
+                        to=r.email, name=r.name or "",
+                        substitutions={UNSUBSCRIBE_MARK: url, PLACEMENT_MARK: composer.placement_url(r.id)},
                         custom_args={"distribution_id": distribution_id, "send_id": str(r.id)},
                         headers=composer.headers(url)))
-                batch = BatchMessage(recipients=tuple(recipients), subject=version.title,
-                                     text=composer.text(version, dist.release_at, "-unsubscribe_url-"),
+                batch = BatchMessage(recipients=tuple(recipients), subject=mail.subject, text=mail.text,
+                                     html=mail.html, reply_to=composer.reply_to,
                                      categories=("rrm-distribution", f"lang-{lang}"),
-                                     send_at=int(dist.release_at.timestamp()) if dist.release_at > now else None,
+                                     send_at=int(dist.release_at.timestamp()) if held else None,
                                      batch_id=batch_id)
                 try:
                     provider_id = batches.send_batch(batch)
@@ -186,8 +236,10 @@ def send_planned(sessions: sessionmaker[Session], distribution_id: str, *, compo
                 if not ids:
                     continue
                 url = composer.unsubscribe_url(r.email, distribution_id)
-                message = OutgoingMessage(to=r.email, to_name=r.name or "", subject=version.title,
-                                          text=composer.text(version, dist.release_at, url),
+                placement = composer.placement_url(r.id)
+                message = OutgoingMessage(to=r.email, to_name=r.name or "", subject=mail.subject,
+                                          text=_fill(mail.text, url, placement),
+                                          html=_fill(mail.html, url, placement), reply_to=composer.reply_to,
                                           headers=composer.headers(url),
                                           categories=("rrm-distribution", f"lang-{lang}"),
                                           custom_args={"distribution_id": distribution_id, "send_id": str(r.id)},
@@ -249,8 +301,8 @@ def finish(session: Session, distribution_id: str, now: datetime, scheduled: boo
         DistributionSend.status.in_(("planned", "pending"))))
     if left:
         return
-    if scheduled and dist.release_at > now:
-        dist.status = model.HANDED_OVER
+    if (scheduled or dist.mode == model.ADVANCE_COPY) and dist.release_at > now:
+        dist.status = model.HANDED_OVER  # held by SendGrid, or advance copies out: released at the release time
         return
     _release(session, dist, now)
 
@@ -259,9 +311,14 @@ def _release(session: Session, dist: Distribution, now: datetime) -> None:
     sent = session.scalar(select(func.count()).select_from(DistributionSend).where(
         DistributionSend.distribution_id == dist.id, DistributionSend.status == "sent")) or 0
     dist.status, dist.released_at = model.RELEASED, max(now, dist.release_at)
-    add_to_outbox(session, "opeds.released", OpEdReleased(distribution_id=dist.id, oped_id=dist.oped_id,
-                                                          languages=list(dist.languages),
-                                                          released_at=dist.released_at, recipients=sent))
+    original = session.scalar(select(ReadyTranslation).where(ReadyTranslation.oped_id == dist.oped_id)
+                              .order_by((ReadyTranslation.lang != ReadyTranslation.source_lang),
+                                        ReadyTranslation.lang).limit(1))
+    add_to_outbox(session, "opeds.released", OpEdReleased(
+        distribution_id=dist.id, oped_id=dist.oped_id, languages=list(dist.languages), released_at=dist.released_at,
+        recipients=sent, mode=dist.mode or model.SCHEDULED_RELEASE,
+        title=original.title if original is not None else "",
+        authors=list(original.authors or []) if original is not None else []))
     log.info("distribute.released", distribution_id=dist.id, recipients=sent)
 
 
@@ -280,7 +337,8 @@ def release_due(sessions: sessionmaker[Session], *, composer: Composer, batches:
     worked = []
     with sessions() as session:
         due = session.scalars(select(Distribution).where(Distribution.status.in_((model.SCHEDULED, model.SENDING)),
-                                                         Distribution.release_at <= horizon)
+                                                         (Distribution.release_at <= horizon)
+                                                         | (Distribution.mode == model.ADVANCE_COPY))
                               .order_by(Distribution.release_at)).all()
         waiting_release = session.scalars(select(Distribution.id).where(
             Distribution.status == model.HANDED_OVER, Distribution.release_at <= now)).all()

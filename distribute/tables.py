@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -93,6 +93,26 @@ class ReadyTranslation(Base):
     body: Mapped[str] = mapped_column(Text)
     translator: Mapped[str] = mapped_column(String(300), default="")
     received_at: Mapped[datetime]
+    #: The op-ed's original language (the version the authors approved with the op-ed).
+    source_lang: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    #: The byline: [{name, title, affiliation, member_id}].
+    authors: Mapped[list | None] = mapped_column(JSON, default=list)
+    #: The translation credit line ("" for the original).
+    credit: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class SignOff(Base):
+    """The authors let a translation go out under their names (`translations.signed_off`), or an officer recorded
+    their approval given another way. No row: that language is not sent under their names."""
+
+    __tablename__ = "distribute_signoffs"
+
+    oped_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(16), primary_key=True)
+    how: Mapped[str] = mapped_column(String(40))
+    by: Mapped[str] = mapped_column(String(300), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
 
 
 class Distribution(Base):
@@ -112,6 +132,10 @@ class Distribution(Base):
     handed_over_at: Mapped[datetime | None]
     released_at: Mapped[datetime | None]
     note: Mapped[str] = mapped_column(Text, default="")
+    #: "scheduled" (editors receive it at the release time) or "advance" (an advance copy now, under embargo).
+    mode: Mapped[str] = mapped_column(String(20), default="scheduled", server_default="scheduled")
+    #: Editors in a language with no approved version get the original with a note (else nothing).
+    send_original: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class DistributionSend(Base):
@@ -137,6 +161,45 @@ class DistributionSend(Base):
     last_event: Mapped[str] = mapped_column(String(40), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime]
+    #: The language of the version sent (the original, with a note, when the editor's had none approved).
+    version_lang: Mapped[str] = mapped_column(String(16), default="", server_default="")
+
+
+class Placement(Base):
+    """An outlet will run, or ran, an op-ed: said through the signed link in the email, or in a reply."""
+
+    __tablename__ = "distribute_placements"
+    __table_args__ = (UniqueConstraint("oped_id", "editor_email", name="uq_distribute_placements_editor"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    oped_id: Mapped[str] = mapped_column(String(64), index=True)
+    distribution_id: Mapped[str] = mapped_column(String(64), index=True)
+    editor_email: Mapped[str] = mapped_column(String(320))
+    outlet: Mapped[str] = mapped_column(String(300), default="", index=True)
+    lang: Mapped[str] = mapped_column(String(16), default="")
+    status: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(Text, default="")
+    via: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class EditorReply(Base):
+    """An editor's email reply (SendGrid Inbound Parse), matched to a distribution and an editor, or kept unmatched
+    with the reason for officers to read."""
+
+    __tablename__ = "distribute_replies"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    distribution_id: Mapped[str] = mapped_column(String(64), default="", index=True)
+    sender: Mapped[str] = mapped_column(String(1000), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    placement_id: Mapped[str] = mapped_column(String(64), default="")
+    received_at: Mapped[datetime]
 
 
 class DeliveryEventRow(Base):

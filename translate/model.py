@@ -8,6 +8,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from bus.languages import LANGUAGE_NAMES, RTL_LANGUAGES, language_label, language_name, text_dir
+
+__all__ = ["LANGUAGE_NAMES", "RTL_LANGUAGES", "language_label", "language_name", "text_dir"]
+
 #: Status of one language of one op-ed, in the order a language usually moves through them.
 QUEUED = "queued"  # waiting for the worker
 TRANSLATING = "translating"  # a backend is working on it
@@ -25,12 +29,6 @@ STATUS_LABELS = {
     ORIGINAL: "original (approved with the op-ed)",
 }
 
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "zh": "Chinese", "en": "English", "fr": "French", "ru": "Russian", "es": "Spanish",
-    "tr": "Turkish", "ur": "Urdu", "fa": "Persian", "id": "Indonesian", "de": "German", "pt": "Portuguese",
-    "it": "Italian", "ja": "Japanese", "ko": "Korean", "hi": "Hindi", "bn": "Bengali", "sw": "Swahili",
-}
-RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he"})
 
 # A sentence ends with . ! ? (or their CJK/Arabic forms), maybe followed by closing quotes or brackets, then space.
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f\u061f\u0964])[\"'\u00bb\u201d\u2019)\]]*\s+")
@@ -41,11 +39,6 @@ _QUOTED = re.compile(r"(\u201c[^\u201d\n]{2,120}\u201d|\"[^\"\n]{2,120}\"|\u00ab
                      r"\u300a[^\u300b\n]{2,120}\u300b|\u201e[^\u201c\n]{2,120}\u201c)")
 _SMALL_WORDS = frozenset(["a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to",
                           "with", "vs", "de", "du", "la", "le", "les", "et"])
-
-
-def language_name(code: str) -> str:
-    """`ar` -> `Arabic` (the code itself when unknown)."""
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def text_hash(text: str) -> str:

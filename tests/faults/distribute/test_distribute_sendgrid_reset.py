@@ -30,7 +30,8 @@ def _distribution(sessions, release_in: timedelta) -> str:
     rows += [f"ed{i}@paper{i % 7}.example.org,Editor {i},Paper {i % 7},en,r,opinion,forum" for i in range(EDITORS)]
     in_transaction(sessions, import_editors, "\n".join(rows) + "\n")
     in_transaction(sessions, record_translation,
-                   TranslationReady(oped_id="oped-1", lang="en", title="Title", body="Body.", translator="test"))
+                   TranslationReady(oped_id="oped-1", lang="en", title="Title", body="Body.", translator="test",
+                                    source_lang="en"))
     now = datetime.now(UTC)
     segment = in_transaction(sessions, create_segment, "everyone", model.Criteria())
     return in_transaction(sessions, create_distribution, oped_id="oped-1", languages=["en"], segment_ids=[segment],

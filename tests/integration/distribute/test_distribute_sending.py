@@ -55,7 +55,9 @@ def test_embargo_is_carried_as_send_at_of_every_request(sessions, seeded, compos
     release_due(sessions, composer=composer, batches=batches, mailer=None, now=now)
     release = int(in_transaction(sessions, queries.distribution, dist).release_at.timestamp())
     assert {r.body["send_at"] for r in endpoint.accepted} == {release}
-    assert all("Embargoed until" in r.body["content"][0]["value"] for r in endpoint.accepted)
+    released = f"released {datetime.fromtimestamp(release, UTC):%d %B %Y, %H:%M} UTC"
+    assert all(released in r.body["content"][0]["value"] for r in endpoint.accepted)
+    assert not any("EMBARGOED" in r.body["subject"] for r in endpoint.accepted)
 
 
 def test_each_editor_gets_the_version_in_their_language(sessions, seeded, composer, sendgrid):
