@@ -16,6 +16,7 @@ from db.outbox import add_to_outbox
 from mail.ledger import queue_mail
 
 from . import emails, signoff
+from .i18n import gettext_for, member_language
 from .incident import Deps, MobilizeError, invitations_of, move, note, pieces_of, sync_status
 from .model import EDITABLE_DRAFT, DraftStatus, InvitationStatus, MobilizationStatus, draft_move
 from .tables import Draft, DraftComment, DraftRevision, Invitation, Member, Mobilization, Piece
@@ -207,11 +208,14 @@ def submit_draft(session: Session, deps: Deps, draft_id: str, author: str) -> Dr
     return draft
 
 
-def _tell_authors(session: Session, deps: Deps, mob: Mobilization, draft: Draft, *, purpose: str, subject: str,
-                  lines: list[str], with_link: bool) -> None:
+def _tell_authors(session: Session, deps: Deps, mob: Mobilization, draft: Draft, *, purpose: str, subject, lines,
+                  with_link: bool) -> None:
+    """Email each author in their language: `subject(_)` and `lines(_)` are built with the author's `_`."""
     for invitation, author in authors_of(session, mob.id, draft.piece_id):
+        lang = member_language(author.languages)
+        _ = gettext_for(lang)
         queue_mail(session, emails.draft_notice(
-            to=author.email, name=author.name, subject=subject, lines=lines,
+            to=author.email, name=author.name, subject=subject(_), lines=lines(_), lang=lang,
             draft_url=draft_url_for(deps, invitation.id) if with_link else "", category=purpose.split(".")[-1]),
             purpose=purpose, attempt_key=f"{draft.id}:{draft.submissions}", ref=mob.id, now=deps.now())
 
@@ -229,8 +233,9 @@ def request_changes(session: Session, deps: Deps, draft_id: str, officer: str, m
     sync_status(session, mob, now)
     session.add(DraftComment(draft_id=draft.id, author=officer, text=message[:5000], created_at=now))
     note(session, mob.id, officer, "changes", f"{_label(session, draft)}Changes requested: {message}", now)
-    _tell_authors(session, deps, mob, draft, purpose="mobilize.changes", subject=f"Changes requested: {draft.title}",
-                  lines=["The duty officer asks for changes before approval:", message], with_link=True)
+    _tell_authors(session, deps, mob, draft, purpose="mobilize.changes",
+                  subject=lambda _: _("Changes requested: %(title)s") % {"title": draft.title},
+                  lines=lambda _: [_("The duty officer asks for changes before approval:"), message], with_link=True)
     return draft
 
 
@@ -258,8 +263,11 @@ def approve_draft(session: Session, deps: Deps, draft_id: str, officer: str, *, 
     signoff.after_approval(session, deps, draft)
     note(session, mob.id, officer, "approved",
          f"{_label(session, draft)}Op-ed approved by {officer}: translation and distribution start.", now)
-    _tell_authors(session, deps, mob, draft, purpose="mobilize.approved", subject=f"Approved: {draft.title}",
-                  lines=["Your op-ed was approved. It is being translated and sent to editors. Thank you."],
+    _tell_authors(session, deps, mob, draft, purpose="mobilize.approved",
+                  subject=lambda _: _("Approved: %(title)s") % {"title": draft.title},
+                  lines=lambda _: [_("Your op-ed was approved. It is being translated and sent to editors. "
+                                     "Each translation will be shown to you before it goes out under your name. "
+                                     "Thank you.")],
                   with_link=False)
     return draft
 
@@ -278,8 +286,9 @@ def reject_draft(session: Session, deps: Deps, draft_id: str, officer: str, reas
     piece.decided_at, piece.closed_at = now, now
     sync_status(session, mob, now)
     note(session, mob.id, officer, "rejected", f"{_label(session, draft)}Draft rejected: {reason}", now)
-    _tell_authors(session, deps, mob, draft, purpose="mobilize.rejected", subject=f"Not published: {draft.title}",
-                  lines=["The secretariat decided not to publish this op-ed:", reason], with_link=False)
+    _tell_authors(session, deps, mob, draft, purpose="mobilize.rejected",
+                  subject=lambda _: _("Not published: %(title)s") % {"title": draft.title},
+                  lines=lambda _: [_("The secretariat decided not to publish this op-ed:"), reason], with_link=False)
     return draft
 
 
