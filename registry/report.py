@@ -1,8 +1,14 @@
 """The High Representative's yearly report: figures of one year from registry/'s own tables (its registries and the
 summaries it keeps from the bus), charts drawn with matplotlib as SVG, one HTML document, and its PDF (weasyprint).
 
-`figures(session, year)` is pure reading; `render_html(figures)` and `render_pdf(html)` turn them into documents;
-`write_report(sessions, year, out_dir)` writes `report-<year>.html` and `report-<year>.pdf` (`rrm report`).
+`figures(session, year, live=None)` is pure reading; `render_html(figures)` and `render_pdf(html)` turn them into
+documents; `write_report(sessions, year, out_dir)` writes `report-<year>.html` and `report-<year>.pdf` (`rrm report`).
+
+Every figure is a count from a store, never an estimate. What registry's own tables cannot count (editors reached per
+language, placements per outlet, the console's count of urgent mobilizations) comes in `live` (a `Live`), filled by
+the web route from the other stages' queries; without it the report says the figure is not counted here instead of
+guessing. PDF: WeasyPrint (HTML+CSS to PDF, pure pip install plus Debian's pango, which the Dockerfile installs);
+chosen because the report is one HTML document and WeasyPrint prints it as it is, with page numbers from CSS.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import base64
 import io
 import statistics
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,8 +26,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import model
+from . import fora, friends, model, newsletter, review
 from . import tables as t
+from . import tables_public as tp
 
 HERE = Path(__file__).resolve().parent
 _env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]))
@@ -49,8 +57,21 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def figures(session: Session, year: int) -> dict:
+@dataclass
+class Live:
+    """Counts other stages keep, read by the web route through their queries (None: not available)."""
+
+    mobilizations: int | None = None
+    urgent_mobilizations: int | None = None
+    editors_per_language: dict[str, int] | None = None
+    placements_per_outlet: dict[str, int] | None = None
+    placed_opeds: int | None = None
+    sources: list[str] = field(default_factory=list)
+
+
+def figures(session: Session, year: int, live: Live | None = None) -> dict:
     """Every figure of the report for `year`."""
+    live = live or Live()
     start, end = _bounds(year)
     mobs = list(session.scalars(select(t.MobilizationRow).where(t.MobilizationRow.started_at >= start,
                                                                 t.MobilizationRow.started_at < end)))
@@ -70,14 +91,14 @@ def figures(session: Session, year: int) -> dict:
                   if o.released_at and o.mobilization_id in started]
 
     per_language: Counter = Counter()
-    editors_per_language: Counter = Counter()
     per_outlet: Counter = Counter()
     for r in releases:
         for lang in set(r.languages or []):
             per_language[lang] += 1
-            editors_per_language[lang] += r.recipients // max(1, len(r.languages or []))
         for outlet in r.outlets or []:
             per_outlet[outlet] += 1
+    if live.placements_per_outlet is not None:
+        per_outlet = Counter(live.placements_per_outlet)
     released_opeds = {r.oped_id for r in releases}
 
     accepted = sum(1 for a in answers if a.answer == "accepted")
@@ -98,7 +119,9 @@ def figures(session: Session, year: int) -> dict:
     return {
         "year": year,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "mobilizations": {"count": len(mobs), "urgent": sum(1 for m in mobs if m.urgent),
+        "mobilizations": {"count": live.mobilizations if live.mobilizations is not None else len(mobs),
+                          "urgent": (live.urgent_mobilizations if live.urgent_mobilizations is not None
+                                     else sum(1 for m in mobs if m.urgent)),
                           "per_month": [per_month.get(m, 0) for m in range(1, 13)]},
         "invitations": {"answered": accepted + declined, "accepted": accepted, "declined": declined,
                         "expired": expired,
@@ -106,8 +129,10 @@ def figures(session: Session, year: int) -> dict:
         "opeds": {"approved": len(opeds), "released": len(released_opeds), "releases": len(releases),
                   "editors_reached": sum(r.recipients for r in releases),
                   "per_language": dict(sorted(per_language.items(), key=lambda kv: (-kv[1], kv[0]))),
-                  "editors_per_language": dict(editors_per_language),
+                  "editors_per_language": live.editors_per_language,
                   "per_outlet": dict(per_outlet.most_common(20)),
+                  "outlets_from_placements": live.placements_per_outlet is not None,
+                  "placed": live.placed_opeds,
                   "titles": [{"title": o.title, "lang": o.lang, "approved_at": _aware(o.approved_at)
                               .strftime("%Y-%m-%d"), "released": o.oped_id in released_opeds} for o in opeds]},
         "response_minutes": {"to_approval": _stats(to_approval), "to_release": _stats(to_release),
@@ -132,6 +157,40 @@ def figures(session: Session, year: int) -> dict:
                           "new": sum(1 for r in resources if start <= _aware(r.created_at) < end),
                           "by_theme": dict(Counter(r.theme for r in resources))},
         "funds": funds,
+        "public": _public(session, year, start, end),
+        "sources": live.sources,
+    }
+
+
+def _public(session: Session, year: int, start: datetime, end: datetime) -> dict:
+    """The public processes of the year: fora, Group of Friends, Clearinghouse submissions, newsletter, pipeline."""
+    year_fora = [f for f in fora.fora(session) if f["starts_on"].year == year]
+    regs = dict(session.execute(select(tp.ForumRegistrationRow.event_id, func.count())
+                                .group_by(tp.ForumRegistrationRow.event_id)).all())
+    outcomes = fora.outcomes(session, year=year)
+    consultations = [c for c in friends.consultations(session) if c["sent_at"] and start <= _aware(c["sent_at"]) < end]
+    subs = dict(session.execute(select(tp.SubmissionRow.status, func.count()).where(
+        tp.SubmissionRow.created_at >= start, tp.SubmissionRow.created_at < end)
+        .group_by(tp.SubmissionRow.status)).all())
+    issues = [i for i in newsletter.issues(session) if i["sent_at"] and start <= _aware(i["sent_at"]) < end]
+    pipeline = review.pipeline(session)
+    return {
+        "fora": [{"name": f["name"], "kind": f["kind_label"], "starts_on": str(f["starts_on"]),
+                  "registrations": regs.get(f["id"], 0),
+                  "outcomes": sum(1 for o in outcomes if o["event_id"] == f["id"])} for f in year_fora],
+        "outcomes": [{"forum": o["forum"], "kind": o["kind_label"], "title": o["title"],
+                      "entry": f"{o['registry']}: {o['entry_title']}"} for o in outcomes],
+        "focal_points": len(friends.focal_points(session)),
+        "consultations": [{"title": c["title"], "recipients": c["recipients"], "replies": c["replies"]}
+                          for c in consultations],
+        "submissions": {k: subs.get(k, 0) for k in ("pending", "approved", "rejected")},
+        "subscribers": newsletter.subscriber_counts(session),
+        "issues": [{"title": i["title"], "recipients": i["recipients"]} for i in issues],
+        "pipeline": [{"title": p["title"], "status": p["status"], "theme": p["theme"],
+                      "budget": f"{p['budget']:,.2f} {p['currency']}" if p["budget"] is not None else "—",
+                      "gap": f"{p['gap']:,.2f} {p['currency']}" if p["gap"] is not None else "—"} for p in pipeline],
+        "gaps": [{"currency": g["currency"], "budget": f"{g['budget']:,.2f}", "secured": f"{g['secured']:,.2f}",
+                  "gap": f"{g['gap']:,.2f}", "projects": g["projects"]} for g in review.funding_gaps(pipeline)],
     }
 
 
@@ -231,10 +290,11 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(HERE)).write_pdf()
 
 
-def write_report(sessions: sessionmaker[Session], year: int, out_dir: Path) -> tuple[Path, Path]:
+def write_report(sessions: sessionmaker[Session], year: int, out_dir: Path,
+                 live: Live | None = None) -> tuple[Path, Path]:
     """Write `report-<year>.html` and `report-<year>.pdf` into `out_dir`; return both paths."""
     with sessions() as session:
-        f = figures(session, year)
+        f = figures(session, year, live)
     html = render_html(f)
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out_dir / f"report-{year}.html", out_dir / f"report-{year}.pdf"
