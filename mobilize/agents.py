@@ -6,11 +6,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bus.app import RrmApp, consume_in_transaction
 
+from . import signoff
 from .handlers import Deps, MobilizeError, handle_start_command, handle_story_escalated, handle_story_flagged
 
 
 def register(app: RrmApp, sessions: sessionmaker[Session], deps: Deps) -> None:
-    """Register the agents on `stories.flagged`, `stories.escalated` and `mobilize.commands`.
+    """Register the agents on `stories.flagged`, `stories.escalated` and `mobilize.commands`, and the authors'
+    side: `translations.ready` (shown to the authors), `opeds.released` and `opeds.placed` (authors told).
 
     A `MobilizeError` (a message that makes no sense here) sends that message to `rejected`.
     """
@@ -25,5 +27,8 @@ def register(app: RrmApp, sessions: sessionmaker[Session], deps: Deps) -> None:
         ("stories.flagged", handle_story_flagged, "start_on_flagged_story"),
         ("stories.escalated", handle_story_escalated, "start_on_escalated_story"),
         ("mobilize.commands", handle_start_command, "start_on_command"),
+        ("translations.ready", signoff.show_translation, "show_translation_to_authors"),
+        ("opeds.released", signoff.tell_release, "tell_authors_released"),
+        ("opeds.placed", signoff.tell_placement, "tell_authors_placed"),
     ):
         consume_in_transaction(app, topic, with_deps(handler), sessions=sessions, name=name, errors=(MobilizeError,))

@@ -17,6 +17,7 @@ from mail.ledger import deliver_queued
 from mail.ports import Mailer
 
 from .handlers import Deps, run_due_timers
+from .signoff import close_windows
 
 log = structlog.get_logger(__name__)
 
@@ -25,6 +26,10 @@ def tick(sessions: sessionmaker[Session], deps: Deps, mailer: Mailer) -> None:
     """One pass: timers first (they may queue email), then delivery."""
     with transaction(sessions) as session:
         report = run_due_timers(session, deps)
+    with transaction(sessions) as session:
+        signed_off = close_windows(session, deps)
+    if signed_off:
+        log.info("signoff.windows_closed", translations=signed_off)
     if report.reminded or report.expired or report.waves or report.overdue or report.escalated:
         log.info("timers.ran", reminded=report.reminded, expired=report.expired, waves=report.waves,
                  overdue=report.overdue, alerts_escalated=report.escalated)

@@ -10,7 +10,7 @@
   window closes with no objection ("no_objection", `close_windows`), or when an officer records an approval
   ("officer_recorded"). The original language is signed off with the approval itself.
 - **Release**: the authors are told when their op-ed went out, to how many editors and in which languages
-  (`tell_release`, on `opeds.released`).
+  (`tell_release`, on `opeds.released`), and where it runs (`tell_placement`, on `opeds.placed`).
 
 Every handler takes the caller's session; events leave through the outbox; emails through the mail ledger.
 """
@@ -25,7 +25,7 @@ from babel import Locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bus.records import OpEdReleased, TranslationReady, TranslationSignedOff
+from bus.records import OpEdPlaced, OpEdReleased, TranslationReady, TranslationSignedOff
 from db.outbox import add_to_outbox
 from mail.ledger import queue_mail
 
@@ -506,4 +506,32 @@ def tell_release(session: Session, deps: Deps, record: OpEdReleased) -> bool:
 
     _mail_authors(session, deps, draft, purpose="mobilize.released", attempt=record.distribution_id,
                   subject=lambda _: _("Your op-ed went out: %(title)s") % {"title": draft.title}, lines=lines)
+    return True
+
+
+def tell_placement(session: Session, deps: Deps, record: OpEdPlaced) -> bool:
+    """An outlet said it will run the op-ed, or that it ran it at a URL: the authors are told (once per placement
+    and status). False when the op-ed is not one of ours or the status is neither."""
+    final = session.scalar(select(FinalText).where(FinalText.oped_id == record.oped_id))
+    if final is None or record.status not in ("will_run", "ran"):
+        return False
+    draft = session.get(Draft, final.draft_id)
+    outlet = record.outlet or "—"
+    note(session, draft.mobilization_id, "system", "placement",
+         f"{outlet} {'ran' if record.status == 'ran' else 'will run'} the op-ed"
+         f"{' at ' + record.url if record.url else ''} ({record.lang or '?'}); the authors were told.", deps.now())
+
+    def lines(_, author: Member) -> list[str]:
+        language = language_name(record.lang, member_language(author.languages)) if record.lang else ""
+        if record.status == "ran":
+            first = _("%(outlet)s published your op-ed \u201c%(title)s\u201d (%(language)s).") % {
+                "outlet": outlet, "title": record.title or draft.title, "language": language}
+            return [first, *([_("Read it here: %(url)s") % {"url": record.url}] if record.url else [])]
+        return [_("%(outlet)s will publish your op-ed \u201c%(title)s\u201d (%(language)s). We will tell you when it "
+                  "is online.") % {"outlet": outlet, "title": record.title or draft.title, "language": language}]
+
+    subject = (lambda _: _("Your op-ed was published: %(outlet)s") % {"outlet": outlet}) if record.status == "ran" \
+        else (lambda _: _("An outlet will publish your op-ed: %(outlet)s") % {"outlet": outlet})
+    _mail_authors(session, deps, draft, purpose="mobilize.placed", attempt=f"{record.placement_id}:{record.status}",
+                  subject=subject, lines=lines)
     return True
