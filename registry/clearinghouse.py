@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from bus.records import RegistryCommand, utcnow
 from db.outbox import add_to_outbox
+from mail.ledger import queue_mail
+from mail.ports import OutgoingMessage
 
 from . import model
 from . import tables as t
@@ -205,8 +207,9 @@ def index_languages(session: Session) -> list[str]:
 
 
 def search(session: Session, query: str = "", *, lang: str = "", theme: str = "", region: str = "", kind: str = "",
-           year: int | None = None, limit: int = 50) -> SearchPage:
-    """Active resources matching every word of `query` (stemmed in each language), narrowed by the facets.
+           year: int | None = None, subject: str = "", limit: int = 50) -> SearchPage:
+    """Active resources matching every word of `query` (stemmed in each language), narrowed by the facets (and by
+    one of the plan's seven subjects, if given).
 
     Without words every resource matches (a browse by facets). Each resource appears once.
     """
@@ -216,6 +219,9 @@ def search(session: Session, query: str = "", *, lang: str = "", theme: str = ""
     stmt = select(D)
     if lang:
         stmt = stmt.where(D.lang == lang)
+    if subject:
+        stmt = stmt.where(D.resource_id.in_(select(t.ResourceRow.id).where(
+            t.ResourceRow.subjects.contains(f" {subject} "))))
     if matched is not None:
         if not matched:
             return SearchPage([], 0, {name: [] for name in FACETS})
@@ -292,6 +298,20 @@ def submit(session: Session, data: dict, *, name: str, email: str, now: datetime
     row.updated_at = now
     session.flush()
     return submission_id
+
+
+def send_receipt(session: Session, submission_id: str, edit_url: str, now: datetime | None = None) -> None:
+    """Queue the submitter's email with the link to change the submission (once per submission)."""
+    row = session.get(tp.SubmissionRow, submission_id)
+    if row is None or not row.submitter_email:
+        return
+    title = model.Resource.model_validate(row.data).label()
+    text = (f"Dear {row.submitter_name},\n\nThank you: “{title}” has been received by the Clearinghouse of the "
+            f"Alliance of Civilizations. A moderator reads it before it is published.\n\nUntil then you can change it"
+            f" with this link (keep it to yourself):\n{edit_url}\n\nAoC Secretariat")
+    queue_mail(session, OutgoingMessage(to=row.submitter_email, subject=f"Your Clearinghouse submission “{title}”",
+                                        text=text), purpose="clearinghouse.submission", attempt_key=submission_id,
+               ref=submission_id, now=now)
 
 
 def queue(session: Session, status: str = "pending", limit: int = 200) -> list[dict]:
