@@ -11,12 +11,14 @@ from bus.worker import Worker
 from config.settings import Settings
 
 from .agents import register
+from .schedule import build_scheduler
 
 
 def build(settings: Settings) -> Worker:
     """Wire the worker (nothing started)."""
     worker = Worker("registry", settings)
     register(worker.app, worker.sessions)
+    worker.add_scheduler(build_scheduler(worker.sessions, settings))  # the programmes' reminders (issue 16)
     return worker
 
 

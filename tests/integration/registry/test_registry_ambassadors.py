@@ -71,3 +71,15 @@ def test_activities_are_logged_and_renewal_reminders_go_once_per_term_end(sessio
         assert [a.title for a in amb.activities(session, cid)] == ["Spoke at the Youth Forum"]
     assert subjects == ["Renewal due: Ambassador Rania Aziz (term ends 31 Mar 2027)",
                         "Renewal due: Ambassador Rania Aziz (term ends 05 Apr 2027)"]
+
+
+def test_the_registry_timer_queues_reminders_and_is_harmless_twice(sessions, tmp_path):
+    """One tick of registry/schedule.py reminds about a term ending soon; a second tick queues nothing more."""
+    from registry.schedule import run_timers
+    from tests.conftest import make_settings
+
+    _appointed(sessions, ends=date(2027, 3, 31))
+    settings = make_settings(tmp_path)
+    assert run_timers(sessions, settings, now=NOW)["renewal_reminders"] == 1
+    assert run_timers(sessions, settings, now=NOW) == {"ysf_reminders": 0, "renewal_reminders": 0,
+                                                       "pending_files_purged": 0}
