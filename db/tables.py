@@ -1,10 +1,11 @@
-"""Tables the spine owns: the outbox and the processed-message markers that make consumers idempotent."""
+"""Tables the spine owns: the outbox, the processed-message markers that make consumers idempotent, and the
+re-drives of rejected messages."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Boolean, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -39,11 +40,14 @@ class ProcessedMessage(Base):
     processed_at: Mapped[datetime] = mapped_column(index=True)
 
 
-class RedriveOutcome(Base):
-    """A rejected message an operator sent back to its source topic, and what became of it.
+class Redrive(Base):
+    """A rejected message an operator sent back to its source topic: who, whether the payload was corrected, and
+    what became of it.
 
-    Written `sent` by the web when the operator re-drives; the consumer the message was rejected by writes `applied`
-    or `rejected again` (with the reason) when it has handled the re-driven copy (`bus.app.consume`).
+    Written `sent` by the web when the operator re-drives (committed before the send; `not sent` if the broker did
+    not take it); the consumer the message was rejected by writes `applied` or `rejected again` (with the reason)
+    when it has handled the re-driven copy (`bus.app.consume`). One table for both sides (issue 14: it was two,
+    `web_redrives` and this one, repeating partition, offset and topic); migrations spine_0004 and web_0004.
     """
 
     __tablename__ = "redrives"
@@ -57,3 +61,5 @@ class RedriveOutcome(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
+    by_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    edited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

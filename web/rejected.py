@@ -3,8 +3,9 @@
 Reading uses a group-less consumer and the high watermark of a Fetch (never ListOffsets: shared/GROUND.md).
 Re-driving sends the original bytes (or a corrected payload, validated against the source topic's record first) with
 the original key, a `rrm-redriven-from` header, a new re-drive id and the consumer that rejected it (db/redrives.py:
-the copy is applied once, under a message id of its own, by that consumer only), records who did it in
-`web_redrives`, and shows what became of it (sent, applied, rejected again) from the spine's `redrives` table.
+the copy is applied once, under a message id of its own, by that consumer only), and records it in the spine's
+`redrives` table (`db.tables.Redrive`: who, whether corrected, and what became of it: sent, applied, rejected again,
+not sent).
 """
 
 from __future__ import annotations
@@ -17,16 +18,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from kafka import KafkaConsumer, TopicPartition
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bus.catalog import BY_NAME, spec
 from bus.publisher import KafkaPublisher
 from bus.records import MessageRejected
 from config.settings import Settings
-from db.redrives import REDRIVE_FOR_HEADER, REDRIVE_ID_HEADER, redrives_of, settle_redrive, start_redrive
-
-from .tables import Redrive
+from db.redrives import NOT_SENT, REDRIVE_FOR_HEADER, REDRIVE_ID_HEADER, redrives_of, settle_redrive, start_redrive
+from db.tables import Redrive
 
 FAR_PAST_END = 2**40
 
@@ -44,20 +43,17 @@ class RejectedMessage:
     at: datetime
     record: MessageRejected | None
     raw_record: bytes
-    redrives: list[Redrive] = field(default_factory=list)
-    outcomes: list = field(default_factory=list)  # db.tables.RedriveOutcome rows, oldest first
+    redrives: list[Redrive] = field(default_factory=list)  # oldest first
 
-    def outcome_of(self, redrive: Redrive) -> tuple[str, str]:
-        """What became of one re-drive: ("applied" | "rejected again" | "sent", reason)."""
-        for row in self.outcomes:
-            if row.sent_at == redrive.at:
-                return row.outcome, row.reason
-        return "", ""
+    @staticmethod
+    def outcome_of(redrive: Redrive) -> tuple[str, str]:
+        """What became of one re-drive: ("applied" | "rejected again" | "sent" | "not sent", reason)."""
+        return redrive.outcome, redrive.reason
 
     @property
     def last_outcome(self) -> str:
         """What became of the latest re-drive ("" if never re-driven)."""
-        return self.outcomes[-1].outcome if self.outcomes else ""
+        return self.redrives[-1].outcome if self.redrives else ""
 
     @property
     def payload(self) -> bytes:
@@ -191,16 +187,10 @@ def _read_range(consumer: KafkaConsumer, tp: TopicPartition, start: int, stop: i
 
 
 def attach_redrives(session: Session, messages: list[RejectedMessage]) -> None:
-    """Fill each message's `redrives` from the store."""
-    if not messages:
-        return
-    offsets = {m.offset for m in messages}
-    rows = session.scalars(select(Redrive).where(Redrive.rejected_offset.in_(offsets)).order_by(Redrive.at)).all()
-    outcomes = redrives_of(session, [(m.partition, m.offset) for m in messages])
+    """Fill each message's `redrives` from the store, oldest first."""
+    found = redrives_of(session, [(m.partition, m.offset) for m in messages])
     for message in messages:
-        message.redrives = [r for r in rows if r.rejected_partition == message.partition
-                            and r.rejected_offset == message.offset]
-        message.outcomes = outcomes.get((message.partition, message.offset), [])
+        message.redrives = found.get((message.partition, message.offset), [])
 
 
 def redrive(settings: Settings, session: Session, message: RejectedMessage, by_email: str,
@@ -227,7 +217,8 @@ def redrive(settings: Settings, session: Session, message: RejectedMessage, by_e
     # committed before the send: the consumer settles this row as soon as it has handled the copy
     with Session(session.get_bind()) as own, own.begin():
         start_redrive(own, redrive_id=redrive_id, rejected_partition=message.partition,
-                      rejected_offset=message.offset, source_topic=name, consumer=message.record.consumer, at=at)
+                      rejected_offset=message.offset, source_topic=name, consumer=message.record.consumer, at=at,
+                      by_email=by_email, edited=edited)
     publisher = KafkaPublisher(settings.kafka, client_id=f"{settings.kafka.client_id}-redrive")
     try:
         headers = [("rrm-redriven-from", f"{prefix}rejected:{message.partition}:{message.offset}".encode()),
@@ -237,13 +228,11 @@ def redrive(settings: Settings, session: Session, message: RejectedMessage, by_e
         publisher.flush(timeout=settings.kafka.request_timeout_s)
         future.get(timeout=0)  # raises if the broker did not take it
     except Exception as exc:
-        settle_redrive(sessionmaker_of(session), redrive_id, "not sent", f"{type(exc).__name__}: {exc}")
+        settle_redrive(sessionmaker_of(session), redrive_id, NOT_SENT, f"{type(exc).__name__}: {exc}")
         raise RedriveError(f"The bus did not take the message ({type(exc).__name__}); nothing was sent. "
                            "Try again in a minute.") from exc
     finally:
         publisher.close()
-    session.add(Redrive(rejected_partition=message.partition, rejected_offset=message.offset, source_topic=name,
-                        edited=edited, by_email=by_email, at=at))
     return name
 
 

@@ -38,20 +38,6 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(index=True)
 
 
-class Redrive(Base):
-    """A rejected message an operator sent back to its source topic."""
-
-    __tablename__ = "web_redrives"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    rejected_partition: Mapped[int] = mapped_column(Integer)
-    rejected_offset: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), index=True)
-    source_topic: Mapped[str] = mapped_column(String(200))
-    edited: Mapped[bool] = mapped_column(Boolean)
-    by_email: Mapped[str] = mapped_column(String(254))
-    at: Mapped[datetime]
-
-
 class WebSession(Base):
     """A console session kept on the server: the cookie carries only its random id, so signing out, a password
     change or an admin ends it for good (a copied cookie opens nothing afterwards)."""
