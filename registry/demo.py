@@ -13,6 +13,7 @@ from config.settings import Settings
 from db.engine import make_engine, session_factory, transaction
 
 from . import handlers
+from .demo_programmes import seed_programmes
 
 
 def demo_entries(year: int) -> list[tuple[str, str, dict]]:
@@ -107,8 +108,9 @@ def seed(settings: Settings) -> list[str]:
             with transaction(sessions) as session:
                 if handlers.apply_command(session, command) is not None:
                     created += 1
+        programmes = seed_programmes(sessions)  # a year of the programmes' activity (issue 16)
     finally:
         engine.dispose()
     base = settings.web.base_url
     return [f"registry: {created} demo entries created; public Clearinghouse: {base}/clearinghouse; "
-            f"registries: {base}/registry; yearly report: {base}/registry/report"]
+            f"registries: {base}/registry; yearly report: {base}/registry/report", *programmes]
