@@ -265,6 +265,14 @@ class DistributeSettings(BaseModel):
     unsubscribe_mailto: str = Field(
         "", description="Address added to List-Unsubscribe as a mailto: alternative (empty: the one-click URL only)."
     )
+    reply_to: str = Field(
+        "desk@editors.aoc.example.org", description="Where editors' replies go: the email's Reply-To becomes "
+        "`desk+<distribution id>@…`; point this domain's SendGrid Inbound Parse at `/webhooks/sendgrid/editors` "
+        "(the secret is RRM_MAIL__INBOUND_TOKEN, as for members' replies). Empty: no Reply-To."
+    )
+    placement_link_days: int = Field(
+        180, description="How long the link in an editor's email for saying where the op-ed ran keeps working."
+    )
 
 
 class DetectSettings(BaseModel):

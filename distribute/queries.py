@@ -10,6 +10,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bus import body as bodies
+
 from . import model
 from .tables import (
     DeliveryEventRow,
@@ -17,9 +19,12 @@ from .tables import (
     DistributionSend,
     Editor,
     EditorList,
+    EditorReply,
     Outlet,
+    Placement,
     ReadyTranslation,
     Segment,
+    SignOff,
     Suppression,
 )
 
@@ -137,28 +142,115 @@ def delivery_report(session: Session, distribution_id: str) -> DeliveryReport | 
 
 @dataclass(frozen=True)
 class NewsroomItem:
-    """A released op-ed in one language, for the public newsroom."""
+    """A released op-ed in one language, for the public newsroom and its Atom feed."""
 
     oped_id: str
     lang: str
     title: str
     body: str
     released_at: datetime
+    authors: tuple[model.Author, ...] = ()
+    credit: str = ""
+
+    @property
+    def html(self) -> str:
+        """The body as sanitized HTML (never shown as tags)."""
+        return bodies.to_html(self.body)
+
+    @property
+    def summary(self) -> str:
+        """The first paragraph, as plain text."""
+        first = bodies.paragraphs(self.body)[:1]
+        return first[0][:400] if first else ""
+
+    @property
+    def words(self) -> int:
+        """The word count."""
+        return bodies.word_count(self.body)
 
 
-def newsroom(session: Session, limit: int = 50) -> dict[str, list[NewsroomItem]]:
-    """Released op-eds by language (only what went out, only after its release time)."""
+def newsroom(session: Session, limit: int = 50, now: datetime | None = None) -> dict[str, list[NewsroomItem]]:
+    """Released op-eds by language (only what went out, only after its release time, only versions signed off)."""
     out: dict[str, list[NewsroomItem]] = defaultdict(list)
     released = session.execute(select(Distribution.oped_id, Distribution.languages, Distribution.released_at)
                                .where(Distribution.status == model.RELEASED)
                                .order_by(Distribution.released_at.desc()).limit(limit)).all()
     seen: set[tuple[str, str]] = set()
     for oped_id, languages, released_at in released:
-        for version in session.scalars(select(ReadyTranslation).where(ReadyTranslation.oped_id == oped_id,
-                                                                      ReadyTranslation.lang.in_(languages))):
-            if (oped_id, version.lang) in seen:
+        signoffs = {(oped_id, lang) for lang in session.scalars(select(SignOff.lang).where(SignOff.oped_id == oped_id))}
+        for version in session.scalars(select(ReadyTranslation).where(ReadyTranslation.oped_id == oped_id)):
+            original = version.lang == version.source_lang or version.translator == "original"
+            if (oped_id, version.lang) in seen or not (original or (oped_id, version.lang) in signoffs):
+                continue
+            if version.lang not in languages and not original:
                 continue
             seen.add((oped_id, version.lang))
             out[version.lang].append(NewsroomItem(oped_id, version.lang, version.title, version.body,
-                                                  released_at))
+                                                  released_at, tuple(model.authors_of(version.authors)),
+                                                  "" if original else version.credit))
+    for items in out.values():
+        items.sort(key=lambda i: i.released_at, reverse=True)
     return dict(sorted(out.items()))
+
+
+def newsroom_item(session: Session, oped_id: str, lang: str) -> NewsroomItem | None:
+    """One released op-ed in one language, or None."""
+    return next((i for i in newsroom(session, limit=500).get(lang, []) if i.oped_id == oped_id), None)
+
+
+def placements(session: Session, *, oped_id: str = "", outlet: str = "", limit: int = 500) -> list[Placement]:
+    """Placements, newest first (of one op-ed, or one outlet)."""
+    query = select(Placement).order_by(Placement.updated_at.desc()).limit(limit)
+    if oped_id:
+        query = query.where(Placement.oped_id == oped_id)
+    if outlet:
+        query = query.where(Placement.outlet == outlet)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class OutletPlacements:
+    """One outlet's row in the yearly report: op-eds it ran (with where) and op-eds it said it will run."""
+
+    outlet: str
+    country: str
+    ran: int
+    will_run: int
+    languages: tuple[str, ...]
+    urls: tuple[str, ...]
+
+
+def outlet_placements(session: Session, start: datetime, end: datetime) -> list[OutletPlacements]:
+    """THE yearly report's outlet table: per outlet, placements last updated in [start, end), most op-eds first.
+
+    `ran` counts op-eds the outlet ran (with a URL), `will_run` those it only announced."""
+    rows = session.execute(select(Placement.outlet, Placement.status, Placement.lang, Placement.url)
+                           .where(Placement.updated_at >= start, Placement.updated_at < end)).all()
+    countries = dict(session.execute(select(Outlet.name, Outlet.country)).all())
+    acc: dict[str, dict] = {}
+    for outlet, status, lang, url in rows:
+        entry = acc.setdefault(outlet, {"ran": 0, "will_run": 0, "langs": set(), "urls": []})
+        entry["ran" if status == model.RAN else "will_run"] += 1
+        entry["langs"].add(lang)
+        if url:
+            entry["urls"].append(url)
+    table = [OutletPlacements(name, countries.get(name, ""), e["ran"], e["will_run"], tuple(sorted(e["langs"])),
+                              tuple(e["urls"])) for name, e in acc.items()]
+    return sorted(table, key=lambda r: (-r.ran, -r.will_run, r.outlet.lower()))
+
+
+def placement_counts(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """Totals for the yearly report: outlets that ran an op-ed, placements that ran, placements announced."""
+    table = outlet_placements(session, start, end)
+    return {"outlets": sum(1 for r in table if r.ran), "ran": sum(r.ran for r in table),
+            "will_run": sum(r.will_run for r in table)}
+
+
+def editor_replies(session: Session, limit: int = 200) -> list[EditorReply]:
+    """Editors' email replies, newest first."""
+    return list(session.scalars(select(EditorReply).order_by(EditorReply.id.desc()).limit(limit)))
+
+
+def signoffs(session: Session, oped_id: str) -> dict[str, SignOff]:
+    """The authors' sign-off per language of an op-ed."""
+    return {s.lang: s for s in session.scalars(select(SignOff).where(SignOff.oped_id == oped_id))}

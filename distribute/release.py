@@ -34,6 +34,7 @@ from .distributions import signed_off, signoffs_of
 from .editor_email import PLACEMENT_MARK, UNSUBSCRIBE_MARK, EditorEmail, Letterhead, Version
 from .editor_email import render as render_email
 from .model import DistributeError
+from .placements import reply_address
 from .ports import ScheduledBatchSender
 from .tables import Distribution, DistributionSend, Editor, ListMember, ReadyTranslation, Segment, Suppression
 
@@ -114,6 +115,13 @@ class Composer:
     placement_ttl_s: int = 180 * 24 * 3600
     _links: SignedLinks | None = None
 
+    @classmethod
+    def from_settings(cls, settings) -> Composer:
+        """Links on the public base URL, signed with the secret key; Reply-To from `RRM_DISTRIBUTE__REPLY_TO`."""
+        return cls(secret=settings.secret_key, base_url=settings.web.base_url,
+                   unsubscribe_mailto=settings.distribute.unsubscribe_mailto, reply_to=settings.distribute.reply_to,
+                   placement_ttl_s=settings.distribute.placement_link_days * 24 * 3600)
+
     def unsubscribe_url(self, email: str, distribution_id: str) -> str:
         """The signed one-click unsubscribe link of one editor."""
         return f"{self.base_url}/unsubscribe/{model.unsubscribe_token(self.secret, email, distribution_id)}"
@@ -125,6 +133,10 @@ class Composer:
             self._links = SignedLinks(self.secret, None, self.base_url)
         token = self._links.make_link(PLACEMENT_PURPOSE, str(send_id), max_age=self.placement_ttl_s)
         return f"{self.base_url}/placements/{token}"
+
+    def reply_address(self, distribution_id: str) -> str:
+        """The Reply-To of a distribution's emails (`desk+<distribution id>@…`; "" when none is configured)."""
+        return reply_address(self.reply_to, distribution_id) if self.reply_to else ""
 
     def headers(self, url: str) -> dict[str, str]:
         """RFC 8058 one-click unsubscribe headers."""
@@ -138,7 +150,8 @@ class Composer:
                                     authors=tuple(model.authors_of(version.authors)),
                                     credit=version.credit if version.lang != version.source_lang else ""),
                             release_at=dist.release_at, mode=dist.mode or model.SCHEDULED_RELEASE,
-                            letterhead=Letterhead(reply_to=self.reply_to), wanted_lang=wanted_lang, **urls)
+                            letterhead=Letterhead(reply_to=self.reply_address(dist.id)), wanted_lang=wanted_lang,
+                            **urls)
 
 
 def _fill(content: str, unsubscribe: str, placement: str) -> str:
@@ -213,7 +226,7 @@ def send_planned(sessions: sessionmaker[Session], distribution_id: str, *, compo
                         custom_args={"distribution_id": distribution_id, "send_id": str(r.id)},
                         headers=composer.headers(url)))
                 batch = BatchMessage(recipients=tuple(recipients), subject=mail.subject, text=mail.text,
-                                     html=mail.html, reply_to=composer.reply_to,
+                                     html=mail.html, reply_to=composer.reply_address(distribution_id),
                                      categories=("rrm-distribution", f"lang-{lang}"),
                                      send_at=int(dist.release_at.timestamp()) if held else None,
                                      batch_id=batch_id)
@@ -239,7 +252,8 @@ def send_planned(sessions: sessionmaker[Session], distribution_id: str, *, compo
                 placement = composer.placement_url(r.id)
                 message = OutgoingMessage(to=r.email, to_name=r.name or "", subject=mail.subject,
                                           text=_fill(mail.text, url, placement),
-                                          html=_fill(mail.html, url, placement), reply_to=composer.reply_to,
+                                          html=_fill(mail.html, url, placement),
+                                          reply_to=composer.reply_address(distribution_id),
                                           headers=composer.headers(url),
                                           categories=("rrm-distribution", f"lang-{lang}"),
                                           custom_args={"distribution_id": distribution_id, "send_id": str(r.id)},

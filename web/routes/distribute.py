@@ -4,13 +4,17 @@ the editors' one-click unsubscribe, SendGrid's Event Webhook, and the public new
 # ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 from __future__ import annotations
 
+import base64
+import hmac
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.responses import Response
 
+from bus.languages import language_label
 from config.settings import Settings
 from db.engine import transaction
 from distribute import model
@@ -20,7 +24,9 @@ from distribute.bootstrap import build_senders, build_verifier
 from distribute.deliveries import WebhookRefused, receive_events
 from distribute.distributions import create_distribution
 from distribute.model import DistributeError
-from distribute.release import cancel_distribution
+from distribute.placements import receive_reply, record_placement, send_context
+from distribute.release import PLACEMENT_PURPOSE, cancel_distribution
+from links import LinkError
 from mail.ports import MailError
 from translate.model import RTL_LANGUAGES, language_name
 
@@ -33,16 +39,20 @@ log = structlog.get_logger(__name__)
 router = APIRouter()
 nav = [NavItem("Distributions", "/distribute", ("duty_officer", "admin"), order=50),
        NavItem("Editors", "/distribute/editors", ("duty_officer", "admin"), order=51),
+       NavItem("Placements", "/distribute/placements", ("duty_officer", "admin"), order=52),
        NavItem("Newsroom", "/newsroom", (), order=95)]
 officer = require_role("duty_officer", "admin")
 WEBHOOK_PATH = csrf_exempt("/webhooks/sendgrid/events")
 UNSUBSCRIBE_PATH = csrf_exempt("/unsubscribe/")  # mail clients POST one-click unsubscribes without a session
+EDITOR_REPLIES_PATH = csrf_exempt("/webhooks/sendgrid/editors")  # Inbound Parse: editors' replies
 MAX_CSV_BYTES = 5_000_000
 STATUS_KIND = {model.SCHEDULED: "idle", model.SENDING: "warn", model.HANDED_OVER: "warn", model.RELEASED: "ok",
                model.CANCELLED: "idle"}
 templates.env.globals.setdefault("distribution_kind", lambda s: STATUS_KIND.get(s, "idle"))
 templates.env.globals.setdefault("distribution_label", lambda s: model.STATUS_LABELS.get(s, s))
 templates.env.globals.setdefault("language_name", language_name)
+templates.env.globals.setdefault("language_label", language_label)
+templates.env.globals.setdefault("placement_label", lambda s: model.PLACEMENT_LABELS.get(s, s))
 templates.env.globals.setdefault("lang_rows", lambda counts: [
     {"language": f"{language_name(k)} ({k})", "count": v} for k, v in counts.items()])
 templates.env.globals.setdefault("suppressed_rows", lambda rows: [
@@ -76,7 +86,7 @@ def distributions_page(request: Request, user: User = Depends(officer)) -> Respo
         return render(request, "distribute/index.html", {
             "distributions": q.distributions(session), "ready": q.ready_languages(session),
             "titles": q.oped_titles(session), "segments": q.segments(session),
-            "backend": request.app.state.settings.mail.backend,
+            "backend": request.app.state.settings.mail.backend, "modes": model.MODES,
             "languages": request.app.state.settings.translate.languages})
 
 
@@ -95,11 +105,15 @@ async def schedule(request: Request, user: User = Depends(officer)) -> Response:
                 session, oped_id=str(form.get("oped_id", "")),
                 languages=[str(v) for v in form.getlist("languages")],
                 segment_ids=[int(v) for v in form.getlist("segments") if str(v).isdigit()], release_at=release,
-                created_by=user.display, backend=request.app.state.settings.mail.backend)
+                created_by=user.display, backend=request.app.state.settings.mail.backend,
+                mode=str(form.get("mode", model.SCHEDULED_RELEASE)),
+                send_original=form.get("send_original") == "yes")
     except DistributeError as exc:
         flash(request, str(exc), "error")
         return RedirectResponse("/distribute", status_code=303)
-    flash(request, f"Scheduled for release at {release:%Y-%m-%d %H:%M} UTC.", "success")
+    what = ("Advance copies go out now, embargoed until" if form.get("mode") == model.ADVANCE_COPY
+            else "Scheduled for release at")
+    flash(request, f"{what} {release:%Y-%m-%d %H:%M} UTC.", "success")
     return RedirectResponse(f"/distribute/d/{dist}", status_code=303)
 
 
@@ -247,12 +261,118 @@ def newsroom_page(request: Request, lang: str = "") -> Response:
     return render(request, "distribute/newsroom.html", {"items": items, "lang": lang})
 
 
+@router.get("/newsroom/feed.atom", tags=["public"])
+def newsroom_feed(request: Request) -> Response:
+    """An Atom feed of released op-eds, every language, newest first (each entry in its own language)."""
+    with request.app.state.sessions() as session:
+        items = sorted((i for group in q.newsroom(session).values() for i in group),
+                       key=lambda i: i.released_at, reverse=True)[:100]
+    base = request.app.state.settings.web.base_url
+    xml = templates.env.get_template("distribute/feed.xml").render(
+        items=items, base=base, updated=items[0].released_at if items else datetime(2026, 1, 1, tzinfo=UTC),
+        host=urlsplit(base).hostname or "localhost")
+    return Response(xml, media_type="application/atom+xml; charset=utf-8")
+
+
 @router.get("/newsroom/{oped_id}/{lang}", tags=["public"])
 def newsroom_article(request: Request, oped_id: str, lang: str) -> Response:
     """One released op-ed in one language."""
     with request.app.state.sessions() as session:
-        items = q.newsroom(session).get(lang, [])
-    for item in items:
-        if item.oped_id == oped_id:
-            return render(request, "distribute/article.html", {"item": item})
-    raise HTTPException(404, detail="This op-ed is not released in this language.")
+        item = q.newsroom_item(session, oped_id, lang)
+        others = [lang_ for lang_, group in q.newsroom(session).items()
+                  if lang_ != lang and any(i.oped_id == oped_id for i in group)]
+    if item is None:
+        raise HTTPException(404, detail="This op-ed is not released in this language.")
+    return render(request, "distribute/article.html", {"item": item, "others": others})
+
+
+def _placement_context(request: Request, token: str) -> dict:
+    send_id = request.app.state.links.peek_link(token, PLACEMENT_PURPOSE)
+    with request.app.state.sessions() as session:
+        try:
+            send, dist, outlet, title = send_context(session, int(send_id))
+        except (DistributeError, ValueError) as exc:
+            raise HTTPException(404, detail="This link belongs to an email that no longer exists.") from exc
+        current = q.placements(session, oped_id=dist.oped_id)
+        mine = next((p for p in current if p.editor_email == send.email), None)
+    return {"token": token, "title": title, "outlet": outlet, "email": send.email, "placement": mine,
+            "lang": send.version_lang or send.lang}
+
+
+@router.get("/placements/{token}", tags=["public"])
+def placement_page(request: Request, token: str) -> Response:
+    """The page behind "We will run it / it ran at…" in an editor's email (a GET records nothing)."""
+    try:
+        context = _placement_context(request, token)
+    except LinkError as exc:
+        return render(request, "distribute/placement.html", {"error": str(exc)}, status_code=exc.status_code)
+    return render(request, "distribute/placement.html", context)
+
+
+@router.post("/placements/{token}", tags=["public"])
+def placement_said(request: Request, token: str, status: str = Form(""), url: str = Form("")) -> Response:
+    """An editor says they will run the op-ed, or where it ran (the URL is checked); the link stays usable."""
+    try:
+        context = _placement_context(request, token)
+        send_id = int(request.app.state.links.peek_link(token, PLACEMENT_PURPOSE))
+    except LinkError as exc:
+        return render(request, "distribute/placement.html", {"error": str(exc)}, status_code=exc.status_code)
+    try:
+        with transaction(request.app.state.sessions) as session:
+            record_placement(session, send_id, status, url, via="link")
+    except DistributeError as exc:
+        return render(request, "distribute/placement.html", {**context, "problem": str(exc), "given_url": url,
+                                                               "given_status": status}, status_code=400)
+    flash(request, "Thank you: the authors will be told." if status == model.RAN
+          else "Thank you. When it has run, come back to this link and give us its address.", "success")
+    return RedirectResponse(f"/placements/{token}", status_code=303)
+
+
+def _inbound_secret_ok(request: Request, expected: str) -> bool:
+    given = request.query_params.get("token", "")
+    auth = request.headers.get("authorization", "")
+    if not given and auth[:6].lower() == "basic ":
+        try:
+            given = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8").partition(":")[2]
+        except (ValueError, UnicodeDecodeError):
+            given = ""
+    return bool(given) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+@router.post(EDITOR_REPLIES_PATH, tags=["public"])
+async def editor_replies(request: Request) -> Response:
+    """Editors' replies, posted by SendGrid Inbound Parse: the secret is checked before the body is read; a reply
+    saying where the op-ed ran (or that it will) records a placement, anything else is kept for officers."""
+    settings = request.app.state.settings
+    expected = settings.mail.inbound_token
+    if expected and not _inbound_secret_ok(request, expected):
+        log.warning("distribute.inbound_refused", reason="missing or wrong inbound token")
+        return Response("The Inbound Parse secret is missing or wrong.", status_code=403, media_type="text/plain")
+    fields: dict[str, str] = {}
+    try:
+        form = await request.form()
+        fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    except Exception as exc:  # a malformed or oversized body: kept as an unmatched reply (4xx makes SendGrid drop it)
+        fields = {"subject": f"unreadable post ({type(exc).__name__})"}
+    own = tuple(h for h in {urlsplit(settings.web.base_url).hostname or ""} if h)
+    with transaction(request.app.state.sessions) as session:
+        reply = receive_reply(session, fields, own_hosts=own)
+        status, reason = reply.status, reply.reason
+    log.info("distribute.editor_reply", status=status, reason=reason)
+    return JSONResponse({"status": status})
+
+
+@router.get("/distribute/placements")
+def placements_page(request: Request, oped: str = "", outlet: str = "", user: User = Depends(officer)) -> Response:
+    """Where op-eds ran: per op-ed and per outlet, and editors' replies."""
+    with request.app.state.sessions() as session:
+        rows = q.placements(session, oped_id=oped, outlet=outlet)
+        titles = q.oped_titles(session)
+        by_outlet = q.outlet_placements(session, datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+        replies = q.editor_replies(session, limit=50)
+    by_oped: dict[str, list] = {}
+    for p in rows:
+        by_oped.setdefault(p.oped_id, []).append(p)
+    return render(request, "distribute/placements.html", {"by_oped": by_oped, "titles": titles,
+                                                          "by_outlet": by_outlet, "replies": replies,
+                                                          "oped": oped, "outlet": outlet})

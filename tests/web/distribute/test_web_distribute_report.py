@@ -16,13 +16,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
-from bus.records import TranslationReady
+from bus.records import TranslationReady, TranslationSignedOff
 from distribute import model, queries
 from distribute.adapters import public_key_b64
 from distribute.audience import create_segment, import_editors
 from distribute.bootstrap import build_composer
 from distribute.deliveries import record_events
-from distribute.distributions import create_distribution, record_translation
+from distribute.distributions import create_distribution, record_signoff, record_translation
 from distribute.release import release_due
 from mail.adapters import SinkMailer
 from mail.tables import SinkMessage
@@ -42,7 +42,8 @@ def seed_released(server, *, editors: int = 6) -> tuple[str, str]:
     for lang, title in (("en", f"Listening first {tag}"), ("ar", f"الاستماع أولا {tag}")):
         in_transaction(server.sessions, record_translation,
                        TranslationReady(oped_id=oped_id, lang=lang, title=title, body=f"Body {lang}.",
-                                        translator="test"))
+                                        translator="test", source_lang="en"))
+    in_transaction(server.sessions, record_signoff, TranslationSignedOff(oped_id=oped_id, lang="ar", how="authors"))
     segment = in_transaction(server.sessions, create_segment, f"gulf-{tag}", model.Criteria(regions=("Gulf",)))
     now = datetime.now(UTC)
     dist = in_transaction(server.sessions, create_distribution,
