@@ -185,8 +185,11 @@ def review_action(request: Request, draft_id: str, action: str, title: str = For
             h.request_changes(session, deps, draft_id, user.display, message)
             flash(request, "Changes requested: the authors have been emailed.", "success")
         elif action == "approve":
-            h.approve_draft(session, deps, draft_id, user.display)
-            flash(request, "Approved: translation and distribution start now.", "success")
+            if h.approve_draft(session, deps, draft_id, user.display).status == "approved":
+                flash(request, "Approved: translation and distribution start now.", "success")
+            else:  # the officer edited the authors' text: they approve the final text first (mobilize/signoff.py)
+                flash(request, "Your edits go to the authors first: they have been emailed the changes, and the "
+                      "op-ed goes out when they approve (or record their approval on the Sign-offs page).", "success")
             act["redirect"] = RedirectResponse("/mobilize/review", status_code=303)
         elif action == "reject":
             h.reject_draft(session, deps, draft_id, user.display, message)
