@@ -78,6 +78,16 @@ def save_shift(session: Session, *, officer_email: str, officer_name: str = "", 
     return shift
 
 
+def find_shift(session: Session, shift_id: int) -> Shift | None:
+    """One shift."""
+    return session.get(Shift, shift_id)
+
+
+def find_alert(session: Session, alert_id_: str) -> Alert | None:
+    """One alert."""
+    return session.get(Alert, alert_id_)
+
+
 def delete_shift(session: Session, shift_id: int) -> None:
     """Remove a shift."""
     shift = session.get(Shift, shift_id)

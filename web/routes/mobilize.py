@@ -23,7 +23,7 @@ from starlette.responses import Response
 from db.engine import transaction
 from mail import queries as mail_queries
 from mobilize import handlers as h
-from mobilize import model
+from mobilize import model, oncall
 from mobilize import queries as q
 from mobilize.network import RowError, import_csv, parse_row
 
@@ -85,6 +85,7 @@ STATUS_KIND = {"paging": "warn", "drafting": "warn", "review": "warn", "approved
                "withdrawn": "idle", "editing": "warn", "submitted": "warn", "changes_requested": "warn",
                "queued": "idle", "pending": "warn", "failed": "bad", "uncertain": "bad", "attached": "ok"}
 templates.env.globals.setdefault("status_kind", lambda s: STATUS_KIND.get(s, "idle"))
+templates.env.globals.setdefault("mobilization_status", model.status_label)  # one label on every page
 
 
 # ------------------------------------------------------------------------------------------------ console: incidents
@@ -162,9 +163,13 @@ def review_page(request: Request, draft_id: str, user: User = Depends(officer)) 
         if draft is None:
             raise HTTPException(404)
         mob = q.mobilization(session, draft.mobilization_id)
+        story = q.story(session, mob.story_id)
         return render(request, "mobilize/review.html", {
-            "draft": draft, "mob": mob, "story": q.story(session, mob.story_id),
-            "authors": [m for _, m in h.authors_of(session, mob.id)], "revisions": q.revisions(session, draft.id),
+            "draft": draft, "mob": mob, "story": story, "facts": oncall.evidence_of(story),
+            "piece": q.piece(session, draft.piece_id) if draft.piece_id else None,
+            "pieces_count": len(q.pieces(session, mob.id)),
+            "authors": [m for _, m in h.authors_of(session, mob.id, draft.piece_id)],
+            "revisions": q.revisions(session, draft.id),
             "comments": q.comments(session, draft.id), "timeline": q.timeline(session, mob.id)})
 
 
@@ -211,13 +216,8 @@ def network_page(request: Request, user: User = Depends(officer)) -> Response:
 async def import_network(request: Request, file: UploadFile, user: User = Depends(officer)) -> Response:
     """Import members from a CSV file; bad rows are listed with their line and reason."""
     raw = await file.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        flash(request, "The file is not UTF-8 text: save it as CSV UTF-8 and try again.", "error")
-        return RedirectResponse("/mobilize/network", status_code=303)
-    with transaction(request.app.state.sessions) as session:
-        report = import_csv(session, _deps(request), text)
+    with transaction(request.app.state.sessions) as session:  # an unreadable file is the report's line 1
+        report = import_csv(session, _deps(request), raw)
     request.session["mobilize_import"] = {"summary": report.summary(), "errors": report.errors[:200]}
     flash(request, f"Import: {report.summary()}.", "error" if report.errors else "success")
     return RedirectResponse("/mobilize/network", status_code=303)
@@ -263,8 +263,14 @@ def mobilization_page(request: Request, mobilization_id: str, user: User = Depen
         ids = [i.id for i, _ in invitations]
         ranked_ids = {c.member_id for c in ranked} | {m.id for _, m in invitations}
         others = [m for m in q.members(session, include_inactive=False) if m.id not in ranked_ids]
+        pieces = q.pieces(session, mob.id)
+        invited = [m.id for _, m in invitations]
         return render(request, "mobilize/mobilization.html", {
             "mob": mob, "story": q.story(session, mob.story_id), "invitations": invitations,
+            "pieces": pieces, "piece_numbers": {p.id: p.number for p, _, _ in pieces},
+            "paging_pieces": [p for p, _, _ in pieces if p.status == "paging"],
+            "best": h.best_not_proposed(session, _deps(request), mob.story_id, invited, urgent=mob.urgent,
+                                        invited=set(invited)),
             "pairs": model.propose_pairs(ranked, 3), "candidates": ranked[:15], "others": others,
             "draft": q.draft_of(session, mob.id), "timeline": q.timeline(session, mob.id),
             "figures": q.figures(session, mob.id), "replies": q.inbound_replies(session, invitation_ids=ids),
@@ -273,7 +279,8 @@ def mobilization_page(request: Request, mobilization_id: str, user: User = Depen
 
 @router.post("/mobilize/{mobilization_id}/{action}")
 def mobilization_action(request: Request, mobilization_id: str, action: str, member_id: str = Form(""),
-                        minutes: int = Form(0), reason: str = Form(""), user: User = Depends(officer)) -> Response:
+                        minutes: int = Form(0), reason: str = Form(""), piece_id: str = Form(""),
+                        user: User = Depends(officer)) -> Response:
     """Stop, extend the deadlines, or page a member by hand."""
     deps = _deps(request)
     with _acting(request, f"/mobilize/{mobilization_id}") as act, \
@@ -285,7 +292,7 @@ def mobilization_action(request: Request, mobilization_id: str, action: str, mem
             h.extend_deadlines(session, deps, mobilization_id, user.display, minutes)
             flash(request, f"Deadlines extended by {minutes} minutes.", "success")
         elif action == "page":
-            invitation = h.page_member_by_hand(session, deps, mobilization_id, member_id, user.display)
+            invitation = h.page_member_by_hand(session, deps, mobilization_id, member_id, user.display, piece_id)
             flash(request, f"Paged: the email leaves within seconds (invitation {invitation.id[:8]}).", "success")
         else:
             raise HTTPException(404)
