@@ -46,8 +46,14 @@ def markdown_of(draft_or_revision) -> str:
     source = getattr(draft_or_revision, "body_md", "") or ""
     if source or not draft_or_revision.body_html:
         return source
-    html = re.sub(r"</p>\s*|<br\s*/?>", "\n\n", draft_or_revision.body_html)
-    return "\n\n".join(p.strip() for p in nh3.clean(html, tags=set()).split("\n\n") if p.strip())
+    return plain_text(draft_or_revision.body_html)
+
+
+def plain_text(html: str) -> str:
+    """A stored text's words, paragraphs separated by a blank line (what a diff compares)."""
+    html = re.sub(r"</(p|h2|h3|li|blockquote)>\s*|<br\s*/?>", "\n\n", html or "")
+    text = nh3.clean(html, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return "\n\n".join(p.strip() for p in text.split("\n\n") if p.strip())
 
 
 def word_count(html: str) -> int:

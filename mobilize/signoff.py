@@ -329,13 +329,13 @@ def diff_html(old: str, new: str) -> str:
 
 def final_diff(session: Session, draft: Draft) -> tuple[str, str]:
     """(title change, body change) between what the authors submitted and the final text, as HTML."""
-    from .drafts import markdown_of
+    from .drafts import plain_text
 
     final = session.get(FinalText, draft.id)
     before = _revision(session, draft.id, final.submitted_revision) if final else None
     if before is None:
         return "", ""
-    return diff_html(before.title, draft.title), diff_html(markdown_of(before), markdown_of(draft))
+    return diff_html(before.title, draft.title), diff_html(plain_text(before.body_html), plain_text(draft.body_html))
 
 
 # --------------------------------------------------------------------------------------------------- translations

@@ -277,8 +277,9 @@ def draft_action(request: Request, token: str, action: str, title: str = Form(""
             with transaction(request.app.state.sessions) as session:
                 waiting = signoff.agree_to_submit(session, deps, context["draft"].id, member)
             if waiting:
-                flash(request, _("You agreed to submit this revision. It goes to the duty officer when %(names)s "
-                                 "agree too; they have been emailed.") % {"names": ", ".join(waiting)}, "success")
+                flash(request, _("You agreed to submit this revision. It goes to the duty officer when the other "
+                                 "authors agree too (still waiting for: %(names)s); they have been emailed.")
+                      % {"names": ", ".join(waiting)}, "success")
             else:
                 flash(request, _("Submitted: the duty officer is reviewing it. You will hear back by email."),
                       "success")

@@ -32,28 +32,35 @@ def test_officer_reads_the_invitation_in_the_mail_sink_and_the_member_accepts(pa
 
 
 def test_coauthors_write_the_draft_together_and_submit_it(page, browser, live_server, mob_id):
-    """The second acceptance opens the draft; both co-authors edit, see who wrote what, comment and submit."""
-    page.goto(links_in_mail(live_server, "mehmet@example.org", "Op-ed request")[0])
-    page.get_by_role("button", name="Yes, I accept").click()
-    assert page.get_by_role("heading", name="Shared draft").is_visible()
-    page.get_by_label("Title").fill("Burning books burns bridges")
-    page.get_by_label("Text").fill("<p>Mehmet's opening paragraph.</p>")
-    page.get_by_role("button", name="Save revision").click()
-    assert "Revision 1 by Mehmet Yilmaz" in page.content()
+    """The second acceptance opens the draft (Mehmet reads it in Turkish, his first language); both co-authors edit
+    in Markdown, see who wrote what, comment; the draft goes for review only when both agree to submit."""
+    page.goto(links_in_mail(live_server, "mehmet@example.org", "Görüş yazısı talebi")[0])
+    page.get_by_role("button", name="Evet, kabul ediyorum").click()
+    assert page.get_by_role("heading", name="Ortak taslak").is_visible()
+    assert page.locator("html").get_attribute("lang") == "tr"
+    page.get_by_label("Başlık").fill("Burning books burns bridges")
+    page.get_by_label("Metin (Markdown)").fill("Mehmet's opening paragraph.")
+    page.get_by_role("button", name="Sürümü kaydet").click()
+    assert "1 numaralı sürüm, Mehmet Yilmaz" in page.content()
 
     deliver(live_server)
     johan = browser.new_context().new_page()
     johan.goto(links_in_mail(live_server, "johan@example.org", "Your shared draft")[0])
     assert "writing with Mehmet Yilmaz" in johan.content()
-    johan.get_by_label("Text").fill("<p>Mehmet's opening paragraph.</p><p>Johan's reply from Stockholm.</p>")
+    johan.get_by_label("Text (Markdown)").fill("Mehmet's opening paragraph.\n\nJohan's reply from **Stockholm**.")
+    assert "Stockholm" in johan.get_by_test_id("preview").inner_html()
     johan.get_by_label("What you changed (optional)").fill("added Stockholm")
     johan.get_by_role("button", name="Save revision").click()
     johan.get_by_role("textbox", name="Comment").fill("Ready when you are, Mehmet.")
     johan.get_by_role("button", name="Add comment").click()
     assert "Revision 2 by Johan Eriksson" in johan.content() and "Ready when you are" in johan.content()
     johan.once("dialog", lambda dialog: dialog.accept())
-    johan.get_by_role("button", name="Submit for review").click()
-    assert "Submitted: the duty officer is reviewing it" in johan.content()
+    johan.get_by_role("button", name="I agree to submit revision 2").click()
+    assert "still waiting for: Mehmet Yilmaz" in johan.content()
+    page.reload()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="2 numaralı sürümün gönderilmesini onaylıyorum").click()
+    assert "Gönderildi: nöbetçi sorumlu inceliyor" in page.content()
     johan.context.close()
 
 
