@@ -91,7 +91,8 @@ def test_every_bad_field_gets_its_error_and_nothing_typed_or_attached_is_lost(pa
     wrong.write_bytes(b"MZ\x90\x00 not a pdf")
     page.get_by_label("Budget").set_input_files(str(wrong))
     page.get_by_role("button", name="Send my application").click()
-    expect(page.get_by_text("is not a PDF file. The file you sent before, “budget.pdf”, is kept.").first).to_be_visible()
+    kept = "is not a PDF file. The file you sent before, “budget.pdf”, is kept."
+    expect(page.get_by_text(kept).first).to_be_visible()
 
     page.get_by_label("Email").fill("lina@example.org")
     page.get_by_label("Your age").fill("24")
