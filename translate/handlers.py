@@ -8,6 +8,8 @@ transaction) is `queue.py`.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,9 +18,12 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bus import body as bodies
 from bus.records import MAX_TEXT_CHARS, OpEdApproved, TranslationReady, utcnow
 from db.idempotency import first_time
 from db.outbox import add_to_outbox
+from mail.ledger import queue_mail
+from mail.ports import OutgoingMessage
 
 from . import model
 from .chain import Outcome
@@ -53,9 +58,10 @@ def _timeline(session: Session, oped_id: str, lang: str, what: str, actor: str =
     session.add(TranslationEvent(oped_id=oped_id, lang=lang, what=what, actor=actor, at=at or utcnow()))
 
 
-def _ready(job: TranslationJob, version: TranslationVersion, translator: str) -> TranslationReady:
-    return TranslationReady(oped_id=job.oped_id, lang=version.lang, title=version.title, body=version.body,
-                            translator=translator)
+def _ready(job: TranslationJob, version: TranslationVersion, translator: str, credit: str = "") -> TranslationReady:
+    return TranslationReady(oped_id=job.oped_id, lang=version.lang, title=version.title,
+                            body=bodies.normalize(version.body), translator=translator, source_lang=job.source_lang,
+                            authors=list(job.authors or []), credit=credit)
 
 
 def register_oped(session: Session, record: OpEdApproved, languages: list[str],
@@ -70,12 +76,13 @@ def register_oped(session: Session, record: OpEdApproved, languages: list[str],
     if not first_time(session, CONSUMER, record.message_id):
         return False
     at = now()
+    body = bodies.normalize(record.body)  # one format end to end: sanitized HTML
     job = TranslationJob(oped_id=record.oped_id, mobilization_id=record.mobilization_id, title=record.title,
-                         body=record.body, source_lang=source, authors=list(record.authors or []),
+                         body=body, source_lang=source, authors=list(record.authors or []),
                          officer=record.officer, created_at=at)
     session.add(job)
     original = TranslationVersion(oped_id=record.oped_id, lang=source, status=model.ORIGINAL,
-                                  title=record.title, body=record.body, notes=[], reviewer=record.officer,
+                                  title=record.title, body=body, notes=[], reviewer=record.officer,
                                   updated_at=at, approved_at=at)
     session.add(original)
     _timeline(session, record.oped_id, "", f"op-ed approved by {record.officer or 'a duty officer'}; "
@@ -113,8 +120,8 @@ def claim_next(session: Session) -> Claim | None:
             .values(status=model.TRANSLATING, updated_at=utcnow())).rowcount
         if claimed:
             job = session.get(TranslationJob, oped_id)
-            return Claim(oped_id=oped_id, lang=lang, title=job.title, body=job.body, source_lang=job.source_lang,
-                         authors=tuple(job.authors or ()))
+            return Claim(oped_id=oped_id, lang=lang, title=job.title, body=bodies.to_text(job.body),
+                         source_lang=job.source_lang, authors=tuple(model.author_names(job.authors)))
     return None
 
 
@@ -128,7 +135,7 @@ def store_outcome(session: Session, claim: Claim, outcome: Outcome, now: Callabl
         row.status = model.REVIEW
         row.backend = outcome.backend
         row.machine_title = row.title = outcome.title
-        row.machine_body = row.body = outcome.body
+        row.machine_body = row.body = bodies.from_text(outcome.body)  # paragraphs kept, stored as HTML
         _timeline(session, claim.oped_id, claim.lang,
                   f"machine draft by {outcome.backend} ({outcome.chunks} chunks, {outcome.cached} from cache); "
                   "waiting for review", at=at)
@@ -151,7 +158,8 @@ def save_review(session: Session, oped_id: str, lang: str, *, title: str, body: 
     `on_approve(session)` runs inside the approval's transaction (a reviewer's link is used up there): if it
     raises, the caller's transaction rolls back and nothing is approved.
     """
-    title, body, reviewer = title.strip(), body.strip(), reviewer.strip()
+    title, reviewer = title.strip(), reviewer.strip()
+    body = bodies.normalize(body.strip()) if body.strip() else ""  # typed as text or HTML: stored as HTML
     if not reviewer:
         raise ReviewRefused("a review needs the reviewer's name")
     if len(body) > MAX_TEXT_CHARS or len(title) > MAX_TEXT_CHARS:
@@ -168,14 +176,14 @@ def save_review(session: Session, oped_id: str, lang: str, *, title: str, body: 
         raise ReviewRefused("the machine translation is still running; write a translation or wait")
     if approve and (not title or not body):
         raise ReviewRefused("an approved translation needs a title and a body")
-    if body and model.looks_untranslated(job.body, body):
+    if body and model.looks_untranslated(bodies.to_text(job.body), bodies.to_text(body)):
         raise ReviewRefused(f"this is the original {model.language_name(job.source_lang)} text, not a "
                             f"{model.language_name(lang)} translation")
     at = now()
-    edited = body != row.machine_body or title != row.machine_title
+    edited = bodies.to_text(body) != bodies.to_text(row.machine_body) or title != row.machine_title
     row.title, row.body, row.reviewer, row.updated_at = title, body, reviewer, at
-    if row.status in (model.QUEUED, model.TRANSLATING):
-        row.status = model.AWAITING_HUMAN
+    if row.status in (model.QUEUED, model.TRANSLATING, model.AWAITING_HUMAN) and body:
+        row.status = model.DRAFTED
     if not approve:
         _timeline(session, oped_id, lang, "correction saved", actor=reviewer, at=at)
         return row
@@ -185,10 +193,11 @@ def save_review(session: Session, oped_id: str, lang: str, *, title: str, body: 
         translator = f"machine ({row.backend}), corrected by {reviewer}"
     else:
         translator = f"human translation by {reviewer}"
+    credit = model.credit_line(job.source_lang, reviewer.removesuffix(" (network member)"), machine=bool(row.backend))
     row.status = model.APPROVED
     row.approved_at = at
     _timeline(session, oped_id, lang, f"approved for release: {translator}", actor=reviewer, at=at)
-    add_to_outbox(session, "translations.ready", _ready(job, row, translator))
+    add_to_outbox(session, "translations.ready", _ready(job, row, translator, credit))
     if on_approve is not None:
         on_approve(session)
     log.info("translate.approved", oped_id=oped_id, lang=lang, reviewer=reviewer)
@@ -200,8 +209,53 @@ def retry_machine(session: Session, oped_id: str, lang: str, actor: str) -> None
     row = session.get(TranslationVersion, (oped_id, lang))
     if row is None:
         raise ReviewRefused(f"no {model.language_name(lang)} version of this op-ed")
-    if row.status not in (model.AWAITING_HUMAN, model.REVIEW):
+    if row.status not in model.EDITABLE:
         raise ReviewRefused(f"the {model.language_name(lang)} version is {model.STATUS_LABELS[row.status]}")
     row.status = model.QUEUED
     row.updated_at = utcnow()
     _timeline(session, oped_id, lang, "machine translation asked again", actor=actor)
+
+
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+
+
+def send_review_link(session: Session, oped_id: str, lang: str, *, email: str, name: str, url: str, officer: str,
+                     valid_days: int = 3, now: Callable[[], datetime] = utcnow) -> str:
+    """Email a reviewer the signed link to review and approve one language (queued in the mail ledger in the
+    caller's transaction; the workers' mail tick sends it). Returns the address."""
+    email, name = email.strip().lower(), " ".join(name.split())
+    if not _EMAIL.match(email) or len(email) > 320:
+        raise ReviewRefused("give the reviewer's email address, such as name@example.org")
+    job = session.get(TranslationJob, oped_id)
+    row = session.get(TranslationVersion, (oped_id, lang))
+    if job is None or row is None:
+        raise ReviewRefused(f"no {model.language_name(lang)} version of this op-ed")
+    if row.status not in model.EDITABLE:
+        raise ReviewRefused(f"the {model.language_name(lang)} version is {model.STATUS_LABELS[row.status]}: "
+                            "there is nothing to review yet" if row.status in (model.QUEUED, model.TRANSLATING)
+                            else f"the {model.language_name(lang)} version is already released")
+    language = model.language_name(lang)
+    greeting = f"Dear {name}," if name else "Hello,"
+    draft = "a machine translation to check" if row.status == model.REVIEW else "a translation to write or check"
+    text = (f"{greeting}\n\nThe op-ed “{job.title}” needs a reader of {language}: {draft} against the "
+            f"{model.language_name(job.source_lang)} original, then approve it for release.\n\n"
+            f"Open the review page (valid {valid_days} days; one approval):\n{url}\n\n"
+            "Nothing is sent to editors until you approve it and the authors have signed it off.\n\n"
+            "Rapid Response, UN Alliance of Civilizations secretariat\n")
+    html_part = (f"<p>{html.escape(greeting)}</p><p>The op-ed “{html.escape(job.title)}” needs a reader of "
+                 f"{html.escape(language)}: {draft} against the {html.escape(model.language_name(job.source_lang))} "
+                 f"original, then approve it for release.</p><p><a href=\"{html.escape(url)}\" "
+                 f"style=\"display:inline-block;padding:10px 16px;background:#0b5cad;color:#ffffff;"
+                 f"text-decoration:none;border-radius:4px\">Review the {html.escape(language)} translation</a></p>"
+                 f"<p>The link is valid {valid_days} days, for one approval. Nothing is sent to editors until you "
+                 "approve it and the authors have signed it off.</p><p>Rapid Response, UN Alliance of Civilizations "
+                 "secretariat</p>")
+    at = now()
+    queued = queue_mail(session, OutgoingMessage(to=email, to_name=name, subject=f"Review the {language} "
+                                                 f"translation: {job.title}", text=text, html=html_part),
+                        purpose="translation-review", attempt_key=f"{oped_id}/{lang}/{at.isoformat()}",
+                        ref=f"{oped_id}/{lang}", now=at)
+    if queued is not None:
+        _timeline(session, oped_id, lang, f"review link emailed to {name + ' ' if name else ''}<{email}>",
+                  actor=officer, at=at)
+    return email

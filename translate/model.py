@@ -17,14 +17,18 @@ QUEUED = "queued"  # waiting for the worker
 TRANSLATING = "translating"  # a backend is working on it
 REVIEW = "review"  # a machine draft waits for a reader of that language to correct and approve it
 AWAITING_HUMAN = "awaiting_human"  # no machine translation: a human translator writes it in the console
+DRAFTED = "drafted"  # a translator saved a translation: it waits for approval
 APPROVED = "approved"  # released as `TranslationReady`
 ORIGINAL = "original"  # the op-ed's own language, approved with the op-ed
-STATUSES = (QUEUED, TRANSLATING, REVIEW, AWAITING_HUMAN, APPROVED, ORIGINAL)
+STATUSES = (QUEUED, TRANSLATING, REVIEW, AWAITING_HUMAN, DRAFTED, APPROVED, ORIGINAL)
+#: Statuses in which a translator may still write or correct the text.
+EDITABLE = (REVIEW, AWAITING_HUMAN, DRAFTED)
 STATUS_LABELS = {
     QUEUED: "queued",
     TRANSLATING: "translating",
     REVIEW: "machine draft: needs review",
     AWAITING_HUMAN: "awaiting human translation",
+    DRAFTED: "translation saved: waiting for approval",
     APPROVED: "approved",
     ORIGINAL: "original (approved with the op-ed)",
 }
@@ -213,3 +217,20 @@ def looks_untranslated(original: str, candidate: str) -> bool:
     """True when a reviewer's 'translation' is just the original text pasted back."""
     norm = lambda s: re.sub(r"\s+", " ", s).strip().lower()  # noqa: E731 - a one-line helper used only here
     return bool(candidate.strip()) and norm(original) == norm(candidate)
+
+
+def author_names(authors: list | tuple | None) -> list[str]:
+    """The names of a byline (`OpEdApproved.authors`: dicts {name, title, affiliation, member_id} or names)."""
+    names = []
+    for entry in authors or ():
+        name = entry.get("name") if isinstance(entry, dict) else entry
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return names
+
+
+def credit_line(source_lang: str, reviewer: str, *, machine: bool) -> str:
+    """The credit line editors read: "Translated from English by …" or "Machine translation reviewed by …"."""
+    if machine:
+        return f"Machine translation reviewed by {reviewer}"
+    return f"Translated from {language_name(source_lang)} by {reviewer}"

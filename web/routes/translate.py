@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup
 from starlette.responses import Response
 
+from bus import body as bodies
 from db.engine import transaction
 from links import LinkError
 from translate import model
 from translate import queries as q
-from translate.handlers import ReviewRefused, retry_machine, save_review
+from translate.handlers import ReviewRefused, retry_machine, save_review, send_review_link
 
 from ..auth import User, require_role
 from ..nav import NavItem
@@ -24,10 +26,14 @@ officer = require_role("duty_officer", "admin")
 LINK_PURPOSE = "translation-review"
 LINK_TTL_S = 3 * 24 * 3600
 STATUS_KIND = {model.QUEUED: "idle", model.TRANSLATING: "idle", model.REVIEW: "warn", model.AWAITING_HUMAN: "bad",
-               model.APPROVED: "ok", model.ORIGINAL: "ok"}
+               model.DRAFTED: "warn", model.APPROVED: "ok", model.ORIGINAL: "ok"}
 templates.env.globals.setdefault("translation_kind", lambda s: STATUS_KIND.get(s, "idle"))
 templates.env.globals.setdefault("translation_label", lambda s: model.STATUS_LABELS.get(s, s))
 templates.env.globals.setdefault("language_name", model.language_name)
+templates.env.globals.setdefault("language_label", model.language_label)
+# one format end to end: a body is sanitized HTML, shown rendered and edited as paragraphs of plain text
+templates.env.globals.setdefault("render_body", lambda body: Markup(bodies.to_html(body)))  # noqa: S704 - nh3-sanitized
+templates.env.globals.setdefault("edit_text", bodies.to_text)
 templates.env.globals.setdefault("text_dir", lambda lang: "rtl" if lang in model.RTL_LANGUAGES else "ltr")
 
 
@@ -97,12 +103,20 @@ def retry(request: Request, oped_id: str, lang: str, user: User = Depends(office
 
 
 @router.post("/translate/{oped_id}/{lang}/link")
-def make_review_link(request: Request, oped_id: str, lang: str, user: User = Depends(officer)) -> Response:
-    """A signed, single-use link for a network member who reads this language."""
+def email_review_link(request: Request, oped_id: str, lang: str, email: str = Form(""), name: str = Form(""),
+                      user: User = Depends(officer)) -> Response:
+    """Email a signed, single-use review link to a reader of this language (it is never shown to copy by hand)."""
     _review_context(request, oped_id, lang)
     links = request.app.state.links
     url = links.url("/review/{token}", links.make_link(LINK_PURPOSE, f"{oped_id}/{lang}", max_age=LINK_TTL_S))
-    flash(request, f"Review link for a {model.language_name(lang)} reader (valid 3 days, one approval): {url}",
+    try:
+        with transaction(request.app.state.sessions) as session:
+            sent_to = send_review_link(session, oped_id, lang, email=email, name=name, url=url, officer=user.display,
+                                       valid_days=LINK_TTL_S // 86400)
+    except ReviewRefused as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse(f"/translate/{oped_id}", status_code=303)
+    flash(request, f"{model.language_name(lang)}: review link emailed to {sent_to} (valid 3 days, one approval).",
           "success")
     return RedirectResponse(f"/translate/{oped_id}", status_code=303)
 
