@@ -45,7 +45,7 @@ DISMISS_REASONS = {
     "outside_mandate": "Outside the mandate",
     "already_covered": "Already covered",
 }
-EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+$")  # console accounts' addresses (the demo's are officer@demo)
 MAX_SHIFT = timedelta(days=14)
 
 
@@ -116,6 +116,22 @@ def levels_on_call(session: Session, at: datetime) -> dict[int, list[tuple[str, 
         if shift.officer_email not in [e for e, _ in people]:
             people.append((shift.officer_email, shift.officer_name))
     return levels
+
+
+def ensure_rota(session: Session, officers: list[tuple[str, str, int]], start: datetime, days: int, now: datetime
+                ) -> int:
+    """Whole-day shifts from `start` for `days` days for each (email, name, level), skipping days an officer
+    already has a shift (so running it again adds nothing); returns the shifts added."""
+    added = 0
+    for n in range(days):
+        day = start + timedelta(days=n)
+        for email, name, level in officers:
+            if any(s.officer_email == email for s in shifts_between(session, day, day + timedelta(days=1))):
+                continue
+            save_shift(session, officer_email=email, officer_name=name, level=level, starts_at=day,
+                       ends_at=day + timedelta(days=1), note_text="demo rota", created_by="demo", now=now)
+            added += 1
+    return added
 
 
 # ------------------------------------------------------------------------------------------------------------ alerts
