@@ -69,6 +69,13 @@ class Live:
     sources: list[str] = field(default_factory=list)
 
 
+def release_ids(session: Session, year: int) -> list[str]:
+    """Ids of the distributions released in `year` (for the web route to ask distribute for their real counts)."""
+    start, end = _bounds(year)
+    return list(session.scalars(select(t.ReleaseRow.distribution_id).where(t.ReleaseRow.released_at >= start,
+                                                                           t.ReleaseRow.released_at < end)))
+
+
 def figures(session: Session, year: int, live: Live | None = None) -> dict:
     """Every figure of the report for `year`."""
     live = live or Live()

@@ -28,7 +28,7 @@ from fastapi import HTTPException, Request
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from .roles import ROLE_LABELS, ROLES
+from .roles import RESTRICTED_ROLES, ROLE_LABELS, ROLES
 from .tables import LoginAttempt, LoginThrottle, WebSession, WebUser
 
 _hasher = PasswordHasher()
@@ -308,12 +308,22 @@ def optional_user(request: Request) -> User | None:
     return user
 
 
-def require_user(request: Request) -> User:
-    """Dependency: the logged-in user; anonymous visitors are sent to /login."""
+def _signed_in(request: Request) -> User:
+    """The logged-in user of any role; anonymous visitors are sent to /login."""
     user = optional_user(request)
     if user is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(path)
+    return user
+
+
+def require_user(request: Request) -> User:
+    """Dependency: the logged-in user of a staff role; anonymous visitors are sent to /login, a donor (who sees only
+    the pages that name the role) gets a 403 page pointing to the donors' page."""
+    user = _signed_in(request)
+    if user.role in RESTRICTED_ROLES:
+        raise HTTPException(403, detail="This page is for the Secretariat's staff. As a donor you see the project "
+                                        "pipeline and its funding gaps on the Donors page (/donors).")
     return user
 
 
@@ -324,7 +334,7 @@ def require_role(*roles: str):
         raise ValueError(f"unknown roles {sorted(unknown)}")
 
     def dependency(request: Request) -> User:
-        user = require_user(request)
+        user = _signed_in(request)
         if user.role not in roles:
             allowed = ", ".join(ROLE_LABELS[r].lower() + "s" for r in roles)
             raise HTTPException(403, detail=f"This page is for {allowed}. You are signed in as "

@@ -35,6 +35,7 @@ CHROMIUM = os.environ.get("RRM_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 ACCOUNTS = {
+    "donor": ("donor@test.rrm", "donor-password-1"),
     "duty_officer": ("officer@test.rrm", "officer-password-1"),
     "operator": ("operator@test.rrm", "operator-password-1"),
     "admin": ("admin@test.rrm", "admin-password-1"),
