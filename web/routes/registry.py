@@ -27,6 +27,7 @@ from registry.report import PdfUnavailable, figures, render_html, render_pdf
 from ..auth import User, require_role, require_user
 from ..nav import NavItem
 from ..templating import flash, render
+from .review import live_counts
 
 router = APIRouter()
 nav = [NavItem("Registries", "/registry", ("duty_officer", "operator", "admin"), order=60),
@@ -208,7 +209,7 @@ def report_page(request: Request, year: int | None = None, user: User = SIGNED_I
     if not 2000 <= year <= 2100:
         raise HTTPException(400, detail="Give a year between 2000 and 2100.")
     with request.app.state.sessions() as session:
-        f = figures(session, year)
+        f = figures(session, year, live_counts(request, year))
     return render(request, "registry/report.html", {"f": f, "year": year})
 
 
@@ -216,14 +217,14 @@ def report_page(request: Request, year: int | None = None, user: User = SIGNED_I
 def report_html(request: Request, year: int, user: User = SIGNED_IN) -> Response:
     """The yearly report as one HTML document."""
     with request.app.state.sessions() as session:
-        return HTMLResponse(render_html(figures(session, year)))
+        return HTMLResponse(render_html(figures(session, year, live_counts(request, year))))
 
 
 @router.get("/registry/report/{year}.pdf")
 def report_pdf(request: Request, year: int, user: User = SIGNED_IN) -> Response:
     """The yearly report as PDF."""
     with request.app.state.sessions() as session:
-        html = render_html(figures(session, year))
+        html = render_html(figures(session, year, live_counts(request, year)))
     try:
         pdf = render_pdf(html)
     except PdfUnavailable as exc:
