@@ -1,0 +1,172 @@
+"""Members in a real browser, in their own language (issue 15): a French invitation leads to a French draft page,
+an Arabic page reads right to left, a second click on a used accept link leads to the draft, two co-authors editing
+at once never overwrite each other, autosave, and the authors approve an officer-edited text before it goes out."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bus.records import OpEdApproved, StoryFlagged
+from db.engine import transaction
+from db.tables import OutboxMessage
+from mobilize import handlers as h
+from mobilize.model import PieceOrder
+from mobilize.network import import_csv
+from mobilize.tables import Draft, Member
+from tests.web.mobilize.seeding import deliver, deps_for, links_in_mail
+
+pytestmark = pytest.mark.browser
+
+NETWORK = """name,email,languages,regions,countries,cultural_background,faith_background,topics,timezone
+Claire Dubois,claire@example.org,fr;en,europe,FR,French,Catholic,religion;interfaith,Europe/Paris
+Youssef Amrani,youssef@example.org,ar;fr,north-africa,MA,Maghrebi,Muslim,religion;quran,Africa/Casablanca
+"""
+STORY = "members-browser-story"
+TITLE = "Incendie d'une mosquée à Lyon"
+CLAIRE, YOUSSEF = "claire@example.org", "youssef@example.org"
+
+
+@pytest.fixture(scope="module")
+def mob_id(live_server) -> str:
+    """A mobilization whose one co-authored piece pages Claire (French) and Youssef (Arabic)."""
+    deps = deps_for(live_server)
+    with transaction(live_server.sessions) as session:
+        import_csv(session, deps, NETWORK)
+        ids = tuple(session.scalar(select(Member.id).where(Member.email == e)) for e in (CLAIRE, YOUSSEF))
+        h.handle_story_flagged(session, deps, StoryFlagged(
+            story_id=STORY, title=TITLE, severity="alert", categories=["religion"], countries=["FR"],
+            reasons=["place of worship attacked"]))
+        mob = h.start_mobilization(session, deps, STORY, started_by="officer@aoc.example.org",
+                                   pieces=[PieceOrder("pair", ids)])
+        mob_id = mob.id
+    deliver(live_server)
+    return mob_id
+
+
+def _draft(live_server, mob_id) -> Draft:
+    with live_server.sessions() as session:
+        return session.scalar(select(Draft).where(Draft.mobilization_id == mob_id))
+
+
+def test_french_invitation_leads_to_a_french_draft_and_arabic_reads_right_to_left(page, browser, live_server,
+                                                                                   mob_id):
+    """Claire accepts from her French invitation (deadline in Paris time); Youssef's pages are Arabic and dir=rtl;
+    Claire's second click on her used accept link takes her to the French draft page, not to an error."""
+    accept = links_in_mail(live_server, CLAIRE, "Demande de tribune")[0]
+    page.goto(accept)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", name="Accepter l’invitation").is_visible()
+    assert "heure d’Europe centrale" in page.content()
+    page.get_by_role("button", name="Oui, j’accepte").click()
+    assert page.get_by_role("heading", name="Merci d’avoir accepté").is_visible()
+
+    youssef = browser.new_context().new_page()
+    youssef.goto(links_in_mail(live_server, YOUSSEF, "طلب مقال رأي")[0])
+    assert youssef.locator("html").get_attribute("dir") == "rtl"
+    assert youssef.locator("html").get_attribute("lang") == "ar"
+    youssef.get_by_role("button", name="نعم، أقبل").click()
+    assert youssef.get_by_role("heading", name="المسودة المشتركة").is_visible()
+    assert youssef.locator("html").get_attribute("dir") == "rtl"
+    youssef.context.close()
+
+    response = page.goto(accept)  # the second click
+    assert response.status == 200 and "/m/draft/" in page.url
+    assert page.get_by_role("heading", name="Brouillon partagé").is_visible()
+    assert page.locator("html").get_attribute("lang") == "fr"
+
+
+def test_two_coauthors_editing_at_once_never_overwrite_each_other(browser, live_server, mob_id):
+    """Claire and Youssef open the same revision; Claire saves first; Youssef's save shows both versions instead of
+    overwriting hers, and he saves a merge of the two."""
+    deliver(live_server)
+    claire = browser.new_context().new_page()
+    youssef = browser.new_context().new_page()
+    claire.goto(links_in_mail(live_server, CLAIRE, "Votre brouillon partagé")[0])
+    youssef.goto(links_in_mail(live_server, YOUSSEF, "مسودتك المشتركة")[0])
+    base = _draft(live_server, mob_id).revision
+
+    claire.get_by_label("Titre").fill("Un lieu de prière n'est pas une cible")
+    claire.get_by_label("Texte (Markdown)").fill("Le paragraphe de Claire.")
+    claire.get_by_role("button", name="Enregistrer la version").click()
+    assert "Enregistré comme nouvelle version." in claire.content()
+
+    youssef.get_by_label("العنوان").fill("Un lieu de prière n'est pas une cible")
+    youssef.get_by_label("النص (Markdown)").fill("فقرة يوسف.")
+    youssef.get_by_role("button", name="حفظ النسخة").click()
+    assert youssef.get_by_test_id("conflict").is_visible()
+    assert youssef.get_by_test_id("theirs").inner_text() == "Le paragraphe de Claire."
+    assert youssef.get_by_test_id("mine").input_value() == "فقرة يوسف."
+    draft = _draft(live_server, mob_id)
+    assert draft.revision == base + 1 and draft.body_md == "Le paragraphe de Claire."
+
+    youssef.get_by_test_id("mine").fill("Le paragraphe de Claire.\n\nفقرة يوسف.")
+    youssef.get_by_role("button", name="حفظ هذه النسخة (تحلّ محل نسخته)").click()
+    assert "حُفظ كنسخة جديدة." in youssef.content()
+    draft = _draft(live_server, mob_id)
+    assert draft.revision == base + 2 and "Claire" in draft.body_html and "يوسف" in draft.body_html
+    claire.context.close()
+    youssef.context.close()
+
+
+def test_autosave_keeps_the_text_and_counts_words(browser, live_server, mob_id):
+    """Typing in the editor updates the preview and the word count, and autosaves a new revision on its own."""
+    claire = browser.new_context().new_page()
+    claire.goto(links_in_mail(live_server, CLAIRE, "Votre brouillon partagé")[0])
+    before = _draft(live_server, mob_id).revision
+    text = "Le paragraphe de Claire.\n\nفقرة يوسف.\n\nUne *troisième* phrase, écrite sans cliquer."
+    claire.get_by_label("Texte (Markdown)").fill(text)
+    assert "<em>troisième</em>" in claire.get_by_test_id("preview").inner_html()
+    assert claire.get_by_test_id("word-count").get_attribute("data-words") == "12"
+    assert "plus court que l’objectif" in claire.get_by_test_id("word-count").inner_text()
+    claire.get_by_test_id("save-status").filter(has_text=f"Enregistré (version {before + 1})").wait_for()
+    assert _draft(live_server, mob_id).body_md == text
+    claire.context.close()
+
+
+def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, live_server, mob_id):
+    """Both authors agree to submit; the officer edits and approves; each author sees the change and approves the
+    final text in their language; only then is OpEdApproved queued, with the officer's edit."""
+    deliver(live_server)
+    claire = browser.new_context().new_page()
+    youssef = browser.new_context().new_page()
+    claire.goto(links_in_mail(live_server, CLAIRE, "Votre brouillon partagé")[0])
+    youssef.goto(links_in_mail(live_server, YOUSSEF, "مسودتك المشتركة")[0])
+    revision = _draft(live_server, mob_id).revision
+    claire.once("dialog", lambda dialog: dialog.accept())
+    claire.get_by_role("button", name=f"Je suis d’accord pour soumettre la version {revision}").click()
+    youssef.reload()
+    youssef.once("dialog", lambda dialog: dialog.accept())
+    youssef.get_by_role("button", name=f"أوافق على إرسال النسخة {revision}").click()
+    assert _draft(live_server, mob_id).status == "submitted"
+
+    deps = deps_for(live_server)
+    draft = _draft(live_server, mob_id)
+    with transaction(live_server.sessions) as session:
+        h.save_draft(session, deps, draft.id, "Duty Officer", draft.title,
+                     draft.body_html.replace("sans cliquer", "sans hésiter"), officer=True)
+        h.approve_draft(session, deps, draft.id, "Duty Officer")
+    deliver(live_server)
+
+    def approved() -> list[OpEdApproved]:
+        with live_server.sessions() as session:
+            rows = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "opeds.approved"))
+            return [a for a in (OpEdApproved.from_json(r.payload) for r in rows) if a.mobilization_id == mob_id]
+
+    assert approved() == []
+    claire.goto(links_in_mail(live_server, CLAIRE, "Merci d’approuver le texte final")[0])
+    diff = claire.get_by_test_id("final-diff")
+    assert diff.locator("del").inner_text() == "cliquer." and diff.locator("ins").inner_text() == "hésiter."
+    claire.get_by_role("button", name="J’approuve le texte final").click()
+    claire.get_by_test_id("final-decided").wait_for()
+    assert "la tribune partira dès que vos coauteurs l’auront approuvée aussi" in claire.content()
+    assert approved() == []
+
+    youssef.goto(links_in_mail(live_server, YOUSSEF, "يُرجى الموافقة على النص النهائي")[0])
+    assert youssef.locator("html").get_attribute("dir") == "rtl"
+    youssef.get_by_role("button", name="أوافق على النص النهائي").click()
+    youssef.get_by_text("شكراً: سيُرسل مقال الرأي الآن.").wait_for()
+    published = approved()
+    assert len(published) == 1 and "sans hésiter" in published[0].body
+    claire.context.close()
+    youssef.context.close()
