@@ -95,6 +95,7 @@ def mobilizations_page(request: Request, user: User = Depends(officer)) -> Respo
     with request.app.state.sessions() as session:
         return render(request, "mobilize/index.html", {
             "mobilizations": q.mobilizations(session), "stories": q.stories_without_mobilization(session),
+            "alerts": {a.story_id: a.id for a in oncall.alerts(session, pending_only=True)},
             "figures": q.figures(session), "queue": len(q.review_queue(session))})
 
 
