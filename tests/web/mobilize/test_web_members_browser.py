@@ -15,6 +15,7 @@ from mobilize.model import PieceOrder
 from mobilize.network import import_csv
 from mobilize.tables import Draft, Member
 from tests.web.mobilize.seeding import deliver, deps_for, links_in_mail
+from tests.web.test_web_a11y import violations
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +59,7 @@ def test_french_invitation_leads_to_a_french_draft_and_arabic_reads_right_to_lef
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_by_role("heading", name="Accepter l’invitation").is_visible()
     assert "heure d’Europe centrale" in page.content()
+    assert violations(page) == []
     page.get_by_role("button", name="Oui, j’accepte").click()
     assert page.get_by_role("heading", name="Merci d’avoir accepté").is_visible()
 
@@ -68,6 +70,7 @@ def test_french_invitation_leads_to_a_french_draft_and_arabic_reads_right_to_lef
     youssef.get_by_role("button", name="نعم، أقبل").click()
     assert youssef.get_by_role("heading", name="المسودة المشتركة").is_visible()
     assert youssef.locator("html").get_attribute("dir") == "rtl"
+    assert violations(youssef) == []
     youssef.context.close()
 
     response = page.goto(accept)  # the second click
@@ -97,6 +100,7 @@ def test_two_coauthors_editing_at_once_never_overwrite_each_other(browser, live_
     assert youssef.get_by_test_id("conflict").is_visible()
     assert youssef.get_by_test_id("theirs").inner_text() == "Le paragraphe de Claire."
     assert youssef.get_by_test_id("mine").input_value() == "فقرة يوسف."
+    assert violations(youssef) == []
     draft = _draft(live_server, mob_id)
     assert draft.revision == base + 1 and draft.body_md == "Le paragraphe de Claire."
 
@@ -124,7 +128,7 @@ def test_autosave_keeps_the_text_and_counts_words(browser, live_server, mob_id):
     claire.context.close()
 
 
-def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, live_server, mob_id):
+def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, page_as, live_server, mob_id):
     """Both authors agree to submit; the officer edits and approves; each author sees the change and approves the
     final text in their language; only then is OpEdApproved queued, with the officer's edit."""
     deliver(live_server)
@@ -154,7 +158,11 @@ def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, li
             return [a for a in (OpEdApproved.from_json(r.payload) for r in rows) if a.mobilization_id == mob_id]
 
     assert approved() == []
+    officer = page_as("duty_officer")
+    officer.goto(live_server.url + "/mobilize/signoffs")
+    assert "awaiting authors" in officer.content() and violations(officer) == []
     claire.goto(links_in_mail(live_server, CLAIRE, "Merci d’approuver le texte final")[0])
+    assert violations(claire) == []
     diff = claire.get_by_test_id("final-diff")
     assert diff.locator("del").inner_text() == "cliquer." and diff.locator("ins").inner_text() == "hésiter."
     claire.get_by_role("button", name="J’approuve le texte final").click()
