@@ -284,6 +284,16 @@ def dismiss(session: Session, deps: Deps, alert_id_: str, officer: str, reason: 
     return alert
 
 
+def settle_for_mobilization(session: Session, story_id: str, mob: Mobilization, started_by: str,
+                            now: datetime) -> None:
+    """A mobilization started some other way (by hand, by a command, without a person): the story's pending alert
+    is settled as mobilized, so nobody else is alerted or shown a badge for it."""
+    alert = session.get(Alert, alert_id(story_id))
+    if alert is not None and alert.status in PENDING:
+        alert.status, alert.decided_by, alert.decided_at = AlertStatus.MOBILIZED, started_by[:200], now
+        alert.decision, alert.mobilization_id, alert.escalate_at = "confirmed", mob.id, None
+
+
 def pending_count(session: Session) -> int:
     """Alerts waiting for a decision (the console's badge)."""
     return session.scalar(select(func.count()).select_from(Alert).where(Alert.status.in_(PENDING))) or 0

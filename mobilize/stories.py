@@ -33,7 +33,7 @@ from .incident import (
     pieces_of,
 )
 from .model import OPEN_STATUSES, Candidate, InvitationStatus, MobilizationStatus, PieceOrder, brief_data
-from .oncall import raise_alert
+from .oncall import raise_alert, settle_for_mobilization
 from .paging import candidates, page_wave, withdraw_open_invitations
 from .tables import Draft, Member, Mobilization, Piece, StoryBrief
 
@@ -186,6 +186,7 @@ def start_mobilization(session: Session, deps: Deps, story_id: str, *, started_b
     add_to_outbox(session, "mobilizations.started",
                   MobilizationStarted(mobilization_id=mob.id, story_id=story_id, title=brief.title,
                                       started_by=started_by, urgent=urgent, occurred_at=now))
+    settle_for_mobilization(session, story_id, mob, started_by, now)
     ranked = {c.member_id: c for c in candidates(session, deps, mob)} if chosen_ids else {}
     for order, row in zip(orders, rows, strict=True):
         if not order.member_ids:

@@ -220,3 +220,16 @@ def test_auto_start_for_named_severities_still_works(sessions, deps):
         assert h.handle_story_flagged(s, auto, critical) is not None
     with sessions() as s:
         assert [a.story_id for a in s.scalars(select(Alert))] == ["story-1"]
+
+
+def test_a_mobilization_started_by_hand_settles_the_pending_alert(sessions, deps):
+    """An officer starts the story from the console's start button: its alert is no longer pending nor escalated."""
+    alert = _flagged(sessions, deps)
+    with transaction(sessions) as s:
+        mob = h.start_mobilization(s, deps, "story-1", started_by="Alice")
+    deps.clock.now += timedelta(hours=1)
+    with transaction(sessions) as s:
+        assert h.run_due_timers(s, deps).escalated == 0
+    with sessions() as s:
+        row = s.get(Alert, alert.id)
+        assert (row.status, row.mobilization_id, oncall.pending_count(s)) == ("mobilized", mob.id, 0)
