@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 from bus.records import RegistryCommand
 from config.settings import Settings
 from db.engine import make_engine, session_factory, transaction
+from links import make_links
 
 from . import handlers
 from .demo_programmes import seed_programmes
+from .demo_public import seed_public
 
 
 def demo_entries(year: int) -> list[tuple[str, str, dict]]:
@@ -109,6 +111,7 @@ def seed(settings: Settings) -> list[str]:
                 if handlers.apply_command(session, command) is not None:
                     created += 1
         programmes = seed_programmes(sessions)  # a year of the programmes' activity (issue 16)
+        programmes += seed_public(sessions, make_links(settings, sessions))  # fora, friends, Clearinghouse, newsletter
     finally:
         engine.dispose()
     base = settings.web.base_url
