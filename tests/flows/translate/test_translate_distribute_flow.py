@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bus.publisher import KafkaPublisher
-from bus.records import OpEdApproved
+from bus.records import OpEdApproved, TranslationSignedOff
 from db.engine import make_engine, session_factory
 from db.outbox import OutboxRelay
 from distribute import model as dmodel
@@ -52,10 +52,15 @@ def test_approved_oped_is_translated_reviewed_and_mailed_in_each_editors_languag
         in_transaction(sessions, save_review,
                        "oped-flow", "fr", title="Écouter d'abord", body="Le dialogue est une pratique.",
                        reviewer="Claire", approve=True)
+        publisher.publish("translations.signed_off", TranslationSignedOff(oped_id="oped-flow", lang="fr",
+                                                                          how="authors", by="Amina Diallo"))
+        publisher.flush()
         relay.run_once()
         ready = read_topic(bus_settings, "translations.ready", expect=2)
         wait_until(lambda: set(in_transaction(worker.sessions, dq.ready_languages).get("oped-flow", []))
                    == {"en", "fr"}, 60, "en and fr ready for distribution")
+        wait_until(lambda: "fr" in in_transaction(worker.sessions, dq.signoffs, "oped-flow"), 60,
+                   "the authors' sign-off of fr kept by distribute")
     assert sorted((r.lang, r.title) for r in ready) == [("en", "Listening first"), ("fr", "Écouter d'abord")]
     in_transaction(sessions, import_editors, "email,name,outlet,language,region,beat,opt_in_source\n"
                    "en@paper.example.org,E,Paper,en,Europe,opinion,forum\n"
@@ -72,9 +77,14 @@ def test_approved_oped_is_translated_reviewed_and_mailed_in_each_editors_languag
         release_due(sessions, composer=composer, batches=None, mailer=mailer, now=now + timedelta(minutes=9))
         assert inbox.messages == []
         release_due(sessions, composer=composer, batches=None, mailer=mailer, now=now + timedelta(minutes=10))
-        got = {m.recipients[0]: m.message["Subject"] for m in inbox.wait_for(2)}
+        mails = inbox.wait_for(3)
+        got = {m.recipients[0]: m.message["Subject"] for m in mails}
+        arabic = next(m for m in mails if m.recipients[0] == "ar@sahifa.example.org")
     translator.close()
     worker.close()
     publisher.close()
     engine.dispose()
-    assert got == {"en@paper.example.org": "Listening first", "fr@journal.example.org": "Écouter d'abord"}
+    assert got == {"en@paper.example.org": "Listening first", "fr@journal.example.org": "Écouter d'abord",
+                   "ar@sahifa.example.org": "Listening first"}
+    text = arabic.text
+    assert "No Arabic version of this op-ed has been approved: here is the original in English." in text

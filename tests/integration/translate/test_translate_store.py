@@ -36,7 +36,9 @@ def test_approved_oped_releases_its_original_and_queues_the_other_languages(sess
     assert in_transaction(sessions, register_oped, approved(), ["en", "fr", "ar"])
     statuses = {v.lang: v.status for v in in_transaction(sessions, queries.versions, "oped-1")}
     assert statuses == {"en": model.ORIGINAL, "fr": model.QUEUED, "ar": model.QUEUED}
-    assert [(r.lang, r.body, r.translator) for r in ready_in_outbox(sessions)] == [("en", BODY, "original")]
+    assert [(r.lang, r.body, r.translator) for r in ready_in_outbox(sessions)] == [
+        ("en", "<p>Dialogue is a practice. It begins with listening.</p><p>Amina Diallo has seen it work.</p>",
+         "original")]  # one format on the bus: sanitized HTML, paragraphs kept
 
 
 def test_redelivered_approval_changes_nothing(sessions):
@@ -54,7 +56,7 @@ def test_machine_draft_waits_for_review_then_is_released(sessions, libre_server)
     assert translate_pending(sessions, chain) == 1
     fr = in_transaction(sessions, queries.version, "oped-1", "fr")
     assert fr.status == model.REVIEW and fr.backend == "libre"
-    assert fr.body == "DIALOGUE IS A PRACTICE. IT BEGINS WITH LISTENING.\n\nAmina Diallo HAS SEEN IT WORK."
+    assert fr.body == "<p>DIALOGUE IS A PRACTICE. IT BEGINS WITH LISTENING.</p><p>Amina Diallo HAS SEEN IT WORK.</p>"
     assert [r.lang for r in ready_in_outbox(sessions)] == ["en"]
     in_transaction(sessions, save_review, "oped-1", "fr", title="Écouter d'abord",
                    body="Le dialogue est une pratique.", reviewer="Claire (network member)", approve=True)
