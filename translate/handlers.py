@@ -78,7 +78,7 @@ def register_oped(session: Session, record: OpEdApproved, languages: list[str],
     at = now()
     body = bodies.normalize(record.body)  # one format end to end: sanitized HTML
     job = TranslationJob(oped_id=record.oped_id, mobilization_id=record.mobilization_id, title=record.title,
-                         body=body, source_lang=source, authors=list(record.authors or []),
+                         body=body, source_lang=source, authors=list(record.author_details or record.authors or []),
                          officer=record.officer, created_at=at)
     session.add(job)
     original = TranslationVersion(oped_id=record.oped_id, lang=source, status=model.ORIGINAL,
