@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from config.settings import PROJECT_ROOT
 from db.engine import transaction
+from mail.tables import MailLedgerEntry
 from registry import youthfund as ysf
 from tests.web.conftest import ACCOUNTS
 
@@ -59,6 +62,27 @@ def test_a_young_applicant_applies_without_an_account_and_gets_an_edit_link(page
     expect(page.get_by_role("heading", name="Application received")).to_be_visible()
     link = page.get_by_role("link", name="Edit my application").get_attribute("href")
     assert "/youth-fund/edit/" in link
+    with live_server.sessions() as session:
+        sent = session.scalars(select(MailLedgerEntry).where(MailLedgerEntry.purpose == "ysf.application_received",
+                                                             MailLedgerEntry.recipient == "lina@example.org")).all()
+    assert len(sent) >= 1 and any(link in row.message["text"] for row in sent)
+
+
+def test_a_file_too_big_to_send_is_refused_before_the_post_and_nothing_is_lost(page, live_server, tmp_path):
+    """A 3 MB budget is stopped in the page with its reason; the form stays as typed and nothing was posted."""
+    call_id = _call(live_server)
+    page.goto(live_server.url + f"/youth-fund/{call_id}/apply")
+    _fill_good(page, tmp_path, budget=False)
+    big = tmp_path / "budget-scanned.pdf"
+    big.write_bytes(PDF + b"0" * 3_000_000)
+    page.get_by_label("Budget").set_input_files(str(big))
+    page.get_by_role("button", name="Send my application").click()
+    expect(page.get_by_role("alert").filter(has_text="“budget-scanned.pdf” is 3.0 MB; the limit is 1.0 MB."
+                                            )).to_be_visible()
+    assert page.url.endswith(f"/youth-fund/{call_id}/apply")
+    expect(page.get_by_label("Project title")).to_have_value("Shared kitchens across Amman")
+    with live_server.sessions() as session:
+        assert not ysf.applications(session, call_id)
 
 
 def test_every_bad_field_gets_its_error_and_nothing_typed_or_attached_is_lost(page, live_server, tmp_path):
@@ -152,6 +176,10 @@ def test_a_panellist_with_a_conflict_cannot_score_while_another_scores(page, pag
                                )).to_be_visible()
     expect(officer.get_by_role("button", name="Save my scores")).to_have_count(0)
     officer.screenshot(path=str(SHOTS / "registry-ysf-conflict.png"), full_page=True)
+    with officer.expect_download() as download:
+        officer.get_by_role("link", name="budget.pdf").click()
+    assert download.value.suggested_filename == "budget.pdf"
+    assert Path(download.value.path()).read_bytes() == PDF
 
     admin = page_as("admin")
     admin.goto(officer.url)
