@@ -44,6 +44,7 @@ def _start_worker(settings, inbox_port: int, log_path) -> subprocess.Popen:
         "RRM_WEB__SECRET_KEY": settings.web.secret_key, "RRM_MAIL__BACKEND": "smtp",
         "RRM_MAIL__SMTP_PORT": str(inbox_port), "RRM_MAIL__PENDING_GRACE_S": "3",
         "RRM_MOBILIZE__WAVE_SIZE": "4", "RRM_MOBILIZE__TICK_S": "0.3",
+        "RRM_MOBILIZE__AUTO_START": "true",  # the story starts the mobilization by itself
     })
     log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
     try:
@@ -61,8 +62,7 @@ def _ledger(sessions) -> list[tuple[str, str]]:
 
 def test_worker_killed_mid_wave_sends_no_second_copy(broker, tmp_path, sqlite_url):
     """kill -9 during the first wave's sends, restart, redeliver the story: every member has at most one email."""
-    settings = make_settings(tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url,
-                             mobilize={"auto_start": True})  # the story starts the mobilization by itself
+    settings = make_settings(tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url)
     ensure_topics(settings.kafka)
     engine = make_engine(sqlite_url)
     sessions = session_factory(engine)
