@@ -1,5 +1,5 @@
 """registry/ pages: the Alliance's registries in the console (view, create, edit, retire, CSV upload), the yearly
-report, and the public, searchable Clearinghouse.
+report (the public Clearinghouse is web/routes/clearinghouse.py).
 
 Edits never write a registry's table: they queue a RegistryCommand on `registry.commands` (through the outbox) and
 the registry worker applies it, exactly as for a CSV import or another system; the page says so. Forms are built
@@ -30,16 +30,14 @@ from ..templating import flash, render
 from .review import live_counts
 
 router = APIRouter()
-nav = [NavItem("Registries", "/registry", ("duty_officer", "operator", "admin"), order=60),
-       NavItem("Clearinghouse", "/clearinghouse", ("duty_officer", "operator", "admin"), order=61)]
+nav = [NavItem("Registries", "/registry", ("duty_officer", "operator", "admin"), order=60)]
+# The public Clearinghouse (search, resource pages, proposals, moderation) is web/routes/clearinghouse.py.
 
 editor = require_role("duty_officer", "admin")
 SIGNED_IN = Depends(require_user)
 EDITOR = Depends(editor)
 LONG_FIELDS = {"summary", "notes", "outcomes"}
 FORM_LANGS = ("en", "fr", "es", "ar")
-LANG_NAMES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "ru": "Русский", "zh": "中文",
-              "tr": "Türkçe", "de": "Deutsch", "pt": "Português", "it": "Italiano", "fa": "فارسی", "ur": "اردو"}
 FIELD_LABELS = {"on": "Date", "party": "Donor or applicant", "member_id": "Network member id",
                 "starts_on": "Starts on", "ends_on": "Ends on", "url": "Web address", "website": "Web site"}
 VOCAB = {"theme": model.THEMES, "category": model.CATEGORIES, "role": model.ROLES}
@@ -318,33 +316,3 @@ def registry_retire(request: Request, name: str, entity_id: str, user: User = ED
         raise HTTPException(400, detail=str(exc)) from exc
     flash(request, "Retirement sent.", "success")
     return RedirectResponse(f"/registry/{registry}", status_code=303)
-
-
-# --- the public Clearinghouse ----------------------------------------------------------------------------------
-
-@router.get("/clearinghouse", tags=["public"])
-def clearinghouse(request: Request, q: str = "", theme: str = "", subject: str = "", lang: str = "") -> Response:
-    """The public Clearinghouse: good practices and resources, searchable by words, theme, subject and language."""
-    theme = theme if theme in model.THEMES else ""
-    subject = subject if subject in model.SUBJECTS else ""
-    lang = lang if len(lang) == 2 and lang.isalpha() else ""
-    with request.app.state.sessions() as session:
-        results = queries.search(session, q[:200], theme=theme, subject=subject, lang=lang.lower())
-        langs = queries.languages(session)
-    return render(request, "registry/clearinghouse.html", {
-        "results": results, "q": q[:200], "theme": theme, "subject": subject, "lang": lang, "langs": langs,
-        "themes": model.THEMES, "subjects": model.SUBJECTS, "searched": bool(q or theme or subject or lang),
-        "lang_options": [("", "Any language")] + [(code, LANG_NAMES.get(code, code)) for code in langs]})
-
-
-@router.get("/clearinghouse/{resource_id}", tags=["public"])
-def clearinghouse_resource(request: Request, resource_id: str, lang: str = "") -> Response:
-    """One resource in every language it has."""
-    with request.app.state.sessions() as session:
-        found = queries.resource(session, resource_id)
-    if found is None:
-        raise HTTPException(404, detail="This resource is not in the Clearinghouse.")
-    texts = found["data"]["texts"]
-    order = sorted(texts, key=lambda code: (code != (lang or "en"), code))
-    return render(request, "registry/resource.html", {"r": found, "texts": [(c, texts[c]) for c in order],
-                                                      "themes": model.THEMES, "subjects": model.SUBJECTS})
