@@ -141,6 +141,13 @@ def withdraw(session: Session, candidate_id: str, note: str = "", *, actor: str,
     _step(session, row, "withdrawn", actor, f"Withdrawn. {note.strip()}".strip(), now)
 
 
+def relist(session: Session, candidate_id: str, *, actor: str, now: datetime | None = None) -> None:
+    """Put a declined, withdrawn or former Ambassador back on the list of potential personalities."""
+    row = _candidate(session, candidate_id)
+    row.reason, row.proposed_on = "", None
+    _step(session, row, "potential", actor, "Back on the list of potential personalities.", now)
+
+
 def renew(session: Session, candidate_id: str, term_ends: date, *, actor: str, now: datetime | None = None) -> None:
     """Renew an Ambassador's term to a new end date."""
     row = _candidate(session, candidate_id)

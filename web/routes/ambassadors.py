@@ -86,7 +86,7 @@ def person_page(request: Request, candidate_id: str, user: User = STAFF) -> Resp
 
 @router.post("/ambassadors/{candidate_id}/{action}")
 async def act(request: Request, candidate_id: str, action: str, user: User = STAFF) -> Response:
-    """Take a step: nominate, shortlist, propose, appoint, decline, withdraw, renew, end, activity."""
+    """Take a step: nominate, shortlist, propose, appoint, decline, withdraw, relist, renew, end, activity."""
     form = await request.form()
     get = lambda name: str(form.get(name, ""))  # noqa: E731 - a short reader for the form below
     steps = {
@@ -99,6 +99,7 @@ async def act(request: Request, candidate_id: str, action: str, user: User = STA
         "withdraw": lambda s: amb.withdraw(s, candidate_id, get("note"), actor=user.email),
         "renew": lambda s: amb.renew(s, candidate_id, _date(get("term_ends"), "New term end"), actor=user.email),
         "end": lambda s: amb.end_term(s, candidate_id, actor=user.email),
+        "relist": lambda s: amb.relist(s, candidate_id, actor=user.email),
         "activity": lambda s: amb.log_activity(s, candidate_id, kind=get("kind"), title=get("title"),
                                                happened_on=_date(get("happened_on"), "Date"), url=get("url").strip(),
                                                notes=get("notes"), actor=user.email),

@@ -83,3 +83,17 @@ def test_the_registry_timer_queues_reminders_and_is_harmless_twice(sessions, tmp
     assert run_timers(sessions, settings, now=NOW)["renewal_reminders"] == 1
     assert run_timers(sessions, settings, now=NOW) == {"ysf_reminders": 0, "renewal_reminders": 0,
                                                        "pending_files_purged": 0}
+
+
+def test_a_declined_proposal_can_go_back_on_the_list(sessions):
+    """After the Secretary-General declines, the personality can be relisted and nominated again later."""
+    with transaction(sessions) as session:
+        cid = amb.add_personality(session, name="Omar Demo-Najjar", now=NOW).id
+        amb.nominate(session, cid, "Chef whose TV show mixes cuisines and faiths.", actor="hr", now=NOW)
+        amb.shortlist(session, cid, actor="hr", now=NOW)
+        amb.propose(session, cid, date(2027, 1, 5), actor="hr", now=NOW)
+        amb.decline(session, cid, "Not this year.", actor="hr", now=NOW)
+        amb.relist(session, cid, actor="hr", now=NOW)
+    with sessions() as session:
+        row = amb.candidate(session, cid)
+        assert (row.stage, row.reason, row.proposed_on) == ("potential", "", None)

@@ -1,4 +1,4 @@
-"""The programmes' pure parts: state machines, eligibility, weighted scores, tranche plans, fund lines, file sniffing."""
+"""The programmes' pure parts: state moves, eligibility, weighted scores, tranches, fund lines, file sniffing."""
 
 from __future__ import annotations
 
