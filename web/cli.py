@@ -6,6 +6,8 @@ import click
 
 from config.settings import get_settings
 
+from .roles import ROLES
+
 
 @click.command("web")
 @click.option("--port", type=int, default=None, help="Port (default: RRM_WEB__PORT).")
@@ -36,8 +38,8 @@ def _sessions():
 
 @user.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["duty_officer", "operator", "admin"]), required=True,
-              help="What the account may do.")
+@click.option("--role", type=click.Choice(list(ROLES)), required=True,
+              help="What the account may do (a donor sees only the project pipeline and funding gaps).")
 @click.option("--name", default="", help="Display name.")
 @click.option("--password", default=None, help="Password (prompted, hidden, when left out).")
 def user_add(email: str, role: str, name: str, password: str | None) -> None:
