@@ -19,6 +19,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 _BLOCK = ("p", "blockquote", "ul", "ol", "li", "h2", "h3", "div", "br")
 _LOOKS_HTML = re.compile(r"<\s*/?\s*(?:p|br|ul|ol|li|blockquote|h[1-6]|div|strong|em|b|i|u|a|q)\b[^>]*>", re.I)
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_BLOCK_TAG = re.compile(r"<\s*(?:p|div|ul|ol|li|blockquote|h[1-6]|br)\b", re.I)
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 
@@ -41,8 +42,14 @@ def from_text(text: str) -> str:
 
 
 def to_html(body: str) -> str:
-    """Any body (HTML or plain text) as sanitized HTML, ready to put in a page or an email."""
-    return sanitize(body) if is_html(body) else from_text(body)
+    """Any body (HTML or plain text) as sanitized HTML, ready to put in a page or an email. Text with only inline
+    markup (`<em>`, `<a>`) keeps its blank-line paragraphs."""
+    if not is_html(body):
+        return from_text(body)
+    if _BLOCK_TAG.search(body):
+        return sanitize(body)
+    paragraphs = [p.strip() for p in _PARAGRAPH.split(body.replace("\r\n", "\n")) if p.strip()]
+    return "".join(sanitize("<p>" + "<br>".join(p.split("\n")) + "</p>") for p in paragraphs)
 
 
 def normalize(body: str) -> str:

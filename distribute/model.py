@@ -284,3 +284,38 @@ def placement_from_reply(text: str, own_hosts: Iterable[str] = ()) -> tuple[str,
     if re.search(r"\b(will|we'll|we will|going to|plan to|shall)\s+(run|publish|print|carry|use)\b", quoted, re.I):
         return WILL_RUN, ""
     return None
+
+
+_PLACEMENT_SALT = b"rrm.distribute.placement.v1"
+
+
+def placement_key(secret: str) -> bytes:
+    """The HMAC key of placement tokens, derived from the secret key."""
+    return hashlib.sha256(_PLACEMENT_SALT + secret.encode("utf-8")).digest()
+
+
+def placement_token(secret: str, send_id: int, expires: datetime, key: bytes | None = None) -> str:
+    """A signed token naming one ledger row (one editor's email), valid until `expires` and reusable (an editor says
+    "we will run it", then where it ran). Plain HMAC-SHA256 like the unsubscribe token: 10,000 per release in
+    milliseconds (itsdangerous took about 0.5 ms each)."""
+    payload = f"{int(send_id):x}.{int(expires.timestamp()):x}"
+    mac = hmac.new(key or placement_key(secret), payload.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+    return f"{payload}.{mac}"
+
+
+def read_placement_token(secret: str, token: str, now: datetime) -> int:
+    """The ledger row id of a placement token; raises DistributeError (a sentence for the editor) when it is not
+    ours or has expired."""
+    send_hex, _, rest = (token or "").partition(".")
+    expires_hex, _, mac = rest.partition(".")
+    payload = f"{send_hex}.{expires_hex}"
+    good = hmac.new(placement_key(secret), payload.encode("ascii", "replace"), hashlib.sha256).hexdigest()[:32]
+    if not mac or not hmac.compare_digest(mac.encode("ascii", "replace"), good.encode("ascii")):
+        raise DistributeError("This link is not valid: it was not made by the secretariat or it was altered.")
+    try:
+        send_id, expires = int(send_hex, 16), int(expires_hex, 16)
+    except ValueError as exc:
+        raise DistributeError("This link is not valid.") from exc
+    if now.timestamp() > expires:
+        raise DistributeError("This link has expired: reply to the email to tell us where the op-ed ran.")
+    return send_id

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bus.records import OpEdReleased, utcnow
 from db.engine import transaction
 from db.outbox import add_to_outbox
-from links import SignedLinks
 from mail.ports import BatchMessage, BatchRecipient, Mailer, MailError, OutgoingMessage
 
 from . import model
@@ -40,8 +39,6 @@ from .tables import Distribution, DistributionSend, Editor, ListMember, ReadyTra
 
 log = structlog.get_logger(__name__)
 
-#: The signed links' purpose of the placement page (`/placements/{token}`; the subject is the ledger row's id).
-PLACEMENT_PURPOSE = "placement"
 
 
 def _recipients(session: Session, dist: Distribution, languages: list[str]) -> list[tuple[int, str, str]]:
@@ -113,7 +110,8 @@ class Composer:
     unsubscribe_mailto: str = ""
     reply_to: str = ""
     placement_ttl_s: int = 180 * 24 * 3600
-    _links: SignedLinks | None = None
+    _key: bytes | None = None
+    _expires: datetime | None = None
 
     @classmethod
     def from_settings(cls, settings) -> Composer:
@@ -129,10 +127,10 @@ class Composer:
     def placement_url(self, send_id: int) -> str:
         """The signed link an editor opens to say "we will run it" / "it ran at <URL>" (reusable until it expires:
         an editor says first that they will run it, then where it ran)."""
-        if self._links is None:
-            self._links = SignedLinks(self.secret, None, self.base_url)
-        token = self._links.make_link(PLACEMENT_PURPOSE, str(send_id), max_age=self.placement_ttl_s)
-        return f"{self.base_url}/placements/{token}"
+        if self._key is None:
+            self._key = model.placement_key(self.secret)
+            self._expires = utcnow() + timedelta(seconds=self.placement_ttl_s)
+        return f"{self.base_url}/placements/{model.placement_token(self.secret, send_id, self._expires, self._key)}"
 
     def reply_address(self, distribution_id: str) -> str:
         """The Reply-To of a distribution's emails (`desk+<distribution id>@…`; "" when none is configured)."""
@@ -214,7 +212,8 @@ def send_planned(sessions: sessionmaker[Session], distribution_id: str, *, compo
             for chunk in model.batches(rows, batches.batch_size):
                 batch_id = batches.new_batch_id()
                 ids = _claim_pending(sessions, [r.id for r in chunk], batch_id)
-                claimed = [r for r in chunk if r.id in set(ids)]
+                claimed_ids = set(ids)
+                claimed = [r for r in chunk if r.id in claimed_ids]
                 if not claimed:
                     continue
                 recipients = []

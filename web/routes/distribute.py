@@ -25,8 +25,7 @@ from distribute.deliveries import WebhookRefused, receive_events
 from distribute.distributions import create_distribution
 from distribute.model import DistributeError
 from distribute.placements import receive_reply, record_placement, send_context
-from distribute.release import PLACEMENT_PURPOSE, cancel_distribution
-from links import LinkError
+from distribute.release import cancel_distribution
 from mail.ports import MailError
 from translate.model import RTL_LANGUAGES, language_name
 
@@ -286,12 +285,16 @@ def newsroom_article(request: Request, oped_id: str, lang: str) -> Response:
     return render(request, "distribute/article.html", {"item": item, "others": others})
 
 
+def _placement_send(request: Request, token: str) -> int:
+    return model.read_placement_token(request.app.state.settings.secret_key, token, datetime.now(UTC))
+
+
 def _placement_context(request: Request, token: str) -> dict:
-    send_id = request.app.state.links.peek_link(token, PLACEMENT_PURPOSE)
+    send_id = _placement_send(request, token)
     with request.app.state.sessions() as session:
         try:
-            send, dist, outlet, title = send_context(session, int(send_id))
-        except (DistributeError, ValueError) as exc:
+            send, dist, outlet, title = send_context(session, send_id)
+        except DistributeError as exc:
             raise HTTPException(404, detail="This link belongs to an email that no longer exists.") from exc
         current = q.placements(session, oped_id=dist.oped_id)
         mine = next((p for p in current if p.editor_email == send.email), None)
@@ -304,8 +307,8 @@ def placement_page(request: Request, token: str) -> Response:
     """The page behind "We will run it / it ran at…" in an editor's email (a GET records nothing)."""
     try:
         context = _placement_context(request, token)
-    except LinkError as exc:
-        return render(request, "distribute/placement.html", {"error": str(exc)}, status_code=exc.status_code)
+    except DistributeError as exc:
+        return render(request, "distribute/placement.html", {"error": str(exc)}, status_code=400)
     return render(request, "distribute/placement.html", context)
 
 
@@ -314,9 +317,9 @@ def placement_said(request: Request, token: str, status: str = Form(""), url: st
     """An editor says they will run the op-ed, or where it ran (the URL is checked); the link stays usable."""
     try:
         context = _placement_context(request, token)
-        send_id = int(request.app.state.links.peek_link(token, PLACEMENT_PURPOSE))
-    except LinkError as exc:
-        return render(request, "distribute/placement.html", {"error": str(exc)}, status_code=exc.status_code)
+        send_id = _placement_send(request, token)
+    except DistributeError as exc:
+        return render(request, "distribute/placement.html", {"error": str(exc)}, status_code=400)
     try:
         with transaction(request.app.state.sessions) as session:
             record_placement(session, send_id, status, url, via="link")
