@@ -82,7 +82,7 @@ def engine(tmp_path) -> Iterator[Engine]:
 
 def test_flashpoint_appears_live_and_leads_to_its_mobilization(engine, browser) -> None:
     """A new duty officer signs in with the printed credentials, sees the demo flashpoint appear on the dashboard
-    within a minute, and follows it to the mobilization it started."""
+    within a minute, gets its alert, acknowledges it and mobilizes: the mobilization's page opens."""
     assert "duty officer" in engine.logins, "\n".join(engine.output[-40:])
     email, password = engine.logins["duty officer"]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -99,9 +99,18 @@ def test_flashpoint_appears_live_and_leads_to_its_mobilization(engine, browser) 
     seen_after = time.monotonic() - engine.started_at
     assert seen_after <= 60, f"the first story appeared {seen_after:.0f} s after start"
     expect(page.locator("#feeds tbody tr").first).not_to_contain_text("No feeds yet")
-    link = page.locator("#stories li[data-story] a").first
-    expect(link).to_be_visible(timeout=90_000)
-    link.click()
+    # A person decides (issue 15): the flag alerts the officer on call (the demo rota), who acknowledges, previews
+    # the members proposed and mobilizes; nobody in the network is paged before that.
+    alert, deadline = page.locator("table.data tbody a").first, time.monotonic() + 90
+    while True:
+        page.goto(engine.url + "/oncall/alerts")
+        if alert.count() or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    expect(page.get_by_role("link", name=re.compile(r"^\d+ open alerts?$"))).to_be_visible()
+    alert.click()
+    page.get_by_role("button", name="Acknowledge").click()
+    page.get_by_role("button", name=re.compile(r"^Mobilize 1 piece")).click()
     expect(page).to_have_url(re.compile(r"/mobilize/[^/]+$"))
     expect(page.locator("h1")).to_be_visible()
     assert page.locator("main").inner_text().strip()
