@@ -47,7 +47,9 @@ def open_draft(server, story_id: str) -> tuple[str, str, str]:
         invitations = q.invitations(session, mob_id)
         for invitation, _member in invitations[:2]:
             h.answer_invitation(session, deps, invitation.id, "accepted")
-        invitation, member = invitations[0]
+        # Johan reads English (his Swedish has no catalog); Mehmet's pages would be in Turkish
+        invitation, member = next(((i, m) for i, m in invitations[:2] if m.email == "johan@example.org"),
+                                  invitations[0])
         url = h.draft_url_for(deps, invitation.id)
     return mob_id, server.url + url[url.index("/m/draft/"):], member.id
 

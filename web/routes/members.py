@@ -143,7 +143,10 @@ def answer_page(request: Request, token: str) -> Response:
         return _after_accepting(request, invitation_id, member)
     refusal = h.closed_reason(invitation, mob, piece) if piece is not None else h.closed_reason(invitation, mob)
     if used or refusal:
-        return _notice(request, member, _("This invitation is closed"), _closed_text(_, invitation, mob), 410)
+        text = _closed_text(_, invitation, mob)
+        if used:
+            text = _("This link has already been used.") + " " + text
+        return _notice(request, member, _("This invitation is closed"), text, 410)
     return _render(request, "members/answer.html", {"answer": answer, "invitation": invitation, "member": member,
                                                     "mob": mob, "story": story, "token": token}, member)
 

@@ -75,7 +75,7 @@ def test_draft_link_of_a_member_who_did_not_accept_is_refused(live_server, mob_i
 
 def test_accept_link_does_not_open_a_draft_page(live_server, mob_id):
     """A link made for answering is refused on the draft page (wrong purpose)."""
-    accept = links_in_mail(live_server, "mehmet@example.org", "Op-ed request")[0]
+    accept = links_in_mail(live_server, "mehmet@example.org", "Görüş yazısı talebi")[0]  # Mehmet reads Turkish
     token = accept.rsplit("/", 1)[1]
     with _client(live_server) as c:
         r = c.get(f"/m/draft/{token}")
@@ -84,7 +84,7 @@ def test_accept_link_does_not_open_a_draft_page(live_server, mob_id):
 
 def test_post_without_csrf_token_is_refused(live_server, mob_id):
     """Answering without the page's CSRF token is refused and changes nothing."""
-    accept = links_in_mail(live_server, "mehmet@example.org", "Op-ed request")[0]
+    accept = links_in_mail(live_server, "mehmet@example.org", "Görüş yazısı talebi")[0]  # Mehmet reads Turkish
     with _client(live_server) as c:
         r = c.post(accept.replace(live_server.url, ""), data={})
     assert r.status_code in (400, 403)
