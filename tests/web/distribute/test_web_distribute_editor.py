@@ -206,3 +206,21 @@ def test_atom_feed_lists_released_op_eds_per_language(live_server, released):
     arabic = next(e for e in mine if e.title.startswith("الاستماع"))
     assert [a.name for a in arabic.authors] == ["Amina Haddad", "Jonas Berg"]
     assert arabic.link.endswith(f"/newsroom/oped-{tag}/ar") and "الحوار" in arabic.content[0].value
+
+
+def test_editor_and_newsroom_pages_pass_axe(page, page_as, live_server, released):
+    """The placement page, the Arabic article and the placements page (with data) have no WCAG 2 A/AA violation."""
+    from tests.web.test_web_a11y import violations
+
+    dist, tag, endpoint = released
+    _, html, _ = email_of(endpoint, f"ed2-{tag}@paper2.example.org")
+    link = re.search(r'href="([^"]+/placements/[^"]+)"', html).group(1)
+    found = {}
+    for tab, path in ((page, link[link.index("/placements/"):]), (page, f"/newsroom/oped-{tag}/ar"),
+                      (page, "/newsroom"), (page_as("duty_officer"), "/distribute/placements"),
+                      (page_as("duty_officer"), "/distribute")):
+        tab.goto(live_server.url + path)
+        tab.wait_for_load_state("networkidle")
+        if problems := violations(tab):
+            found[path] = problems
+    assert found == {}
