@@ -8,21 +8,22 @@ predecessor left in flight (`recover_in_doubt`) before sending.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
-from bus.worker import Worker
 from config.settings import Settings
 from mail.adapters import SendGridMailer
 from mail.bootstrap import build_mailer
 from mail.ports import Mailer
 
 from .adapters import SendGridBatchSender, SendGridEventVerifier
-from .agents import register
 from .ports import ScheduledBatchSender
 from .release import Composer, recover_in_doubt
-from .schedule import build_scheduler
+
+if TYPE_CHECKING:
+    from bus.worker import Worker
 
 log = structlog.get_logger(__name__)
 
@@ -51,6 +52,12 @@ def build(settings: Settings) -> Worker:
 
     At start it settles what a killed predecessor left in flight (`recover_in_doubt`), then the scheduler starts.
     """
+    # imported here: the web process imports this module for `build_senders` alone (in its routes' setup)
+    from bus.worker import Worker
+
+    from .agents import register
+    from .schedule import build_scheduler
+
     worker = Worker("distribute", settings)
     worker.mailer, worker.batches = build_senders(settings, worker.sessions)
     worker.on_close(worker.mailer.close)
