@@ -110,7 +110,6 @@ class Composer:
     unsubscribe_mailto: str = ""
     reply_to: str = ""
     placement_ttl_s: int = 180 * 24 * 3600
-    _key: bytes | None = None
     _expires: datetime | None = None
 
     @classmethod
@@ -127,10 +126,9 @@ class Composer:
     def placement_url(self, send_id: int) -> str:
         """The signed link an editor opens to say "we will run it" / "it ran at <URL>" (reusable until it expires:
         an editor says first that they will run it, then where it ran)."""
-        if self._key is None:
-            self._key = model.placement_key(self.secret)
+        if self._expires is None:
             self._expires = utcnow() + timedelta(seconds=self.placement_ttl_s)
-        return f"{self.base_url}/placements/{model.placement_token(self.secret, send_id, self._expires, self._key)}"
+        return f"{self.base_url}/placements/{model.placement_token(self.secret, send_id, self._expires)}"
 
     def reply_address(self, distribution_id: str) -> str:
         """The Reply-To of a distribution's emails (`desk+<distribution id>@…`; "" when none is configured)."""
