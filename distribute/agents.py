@@ -1,4 +1,6 @@
-"""The faust agent of distribute/: an approved translation is kept for distribution, in the kit's transaction.
+"""The faust agents of distribute/: an approved translation is kept for distribution, and the authors' sign-off of
+a translation (`translations.signed_off`) is kept so that the release may send that language, each in the kit's
+transaction.
 
 `record_translation` writes its own processed marker (consumer `distribute`, kept so markers already in a store
 stay valid); the kit adds its marker and commits.
@@ -9,18 +11,26 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from bus.app import RrmApp, consume_in_transaction
-from bus.records import TranslationReady
+from bus.records import TranslationReady, TranslationSignedOff
 
-from .distributions import record_translation
+from .distributions import record_signoff, record_translation
 from .model import RecordRefused
 
 
 def register(app: RrmApp, sessions: sessionmaker[Session]) -> None:
-    """Register the agent on `translations.ready`; a translation that makes no sense goes to `rejected`."""
+    """Register the agents on `translations.ready` and `translations.signed_off`; a record that makes no sense goes
+    to `rejected`."""
 
     def keep_translation(session: Session, record: TranslationReady) -> list:
         record_translation(session, record)
         return []
 
     consume_in_transaction(app, "translations.ready", keep_translation, sessions=sessions, name="keep_translation",
+                           errors=(RecordRefused,))
+
+    def keep_signoff(session: Session, record: TranslationSignedOff) -> list:
+        record_signoff(session, record)
+        return []
+
+    consume_in_transaction(app, "translations.signed_off", keep_signoff, sessions=sessions, name="keep_signoff",
                            errors=(RecordRefused,))

@@ -29,9 +29,8 @@ log = structlog.get_logger(__name__)
 
 
 def build_composer(settings: Settings) -> Composer:
-    """Emails with signed one-click unsubscribe links on the public base URL."""
-    return Composer(secret=settings.secret_key, base_url=settings.web.base_url,
-                    unsubscribe_mailto=settings.distribute.unsubscribe_mailto)
+    """Editors' emails: signed one-click unsubscribe and placement links on the public base URL, the Reply-To."""
+    return Composer.from_settings(settings)
 
 
 def build_senders(settings: Settings, sessions: sessionmaker[Session]) -> tuple[Mailer, ScheduledBatchSender | None]:
