@@ -458,17 +458,18 @@ def panel(session: Session, call_id: str) -> list[YsfPanellistRow]:
 
 
 def applications(session: Session, call_id: str) -> list[ApplicationView]:
-    """A call's applications with their average weighted score, best first."""
+    """A call's applications with their average weighted score, best first (three queries, whatever the count)."""
     apps = session.scalars(select(YsfApplicationRow).where(YsfApplicationRow.call_id == call_id)).all()
-    out = []
-    for app in apps:
-        totals = [float(t) for t in session.scalars(select(YsfScoreRow.total)
-                                                    .where(YsfScoreRow.application_id == app.id))]
-        conflicts = session.scalar(select(func.count()).select_from(YsfConflictRow)
-                                   .where(YsfConflictRow.application_id == app.id)) or 0
-        out.append(ApplicationView(app, round(sum(totals) / len(totals), 1) if totals else None, len(totals),
-                                   conflicts))
-    return sorted(out, key=lambda v: (-(v.average or -1), v.app.submitted_at))
+    in_call = select(YsfApplicationRow.id).where(YsfApplicationRow.call_id == call_id)
+    totals = {a: (float(avg), int(n)) for a, avg, n in session.execute(
+        select(YsfScoreRow.application_id, func.avg(YsfScoreRow.total), func.count())
+        .where(YsfScoreRow.application_id.in_(in_call)).group_by(YsfScoreRow.application_id))}
+    conflicts = dict(session.execute(
+        select(YsfConflictRow.application_id, func.count()).where(YsfConflictRow.application_id.in_(in_call))
+        .group_by(YsfConflictRow.application_id)).all())
+    out = [ApplicationView(app, round(totals[app.id][0], 1) if app.id in totals else None,
+                           totals.get(app.id, (0, 0))[1], conflicts.get(app.id, 0)) for app in apps]
+    return sorted(out, key=lambda v: (-(v.average if v.average is not None else -1), v.app.submitted_at))
 
 
 def application(session: Session, application_id: str) -> YsfApplicationRow | None:

@@ -77,7 +77,8 @@ def apply_form(request: Request, call_id: str) -> Response:
     with request.app.state.sessions() as session:
         call = _open_call(session, call_id)
     return render(request, "youthfund/apply.html", {"call": call, "form": ysf.FORM, "checked": None,
-                                                     "is_open": ysf.is_open(call)})
+                                                     "is_open": ysf.is_open(call),
+                                                     "not_yet": datetime.now(UTC) < call.opens_at})
 
 
 @router.post("/youth-fund/{call_id}/apply", tags=["public"])

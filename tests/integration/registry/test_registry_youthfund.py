@@ -87,6 +87,8 @@ def test_a_panellist_with_a_conflict_cannot_score(sessions, call):
         ysf.score_application(session, app_id, "ana@aoc.example.org", scores, now=after)
     with sessions() as session:
         assert [s.panellist for s in ysf.scores_of(session, app_id)] == ["ana@aoc.example.org"]
+        [view] = ysf.applications(session, "c1")
+        assert (view.average, view.scores, view.conflicts) == (60.0, 1, 1)
 
 
 def test_eligibility_waits_for_the_deadline_and_applies_the_rules(sessions, call):
