@@ -50,8 +50,8 @@ def main() -> None:
               "amount": "9000", "start_date": "2027-05-01", "consent": "on"}
     started = time.perf_counter()
     ids = []
-    for _ in range(args.n):
-        given = pf.FormInput(values=values, uploads={"budget": pf.Upload("budget.pdf", "", PDF)})
+    for i in range(args.n):
+        given = pf.FormInput(values={**values, "email": f"bench{i}@example.org"}, uploads={"budget": pf.Upload("budget.pdf", "", PDF)})
         with transaction(sessions) as session:
             checked = pf.check(session, ysf.FORM, given)
             app = ysf.submit_application(session, call_id, checked)

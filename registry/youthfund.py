@@ -188,6 +188,8 @@ def submit_application(session: Session, call_id: str, checked: pf.Checked, *,
     call = _call(session, call_id)
     if not is_open(call, now):
         raise ProgrammeError(f"This call closed on {call.deadline:%d %B %Y at %H:%M} UTC.")
+    if application_from(session, call_id, str(checked.answers.get("email") or "")) is not None:
+        raise ProgrammeError("An application from this address is already registered for this call.")
     sub = pf.save_submission(session, FORM, checked, subject_id=call_id, deadline=call.deadline, now=now)
     app = YsfApplicationRow(id=sub.id, call_id=call_id, status="submitted", submitted_at=now, updated_at=now)
     _copy_answers(app, sub.answers, call)
@@ -392,15 +394,31 @@ def remind_reports(session: Session, *, now: datetime | None = None, lead_days: 
     return queued
 
 
-def send_edit_link(session: Session, app: YsfApplicationRow, url: str, *, now: datetime | None = None) -> None:
-    """Queue the applicant's email with the link to edit until the deadline (once per application)."""
+def send_edit_link(session: Session, app: YsfApplicationRow, url: str, *, again: bool = False,
+                   now: datetime | None = None) -> bool:
+    """Queue the applicant's email with the link to edit until the deadline: once per application, and when
+    `again` (someone sent a second application from the same address) at most once an hour. True if queued."""
+    now = now or utcnow()
     sub = session.get(FormSubmissionRow, app.id)
     call = _call(session, app.call_id)
-    text = (f"Dear {sub.answers.get('applicant_name', '')},\n\nThank you: your application “{app.project_title}” to "
-            f"“{call.title}” has been received.\n\nYou can change it until {call.deadline:%d %B %Y, %H:%M} UTC with "
-            f"this link (keep it to yourself):\n{url}\n\nAoC Secretariat")
-    queue_mail(session, OutgoingMessage(to=sub.email, subject=f"Your application to “{call.title}”", text=text),
-               purpose="ysf.application_received", attempt_key=app.id, ref=app.id, now=now)
+    opening = (f"An application from this address to “{call.title}” already exists: “{app.project_title}”. "
+               "Rather than a second one, change it" if again else
+               f"Thank you: your application “{app.project_title}” to “{call.title}” has been received.\n\nYou can "
+               "change it")
+    text = (f"Dear {sub.answers.get('applicant_name', '')},\n\n{opening} until {call.deadline:%d %B %Y, %H:%M} UTC "
+            f"with this link (keep it to yourself):\n{url}\n\nAoC Secretariat")
+    key = f"{app.id}:again:{now:%Y%m%d%H}" if again else app.id
+    return queue_mail(session, OutgoingMessage(to=sub.email, subject=f"Your application to “{call.title}”",
+                                               text=text),
+                      purpose="ysf.application_received", attempt_key=key, ref=app.id, now=now) is not None
+
+
+def application_from(session: Session, call_id: str, email: str) -> YsfApplicationRow | None:
+    """The application already sent to this call from this address, if any (one per applicant and call)."""
+    found = session.scalar(select(FormSubmissionRow.id).where(
+        FormSubmissionRow.form == FORM.name, FormSubmissionRow.subject_id == call_id,
+        func.lower(FormSubmissionRow.email) == email.strip().lower()))
+    return session.get(YsfApplicationRow, found) if found else None
 
 
 def _call(session: Session, call_id: str) -> YsfCallRow:

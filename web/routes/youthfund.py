@@ -90,6 +90,12 @@ async def apply_submit(request: Request, call_id: str) -> Response:
     with transaction(request.app.state.sessions) as session:
         call = _open_call(session, call_id)
         checked = pf.check(session, ysf.FORM, given)
+        earlier = ysf.application_from(session, call_id, checked.answers.get("email") or "") if checked.ok else None
+        if earlier is not None:  # a double click, or a lost link: never two applications, the link goes again
+            url = links.url(EDIT_PATH, pf.edit_token(links, ysf.FORM, earlier.id, call.deadline))
+            ysf.send_edit_link(session, earlier, url, again=True)
+            checked.errors["email"] = ("An application from this address is already registered for this call. We "
+                                       "have emailed its edit link to this address again: change it there.")
         if checked.ok:
             try:
                 app = ysf.submit_application(session, call_id, checked)

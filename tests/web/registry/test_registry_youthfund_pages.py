@@ -67,6 +67,16 @@ def test_a_young_applicant_applies_without_an_account_and_gets_an_edit_link(page
                                                              MailLedgerEntry.recipient == "lina@example.org")).all()
     assert len(sent) >= 1 and any(link in row.message["text"] for row in sent)
 
+    page.goto(live_server.url + f"/youth-fund/{call_id}/apply")
+    _fill_good(page, tmp_path, email="Lina@Example.org")
+    page.get_by_role("button", name="Send my application").click()
+    expect(page.locator("#e-email")).to_contain_text("We have emailed its edit link to this address again")
+    with live_server.sessions() as session:
+        assert len(ysf.applications(session, call_id)) == 1
+        again = session.scalars(select(MailLedgerEntry).where(MailLedgerEntry.attempt_key.like("%:again:%"),
+                                                              MailLedgerEntry.recipient == "lina@example.org")).all()
+    assert len(again) == 1 and "already exists" in again[0].message["text"]
+
 
 def test_a_file_too_big_to_send_is_refused_before_the_post_and_nothing_is_lost(page, live_server, tmp_path):
     """A 3 MB budget is stopped in the page with its reason; the form stays as typed and nothing was posted."""
