@@ -51,7 +51,8 @@ def main() -> None:
     started = time.perf_counter()
     ids = []
     for i in range(args.n):
-        given = pf.FormInput(values={**values, "email": f"bench{i}@example.org"}, uploads={"budget": pf.Upload("budget.pdf", "", PDF)})
+        given = pf.FormInput(values={**values, "email": f"bench{i}@example.org"},
+                             uploads={"budget": pf.Upload("budget.pdf", "", PDF)})
         with transaction(sessions) as session:
             checked = pf.check(session, ysf.FORM, given)
             app = ysf.submit_application(session, call_id, checked)
