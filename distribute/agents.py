@@ -11,15 +11,16 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from bus.app import RrmApp, consume_in_transaction
-from bus.records import TranslationReady, TranslationSignedOff
+from bus.records import NewsletterIssueReady, TranslationReady, TranslationSignedOff
 
 from .distributions import record_signoff, record_translation
 from .model import RecordRefused
+from .newsletter import queue_issue
 
 
 def register(app: RrmApp, sessions: sessionmaker[Session]) -> None:
-    """Register the agents on `translations.ready` and `translations.signed_off`; a record that makes no sense goes
-    to `rejected`."""
+    """Register the agents on `translations.ready`, `translations.signed_off` and `newsletter.issues`; a record that
+    makes no sense goes to `rejected`."""
 
     def keep_translation(session: Session, record: TranslationReady) -> list:
         record_translation(session, record)
@@ -33,4 +34,11 @@ def register(app: RrmApp, sessions: sessionmaker[Session]) -> None:
         return []
 
     consume_in_transaction(app, "translations.signed_off", keep_signoff, sessions=sessions, name="keep_signoff",
+                           errors=(RecordRefused,))
+
+    def send_newsletter(session: Session, record: NewsletterIssueReady) -> list:
+        queue_issue(session, record)  # one mail-ledger email per subscriber (issue 16)
+        return []
+
+    consume_in_transaction(app, "newsletter.issues", send_newsletter, sessions=sessions, name="send_newsletter",
                            errors=(RecordRefused,))
