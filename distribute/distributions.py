@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bus import body as bodies
@@ -30,10 +30,14 @@ def record_translation(session: Session, record: TranslationReady) -> bool:
     if not first_time(session, CONSUMER, record.message_id):
         return False
     row = session.get(ReadyTranslation, (record.oped_id, record.lang))
+    body = bodies.normalize(record.body)
     if row is None:
         row = ReadyTranslation(oped_id=record.oped_id, lang=record.lang, received_at=utcnow())
         session.add(row)
-    row.title, row.body, row.translator = record.title, bodies.normalize(record.body), record.translator
+    elif (row.title, row.body) != (record.title, body) and record.lang != (record.source_lang or "").lower():
+        # a corrected translation: the authors signed off the old text, not this one; they are asked again
+        session.execute(delete(SignOff).where(SignOff.oped_id == record.oped_id, SignOff.lang == record.lang))
+    row.title, row.body, row.translator = record.title, body, record.translator
     row.source_lang = (record.source_lang or "").lower()
     row.authors = model.author_dicts(record.authors)
     row.credit = record.credit or ""

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bus.records import OpEdPlaced, OpEdReleased, TranslationSignedOff
+from bus.records import OpEdPlaced, OpEdReleased, TranslationReady, TranslationSignedOff
 from db.tables import OutboxMessage
 from distribute import model, queries
 from distribute.adapters import SendGridBatchSender
-from distribute.distributions import record_signoff
+from distribute.distributions import record_signoff, record_translation
 from distribute.placements import receive_reply, record_placement
 from distribute.release import release_due
 from distribute.tables import DistributionSend
@@ -159,3 +159,17 @@ def test_replies_record_placements_or_are_kept_with_the_reason(sessions, seeded,
         ("unmatched", "no op-ed was sent to x@nowhere.example.org in the distribution this reply answers")]
     statuses = {p.outlet: (p.status, p.via) for p in in_transaction(sessions, queries.placements, oped_id="oped-1")}
     assert statuses == {"Outlet 0": ("ran", "reply"), "Outlet 1": ("will_run", "reply")}
+
+
+def test_a_corrected_translation_needs_a_new_sign_off(sessions, seeded, composer, sendgrid):
+    """When translate sends a corrected French text, the authors' earlier sign-off no longer covers it: French
+    editors get the original with a note until the authors sign the new text off."""
+    endpoint, batches = sendgrid
+    approve(sessions, "oped-1", "fr")
+    in_transaction(sessions, record_translation, TranslationReady(
+        oped_id="oped-1", lang="fr", title="Titre corrigé", body="<p>Corrigé.</p>", source_lang="en",
+        message_id="fr-v2"))
+    assert "fr" not in in_transaction(sessions, queries.signoffs, "oped-1")
+    seeded(2, languages=("en", "fr"), approved=("en",), release_in=timedelta(0))
+    release_due(sessions, composer=composer, batches=batches, mailer=None)
+    assert mails(endpoint)["editor1@outlet1.example.org"]["subject"] == "Title [en]"
