@@ -1,4 +1,4 @@
-"""`rrm mobilize ...`: import the network from CSV, print figures."""
+"""`rrm mobilize ...`: import the network from CSV, print figures, show and add duty shifts."""
 
 from __future__ import annotations
 
@@ -57,6 +57,51 @@ def figures() -> None:
         engine.dispose()
     for name, value in f.__dict__.items():
         click.echo(f"{name:26} {'-' if value is None else value}")
+
+
+@mobilize.command("rota")
+@click.option("--add", "officer", default="", help="Add a shift for this officer (a console account's email).")
+@click.option("--name", default="", help="The officer's name, for the rota and the alert emails.")
+@click.option("--level", default=1, show_default=True, help="1 is alerted first, 2 if level 1 does not acknowledge...")
+@click.option("--start", "start", default="", help="Shift start, UTC, e.g. 2026-12-01T08:00.")
+@click.option("--hours", default=12.0, show_default=True, help="Shift length in hours.")
+def rota(officer: str, name: str, level: int, start: str, hours: float) -> None:
+    """Who is on call now and the next seven days' shifts; with --add, add a shift first."""
+    from datetime import UTC, datetime, timedelta
+
+    from bus.records import utcnow
+    from db.engine import make_engine, session_factory, transaction
+
+    from .incident import MobilizeError
+    from .oncall import levels_on_call, save_shift, shifts_between
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    now = utcnow()
+    try:
+        sessions = session_factory(engine)
+        if officer:
+            try:
+                begins = datetime.strptime(start, "%Y-%m-%dT%H:%M").replace(tzinfo=UTC) if start else now
+                with transaction(sessions) as session:
+                    save_shift(session, officer_email=officer, officer_name=name, level=level, starts_at=begins,
+                               ends_at=begins + timedelta(hours=hours), created_by="rrm mobilize rota", now=now)
+            except ValueError as exc:  # a bad date, or MobilizeError's sentence
+                message = str(exc) if isinstance(exc, MobilizeError) else "--start is a UTC time such as " \
+                    "2026-12-01T08:00"
+                raise click.ClickException(message) from None
+            click.echo(f"Shift added for {officer}.")
+        with sessions() as session:
+            on_call = levels_on_call(session, now)
+            shifts = shifts_between(session, now, now + timedelta(days=7))
+    finally:
+        engine.dispose()
+    click.echo("On call now: " + ("; ".join(f"level {lv}: " + ", ".join(n or e for e, n in people)
+                                            for lv, people in sorted(on_call.items()))
+                                  or "nobody (alerts go to RRM_MOBILIZE__OFFICER_EMAIL)"))
+    for shift in shifts:
+        click.echo(f"  {shift.starts_at:%a %d %b %H:%M} - {shift.ends_at:%a %d %b %H:%M} UTC  level {shift.level}  "
+                   f"{shift.officer_name or shift.officer_email}" + (f"  ({shift.note})" if shift.note else ""))
 
 
 commands = [mobilize]
