@@ -61,13 +61,22 @@ class BadRow:
     raw: str = ""
 
 
-@dataclass(frozen=True)
 class Row:
     """One row as the callback sees it: cells by (mapped) column name, stripped; missing cells are ""."""
 
-    line: int
-    cells: Mapping[str, str]
-    raw: str
+    __slots__ = ("_cells", "_delimiter", "cells", "line")
+
+    def __init__(self, line: int, cells: Mapping[str, str], raw_cells: list[str] | None = None,
+                 delimiter: str = ",") -> None:
+        self.line = line
+        self.cells = cells
+        self._cells = raw_cells if raw_cells is not None else list(cells.values())
+        self._delimiter = delimiter
+
+    @property
+    def raw(self) -> str:
+        """The row as in the file (cut to `RAW_CHARS`), for the bad-rows report."""
+        return _raw(self._cells, self._delimiter)
 
     def get(self, column: str, default: str = "") -> str:
         """The cell of `column` ("" or `default` when the column or the cell is empty)."""
@@ -176,6 +185,10 @@ def read_csv(data: bytes | str, parse: Callable[[Row], T], *, required: Iterable
         raise CsvRefused(f"the header names the column(s) {', '.join(duplicated)} more than once",
                          ", ".join(duplicated))
     catch = (RowRefused, *refused)
+    names = [name or f"\x00{i}" for i, name in enumerate(header)]  # an unnamed column is kept out of `cells`
+    unnamed = [n for n in names if n.startswith("\x00")]
+    width = len(header)
+    padding = [""] * width
     while True:
         line = reader.line_num + 1
         try:
@@ -185,24 +198,26 @@ def read_csv(data: bytes | str, parse: Callable[[Row], T], *, required: Iterable
         except csv.Error as exc:
             result.refuse(line, f"this line cannot be read as CSV ({exc}): the rest of the file was not read")
             break
-        if not any(c.strip() for c in cells):
-            continue  # blank line
+        if not "".join(cells).strip():
+            continue  # blank line (or only delimiters)
         if result.read >= max_rows:
             result.refuse(line, f"more than {max_rows} rows: the rest was not read; split the file")
             break
         result.read += 1
-        raw = _raw(cells, delimiter)
-        extra = [c for c in cells[len(header):] if c.strip()]
-        if extra:
-            result.refuse(line, f"{len(cells) - len(header)} cell(s) more than the header has columns "
-                          "(a delimiter inside a value? quote it)", "(row)", raw)
+        if len(cells) > width and "".join(cells[width:]).strip():
+            result.refuse(line, f"{len(cells) - width} cell(s) more than the header has columns "
+                          "(a delimiter inside a value? quote it)", "(row)", _raw(cells, delimiter))
             continue
-        row = Row(line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header) if name},
-                  raw)
+        values = [c.strip() for c in cells] + padding[len(cells):]
+        mapped = dict(zip(names, values, strict=False))
+        for name in unnamed:
+            del mapped[name]
+        row = Row(line, mapped, cells, delimiter)
         try:
             value = parse(row)
         except catch as exc:
             problems = exc.problems if isinstance(exc, RowRefused) else [("", str(exc))]
+            raw = row.raw
             for field_name, reason in problems:
                 result.refuse(line, reason, field_name, raw)
             continue
