@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bus.records import OpEdApproved, StoryFlagged
+from bus.records import OpEdApproved, StoryFlagged, TranslationReady
 from db.engine import transaction
 from db.tables import OutboxMessage
 from mobilize import handlers as h
+from mobilize import signoff
 from mobilize.model import PieceOrder
 from mobilize.network import import_csv
 from mobilize.tables import Draft, Member
@@ -116,6 +117,8 @@ def test_two_coauthors_editing_at_once_never_overwrite_each_other(browser, live_
 def test_autosave_keeps_the_text_and_counts_words(browser, live_server, mob_id):
     """Typing in the editor updates the preview and the word count, and autosaves a new revision on its own."""
     claire = browser.new_context().new_page()
+    refused = []
+    claire.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     claire.goto(links_in_mail(live_server, CLAIRE, "Votre brouillon partagé")[0])
     before = _draft(live_server, mob_id).revision
     text = "Le paragraphe de Claire.\n\nفقرة يوسف.\n\nUne *troisième* phrase, écrite sans cliquer."
@@ -125,6 +128,7 @@ def test_autosave_keeps_the_text_and_counts_words(browser, live_server, mob_id):
     assert "plus court que l’objectif" in claire.get_by_test_id("word-count").inner_text()
     claire.get_by_test_id("save-status").filter(has_text=f"Enregistré (version {before + 1})").wait_for()
     assert _draft(live_server, mob_id).body_md == text
+    assert refused == []  # the editor runs from /static files only (script-src 'self')
     claire.context.close()
 
 
@@ -176,5 +180,40 @@ def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, pa
     youssef.get_by_text("شكراً: سيُرسل مقال الرأي الآن.").wait_for()
     published = approved()
     assert len(published) == 1 and "sans hésiter" in published[0].body
+    claire.context.close()
+    youssef.context.close()
+
+
+def test_authors_see_an_arabic_translation_right_to_left_and_approve_it(browser, live_server, mob_id):
+    """An Arabic translation is shown to Claire in French with the text itself right to left; her approval counts,
+    and the translation goes out when Youssef approves too."""
+    with live_server.sessions() as session:
+        oped_id = session.scalar(select(signoff.FinalText.oped_id).where(
+            signoff.FinalText.draft_id == _draft(live_server, mob_id).id))
+    with transaction(live_server.sessions) as session:
+        signoff.show_translation(session, deps_for(live_server), TranslationReady(
+            oped_id=oped_id, lang="ar", title="مكان العبادة ليس هدفاً", body="<p>فقرة مترجمة.</p>", translator="Huda"))
+    deliver(live_server)
+    claire = browser.new_context().new_page()
+    claire.goto(links_in_mail(live_server, CLAIRE, "Votre tribune dans une autre langue")[0])
+    section = claire.get_by_test_id("translation-ar")
+    assert "Traduction : arabe" in section.inner_text()
+    assert section.locator("article").get_attribute("dir") == "rtl"
+    assert claire.locator("html").get_attribute("dir") is None  # the page itself stays French, left to right
+    assert violations(claire) == []
+    section.get_by_role("button", name="J’approuve cette traduction").click()
+    claire.get_by_text("Vous avez approuvé cette traduction.").wait_for()
+
+    def signed(lang: str) -> list[str]:
+        with live_server.sessions() as session:
+            rows = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "translations.signed_off"))
+            return [r.payload for r in rows if f'"lang":"{lang}"'.encode() in r.payload.replace(b" ", b"")]
+
+    assert signed("ar") == []
+    youssef = browser.new_context().new_page()
+    youssef.goto(links_in_mail(live_server, YOUSSEF, "مقال رأيك بلغة أخرى")[0])
+    youssef.get_by_test_id("translation-ar").get_by_role("button", name="أوافق على هذه الترجمة").click()
+    youssef.get_by_text("تمت الموافقة: أُرسلت.").wait_for()
+    assert len(signed("ar")) == 1
     claire.context.close()
     youssef.context.close()
