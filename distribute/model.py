@@ -161,15 +161,13 @@ _TOKEN_SALT = b"rrm.distribute.unsubscribe.v1"
 
 
 @lru_cache(maxsize=16)
-def _keyed(salt: bytes, secret: str) -> hmac.HMAC:
-    """An HMAC-SHA256 keyed once per (purpose, secret); each token copies it (10,000 tokens a release)."""
-    return hmac.new(hashlib.sha256(salt + secret.encode("utf-8")).digest(), digestmod=hashlib.sha256)
+def _key(salt: bytes, secret: str) -> bytes:
+    """The HMAC key of one kind of token, derived once per (purpose, secret key): 10,000 tokens a release."""
+    return hashlib.sha256(salt + secret.encode("utf-8")).digest()
 
 
 def _mac(salt: bytes, secret: str, payload: str) -> str:
-    mac = _keyed(salt, secret).copy()
-    mac.update(payload.encode("ascii", "replace"))
-    return mac.hexdigest()[:32]
+    return hmac.digest(_key(salt, secret), payload.encode("ascii", "replace"), "sha256").hex()[:32]
 
 
 def _token_mac(secret: str, payload: str) -> str:
