@@ -165,6 +165,7 @@ def create_app(role: str, settings: Settings, *, fetch_wait_ms: int | None = Non
     (settings.data_dir / "faust" / role).mkdir(parents=True, exist_ok=True)
     app = RrmApp(f"{kafka.topic_prefix}{role}", **options)
     app.rrm_settings = settings
+    speed_up_message_handoff()
     if fetch_wait_ms is not None:
         shorten_fetch_wait(app, fetch_wait_ms)
     return app
@@ -325,12 +326,22 @@ def _batch_agent(app: RrmApp, topic: str, agent_name: str, process: Callable[[li
 
 
 async def _send_all(app: RrmApp, outgoing: Iterable[tuple[str, Record]], sent: list[Any]) -> None:
-    """Hand records to the producer without waiting for the broker; their futures are awaited once per batch."""
-    for out_topic, record in outgoing or ():
-        entry = spec(out_topic)
-        from .publisher import record_key
+    """Hand records to the producer without waiting for the broker (their futures go to `sent`).
 
-        sent.append(await app.rrm_topic(out_topic).send(key=record_key(entry, record).encode("utf-8"), value=record))
+    Straight to faust's producer with the record's own JSON and the catalog's key: the same bytes, key and
+    partitioner as `Topic.send`, without its per-message future, sensors and channel machinery.
+    """
+    from .publisher import record_key
+
+    records = list(outgoing or ())
+    if not records:
+        return
+    producer = await app.maybe_start_producer()
+    prefix = app.rrm_settings.kafka.topic_prefix
+    for out_topic, record in records:
+        entry = spec(out_topic)
+        sent.append(await producer.send(entry.full_name(prefix), record_key(entry, record).encode("utf-8"),
+                                        record.to_json(), None, None, None))
 
 
 def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1,
@@ -383,7 +394,13 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
             return sent, rejected
         for index, record in enumerate(records):
             try:
-                outgoing = await _with_retries(lambda r=record: handler(r), bound, give_up_after_s)
+                try:
+                    outgoing = await handler(record)  # the common case without tenacity's cost per message
+                except REJECTS:
+                    raise
+                except Exception as exc:  # retried with back-off (tenacity) from here on
+                    bound.warning("message.retry", error=f"{type(exc).__name__}: {str(exc)[:300]}", retry_in_s=0)
+                    outgoing = await _with_retries(lambda r=record: handler(r), bound, give_up_after_s)
             except REJECTS as exc:
                 rejected[index] = exc
                 continue
@@ -446,3 +463,65 @@ def shorten_fetch_wait(app: RrmApp, wait_ms: int) -> None:
 
     create._rrm_short_wait = True  # type: ignore[attr-defined]
     driver.AIOKafkaConsumerThread._create_worker_consumer = create
+
+
+class _Resumed:
+    """Awaitable that drives an already started coroutine on from the future it is waiting for."""
+
+    __slots__ = ("coro", "fut")
+
+    def __init__(self, coro: Any, fut: Any) -> None:
+        self.coro, self.fut = coro, fut
+
+    def __await__(self):  # noqa: ANN204 - a generator, as asyncio expects
+        coro, fut = self.coro, self.fut
+        while True:
+            try:
+                yield fut
+            except BaseException as exc:  # cancelled while waiting: hand it to the coroutine
+                try:
+                    fut = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    fut = coro.send(None)
+                except StopIteration as stop:
+                    return stop.value
+
+
+def speed_up_message_handoff() -> None:
+    """Hand each fetched message to faust's topic callback without four tasks per message when nothing blocks.
+
+    Why this patch lives here: faust's consumer loop (`Consumer._drain_messages`) awaits
+    `wait_first(callback(message), suspend_flow.wait())` for every message, which creates four tasks and an
+    `asyncio.wait` per message (about a fifth of the bus's cost in a profile of `benchmarks/bus.py`), only so that a
+    callback blocked on a full or suspended queue can be abandoned when a rebalance suspends the flow. This runs the
+    callback's first step directly; when it completes there (the queue had room: the common case) nothing else is
+    needed, and when it would wait, faust's own `wait_first` takes it from where it stopped, with the same outcome
+    as before. Applied once, to faust's aiokafka consumer class (the only caller of its `wait_first`).
+    """
+    from faust.transport.drivers import aiokafka as driver
+    from mode.services import WaitResults
+
+    original = driver.Consumer.wait_first
+    if getattr(original, "_rrm_fast", False):
+        return
+
+    async def wait_first(self, *coros: Any, timeout: Any = None) -> Any:  # noqa: ANN001 - faust's signature
+        if len(coros) != 2 or not asyncio.iscoroutine(coros[0]) or self.suspend_flow.is_set() or self.should_stop:
+            return await original(self, *coros, timeout=timeout)
+        callback, other = coros
+        try:
+            fut = callback.send(None)
+        except StopIteration as stop:
+            other.close()
+            return WaitResults([callback], [stop.value], False)
+        except BaseException:
+            other.close()
+            raise
+        return await original(self, _Resumed(callback, fut), other, timeout=timeout)
+
+    wait_first._rrm_fast = True  # type: ignore[attr-defined]
+    driver.Consumer.wait_first = wait_first
+

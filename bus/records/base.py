@@ -107,20 +107,31 @@ class Record(
         """Build a record from decoded JSON, refusing wrong shapes before faust coerces them into strings."""
         if not isinstance(data, dict):
             raise ValueError(f"{cls.__name__}: expected a JSON object, got {type(data).__name__}")
-        for name, field in cls._options.descriptors.items():
+        for name, field, plain, expected in cls._checks():
             value = data.get(name)
             if value is None:
-                continue
-            plain = _plain(field.type)
-            expected = (str,) if plain is datetime else _PLAIN_TYPES.get(plain)
-            if expected is None:
                 continue
             wrong_bool = isinstance(value, bool) and plain is not bool
             if wrong_bool or not isinstance(value, expected):
                 raise ValueError(f"{cls.__name__}.{name}: expected {_type_name(field.type)}, "
                                  f"got {type(value).__name__}")
-        data = {k: v for k, v in data.items() if k in cls._options.descriptors}
+        descriptors = cls._options.descriptors
+        data = {k: v for k, v in data.items() if k in descriptors}
         return super().from_data(data, preferred_type=preferred_type)
+
+    @classmethod
+    def _checks(cls) -> list[tuple[str, Any, Any, type | tuple[type, ...]]]:
+        """(name, field, plain type, accepted JSON types) of the fields `from_data` checks, worked out once a class."""
+        checks = cls.__dict__.get("_rrm_checks")
+        if checks is None:
+            checks = []
+            for name, field in cls._options.descriptors.items():
+                plain = _plain(field.type)
+                expected = (str,) if plain is datetime else _PLAIN_TYPES.get(plain)
+                if expected is not None:
+                    checks.append((name, field, plain, expected))
+            cls._rrm_checks = checks
+        return checks
 
     def to_json(self) -> bytes:
         """The record as JSON bytes, as it travels on the bus."""
