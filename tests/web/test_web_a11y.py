@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -47,6 +48,7 @@ def test_every_stage_page_passes_axe(page_as, live_server) -> None:
     from tests.web.test_web_access import guard
     from web.app import api_routes
     from web.auth import ROLES
+    from web.roles import RESTRICTED_ROLES
 
     found = []
     for role in ROLES:
@@ -57,7 +59,14 @@ def test_every_stage_page_passes_axe(page_as, live_server) -> None:
             kind, roles = guard(route)
             if kind == "role" and role not in roles:
                 continue
-            response = tab.goto(live_server.url + route.path)
+            if kind == "user" and role in RESTRICTED_ROLES:  # a donor gets the 403 page other roles' walks check
+                continue
+            try:
+                response = tab.goto(live_server.url + route.path)
+            except PlaywrightError as exc:  # a file to download (a CSV export) is no page
+                if "Download is starting" in str(exc):
+                    continue
+                raise
             if not response.headers.get("content-type", "").startswith("text/html"):
                 continue
             tab.wait_for_timeout(300)
