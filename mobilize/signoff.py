@@ -134,9 +134,11 @@ def submit_agreements(session: Session, draft: Draft) -> dict[str, bool]:
     return {m.id: m.id in agreed for _, m in authors_of_draft(session, draft)}
 
 
-def agree_to_submit(session: Session, deps: Deps, draft_id: str, member: Member) -> list[str]:
-    """An author agrees to submit the current revision. The last author's agreement submits it (returns []);
-    otherwise returns the names still to agree, who are emailed once per revision."""
+def agree_to_submit(session: Session, deps: Deps, draft_id: str, member: Member, revision: int | None = None
+                    ) -> list[str]:
+    """An author agrees to submit the current revision (`revision`: the one they read; refused if a co-author saved
+    since). The last author's agreement submits it (returns []); otherwise returns the names still to agree, who are
+    emailed once per revision."""
     from .drafts import submit_draft
 
     draft = session.get(Draft, draft_id)
@@ -146,6 +148,9 @@ def agree_to_submit(session: Session, deps: Deps, draft_id: str, member: Member)
         raise MobilizeError(f"This draft is {draft.status.replace('_', ' ')}: it cannot be submitted again now.")
     if draft.revision == 0:
         raise MobilizeError("Write and save the op-ed before submitting it.")
+    if revision is not None and revision != draft.revision:
+        raise MobilizeError(f"The draft changed since you opened it (it is now revision {draft.revision}): read it "
+                            "again, then agree to submit it.")
     authors = authors_of_draft(session, draft)
     if member.id not in {m.id for _, m in authors}:
         raise MobilizeError("Only the authors of this op-ed can submit it.")

@@ -278,7 +278,7 @@ def draft_action(request: Request, token: str, action: str, title: str = Form(""
                 h.comment_on_draft(session, deps, context["draft"].id, member.name, message)
         elif action == "submit":
             with transaction(request.app.state.sessions) as session:
-                waiting = signoff.agree_to_submit(session, deps, context["draft"].id, member)
+                waiting = signoff.agree_to_submit(session, deps, context["draft"].id, member, _base(base_revision))
             if waiting:
                 flash(request, _("You agreed to submit this revision. It goes to the duty officer when the other "
                                  "authors agree too (still waiting for: %(names)s); they have been emailed.")

@@ -44,7 +44,15 @@
     }).then(function (result) {
       saving = false;
       if (result.status === 200) {
+        var previous = base.value;
         base.value = String(result.data.revision);
+        // the "I agree to submit revision N" button now means the revision just saved
+        document.querySelectorAll("form.agree-submit").forEach(function (agree) {
+          var field = agree.querySelector("input[name=base_revision]");
+          var button = agree.querySelector("button");
+          if (field) { field.value = base.value; }
+          if (button) { button.textContent = button.textContent.replace(previous, base.value); }
+        });
         say(form.dataset.msgSaved.replace("{n}", result.data.revision));
       } else if (result.status === 409) {
         say(form.dataset.msgConflict);

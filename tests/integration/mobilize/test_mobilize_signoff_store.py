@@ -102,7 +102,8 @@ def test_markdown_is_stored_as_sanitized_html(sessions, deps):
 
 
 def test_one_author_alone_cannot_submit(sessions, deps):
-    """The first author's agreement does not submit; the co-author is emailed; a new save asks both again."""
+    """The first author's agreement does not submit; the co-author is emailed; a new save asks both again; an
+    agreement to a revision older than the current one is refused."""
     draft_id, authors = _draft(sessions, deps)
     (_, johan), (_, mehmet) = authors["johan@example.org"], authors["mehmet@example.org"]
     with transaction(sessions) as s:
@@ -113,8 +114,10 @@ def test_one_author_alone_cannot_submit(sessions, deps):
     with transaction(sessions) as s:
         h.save_draft(s, deps, draft_id, mehmet.name, "T", "", body_md="Text, edited.")
         assert signoff.agree_to_submit(s, deps, draft_id, mehmet) == ["Johan Eriksson"]
+    with pytest.raises(h.MobilizeError, match="now revision 2"), transaction(sessions) as s:
+        signoff.agree_to_submit(s, deps, draft_id, johan, revision=1)  # the page he read was revision 1
     with transaction(sessions) as s:
-        assert signoff.agree_to_submit(s, deps, draft_id, johan) == []
+        assert signoff.agree_to_submit(s, deps, draft_id, johan, revision=2) == []
     assert len(_outbox(sessions, "drafts.submitted")) == 1
 
 
@@ -140,7 +143,7 @@ def test_officer_edits_wait_for_every_author_to_approve(sessions, deps):
     with sessions() as s:
         draft = s.get(signoff.Draft, draft_id)
         _, body_diff = signoff.final_diff(s, draft)
-    assert "<ins>**matter** a lot.</ins>" in body_diff and "<del>**matter**.</del>" in body_diff
+    assert "<del>matter.</del> <ins>matter a lot.</ins>" in body_diff
     with transaction(sessions) as s:
         assert signoff.approve_final(s, deps, draft_id, johan) is False
     assert _outbox(sessions, "opeds.approved") == []

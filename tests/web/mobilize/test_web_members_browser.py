@@ -4,18 +4,21 @@ at once never overwrite each other, autosave, and the authors approve an officer
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
 from bus.records import OpEdApproved, StoryFlagged, TranslationReady
 from db.engine import transaction
 from db.tables import OutboxMessage
+from mobilize import emails, signoff
 from mobilize import handlers as h
-from mobilize import signoff
 from mobilize.model import PieceOrder
 from mobilize.network import import_csv
 from mobilize.tables import Draft, Member
 from tests.web.mobilize.seeding import deliver, deps_for, links_in_mail
+from tests.web.screenshots import shoot
 from tests.web.test_web_a11y import violations
 
 pytestmark = pytest.mark.browser
@@ -102,6 +105,7 @@ def test_two_coauthors_editing_at_once_never_overwrite_each_other(browser, live_
     assert youssef.get_by_test_id("theirs").inner_text() == "Le paragraphe de Claire."
     assert youssef.get_by_test_id("mine").input_value() == "فقرة يوسف."
     assert violations(youssef) == []
+    shoot(youssef, "member-draft-conflict-ar")
     draft = _draft(live_server, mob_id)
     assert draft.revision == base + 1 and draft.body_md == "Le paragraphe de Claire."
 
@@ -128,7 +132,10 @@ def test_autosave_keeps_the_text_and_counts_words(browser, live_server, mob_id):
     assert "plus court que l’objectif" in claire.get_by_test_id("word-count").inner_text()
     claire.get_by_test_id("save-status").filter(has_text=f"Enregistré (version {before + 1})").wait_for()
     assert _draft(live_server, mob_id).body_md == text
+    # the agreement button now names the revision just autosaved (and sends it: a stale agreement is refused)
+    assert claire.get_by_role("button", name=f"Je suis d’accord pour soumettre la version {before + 1}").is_visible()
     assert refused == []  # the editor runs from /static files only (script-src 'self')
+    shoot(claire, "member-draft-editor-fr")
     claire.context.close()
 
 
@@ -167,6 +174,7 @@ def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, pa
     assert "awaiting authors" in officer.content() and violations(officer) == []
     claire.goto(links_in_mail(live_server, CLAIRE, "Merci d’approuver le texte final")[0])
     assert violations(claire) == []
+    shoot(claire, "member-signoff-changes-fr")
     diff = claire.get_by_test_id("final-diff")
     assert diff.locator("del").inner_text() == "cliquer." and diff.locator("ins").inner_text() == "hésiter."
     claire.get_by_role("button", name="J’approuve le texte final").click()
@@ -217,3 +225,20 @@ def test_authors_see_an_arabic_translation_right_to_left_and_approve_it(browser,
     assert len(signed("ar")) == 1
     claire.context.close()
     youssef.context.close()
+
+
+@pytest.mark.parametrize(("lang", "accept"), [("fr", "Accepter"), ("ar", "قبول")])
+def test_invitation_email_renders_with_buttons_in_the_members_language(page, lang, accept):
+    """The HTML invitation renders as a short letter with Accept / Decline buttons in the member's language (Arabic
+    right to left); the screenshot goes to docs/screenshots/."""
+    message = emails.invitation(
+        to="m@example.org", name="Claire Dubois" if lang == "fr" else "يوسف العمراني", story_title=TITLE,
+        reason="", accept_url="https://rrm.example.org/m/answer/a", decline_url="https://rrm.example.org/m/answer/d",
+        reply_to="reply+x@rrm.example.org", deadline=datetime(2026, 11, 30, 14, 0, tzinfo=UTC), invitation_id="i",
+        lang=lang, timezone="Europe/Paris" if lang == "fr" else "Africa/Casablanca")
+    page.set_content(message.html)
+    button = page.get_by_role("link", name=accept)
+    assert button.is_visible() and button.get_attribute("href") == "https://rrm.example.org/m/answer/a"
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert "<p>" not in page.inner_text("body")
+    shoot(page, f"member-invitation-email-{lang}")
