@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import structlog
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,8 @@ from mail.ports import OutgoingMessage
 from .incident import Deps, MobilizeError, fmt_time, note
 from .model import PieceOrder
 from .tables import Alert, Mobilization, Shift, StoryBrief
+
+log = structlog.get_logger(__name__)
 
 
 class AlertStatus:
@@ -152,6 +155,15 @@ def raise_alert(session: Session, deps: Deps, brief: StoryBrief, cause: str) -> 
             alert.severity, alert.title = brief.severity or alert.severity, brief.title or alert.title
             if cause == "escalated":
                 alert.cause = "escalated"
+        elif (alert.status == AlertStatus.DISMISSED and cause == "escalated" and brief.severity == "critical"
+              and alert.severity != "critical"):
+            # dismissed, then it went critical: an officer looks again (a new round of emails, a new badge)
+            alert.status, alert.severity, alert.cause, alert.level = AlertStatus.OPEN, "critical", "escalated", 0
+            note_text = f"Dismissed ({alert.reason}) by {alert.decided_by}, then escalated to critical."
+            alert.acknowledged_by, alert.acknowledged_at, alert.decided_by, alert.decided_at = "", None, "", None
+            alert.decision, alert.reason, alert.alerted = "", "reopened", []
+            _alert_next_level(session, deps, alert, now)
+            log.info("alert.reopened", story_id=alert.story_id, why=note_text)
         return alert
     alert = Alert(id=alert_id(brief.story_id), story_id=brief.story_id, title=brief.title[:500],
                   severity=brief.severity or "", cause=cause, status=AlertStatus.OPEN, level=0, alerted=[],
@@ -175,13 +187,14 @@ def _alert_next_level(session: Session, deps: Deps, alert: Alert, now: datetime)
         alert.escalate_at = None
         return False
     brief = session.get(StoryBrief, alert.story_id)
+    round_key = ":reopened" if alert.reason == "reopened" else ""  # a reopened alert emails everyone again
     alert.level = level
     new = [(e, n) for e, n in people if e not in (alert.alerted or [])]
     alert.alerted = [*(alert.alerted or []), *(e for e, _ in new)]
     alert.escalate_at = now + timedelta(seconds=deps.settings.mobilize.alert_ack_s)
     for email, name in new:
         queue_mail(session, alert_email(deps, alert, brief, email, name), purpose="mobilize.alert",
-                   attempt_key=alert.id, ref=alert.story_id, now=now)
+                   attempt_key=alert.id + round_key, ref=alert.story_id, now=now)
     return True
 
 
@@ -210,7 +223,7 @@ def alert_email(deps: Deps, alert: Alert, brief: StoryBrief | None, to: str, nam
               if alert.escalate_at else ""]
     return OutgoingMessage(to=to, to_name=name, subject=f"[{(alert.severity or 'alert').upper()}] Decide: "
                            f"{alert.title}"[:300], text="\n".join(lines).rstrip() + "\n",
-                           categories=("alert",), idempotency_key=f"mobilize.alert:{alert.id}:{to}")
+                           categories=("alert",))
 
 
 def escalate_due(session: Session, deps: Deps) -> int:

@@ -233,3 +233,21 @@ def test_a_mobilization_started_by_hand_settles_the_pending_alert(sessions, deps
     with sessions() as s:
         row = s.get(Alert, alert.id)
         assert (row.status, row.mobilization_id, oncall.pending_count(s)) == ("mobilized", mob.id, 0)
+
+
+def test_a_dismissed_story_that_goes_critical_alerts_again(sessions, deps):
+    """Dismissed as a false alarm, the story then escalates to critical: the alert reopens and Alice is emailed
+    again; a second critical escalation adds nothing."""
+    alert = _flagged(sessions, deps)
+    with transaction(sessions) as s:
+        oncall.acknowledge(s, deps, alert.id, "Alice")
+        oncall.dismiss(s, deps, alert.id, "Alice", "false_alarm")
+    for _ in range(2):
+        with transaction(sessions) as s:
+            h.handle_story_escalated(s, deps, StoryEscalated(
+                story_id="story-1", title="Quran burning at a Stockholm protest", previous_severity="alert",
+                severity="critical", evidence={"sources": [f"s{i}.ex" for i in range(8)]}))
+    with sessions() as s:
+        row = s.get(Alert, alert.id)
+        assert (row.status, row.severity, row.reason, oncall.pending_count(s)) == ("open", "critical", "reopened", 1)
+    assert [m.recipient for m in _alert_mail(sessions)] == [ALICE, ALICE]
