@@ -77,7 +77,8 @@ TOPICS: tuple[TopicSpec, ...] = (
         compacted=True, retention_ms=3650 * DAY_MS,
     ),
     TopicSpec("programmes.stepped", "subject_id", r.ProgrammeStepped,
-              "Steps of the registry's programmes (Ambassadors, Youth Solidarity Fund, Trust Fund).",
+              "Steps of the registry's programmes (Ambassadors, Youth Solidarity Fund, Trust Fund, fora, Group of "
+              "Friends, Clearinghouse submissions, newsletter).",
               retention_ms=365 * DAY_MS),
     TopicSpec("newsletter.issues", "issue_id", r.NewsletterIssueReady,
               "Newsletter issues composed by registry/, for distribute/ to send to confirmed subscribers.",

@@ -35,6 +35,7 @@ from mail.ports import OutgoingMessage
 from . import model
 from . import tables as t
 from . import tables_public as tp
+from .programmes import record_step
 
 #: Snowball stemmers for the languages we stem ourselves (English is stemmed by FTS5's porter on SQLite).
 SNOWBALL = {"fr": "french", "es": "spanish", "ar": "arabic", "tr": "turkish", "de": "german", "pt": "portuguese",
@@ -294,9 +295,12 @@ def submit(session: Session, data: dict, *, name: str, email: str, now: datetime
         session.add(row)
     elif row.status != "pending":
         raise SubmissionError("This submission has already been moderated: it can no longer be changed.")
+    first = row.data is None
     row.data, row.submitter_name, row.submitter_email = model.stored(entry), name[:200], email[:254]
     row.updated_at = now
     session.flush()
+    record_step(session, "clearinghouse", submission_id, "submitted" if first else "submission_changed",
+                actor=email[:254], text=entry.label(), now=now)
     return submission_id
 
 
@@ -344,6 +348,8 @@ def approve(session: Session, submission_id: str, *, moderator: str, now: dateti
     add_to_outbox(session, "registry.commands", command)
     row.status, row.moderated_by, row.moderated_at = "approved", moderator, now or utcnow()
     row.resource_id, row.updated_at = resource_id, row.moderated_at
+    record_step(session, "clearinghouse", submission_id, "published", actor=moderator,
+                data={"resource_id": resource_id}, now=row.moderated_at)
     return resource_id
 
 
@@ -355,6 +361,8 @@ def reject(session: Session, submission_id: str, *, moderator: str, reason: str,
     row = _pending(session, submission_id)
     row.status, row.moderated_by, row.moderated_at = "rejected", moderator, now or utcnow()
     row.reason, row.updated_at = reason[:2000], row.moderated_at
+    record_step(session, "clearinghouse", submission_id, "declined", actor=moderator, text=row.reason,
+                now=row.moderated_at)
 
 
 def _pending(session: Session, submission_id: str) -> tp.SubmissionRow:
