@@ -269,7 +269,9 @@ def main() -> int:  # one scenario, read top to bottom
     env = {k: v for k, v in os.environ.items() if not k.startswith("RRM_")}
     env.update({"RRM_DATA_DIR": data_dir, "RRM_WEB__PORT": str(web_port), "RRM_KAFKA__EMBEDDED_PORT": str(free_port()),
                 "RRM_INGEST__DEMO_PORT": str(free_port()), "RRM_LOG_FORMAT": "json",
-                "RRM_INGEST__ALLOW_NETWORKS": json.dumps(["127.0.0.1/32"]), "PYTHONUNBUFFERED": "1"})
+                "RRM_INGEST__ALLOW_NETWORKS": json.dumps(["127.0.0.1/32"]), "PYTHONUNBUFFERED": "1",
+                # the soak measures the pipeline under faults, not an officer's decision: stories page by themselves
+                "RRM_MOBILIZE__AUTO_START": "true"})
     log(f"data directory {data_dir}; starting rrm up (demo) and {args.feeds} soak feeds at {args.rate:g} articles/s")
     out = open(Path(data_dir) / "rrm-up.out", "wb")  # noqa: SIM115 - closed at the end
     up = subprocess.Popen([sys.executable, "-m", "rrm", "up"], cwd=ROOT, env=env, stdout=out,
