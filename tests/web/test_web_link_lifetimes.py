@@ -16,6 +16,7 @@ from bus.records import OpEdApproved
 from db.engine import transaction
 from links.signed import _digest
 from links.tables import UsedLink
+from mail.tables import MailLedgerEntry
 from mobilize import handlers as h
 from mobilize import queries as q
 from mobilize.tables import Member
@@ -97,8 +98,13 @@ def test_approval_and_the_use_of_the_review_link_are_one_transaction(browser, pa
     translate_pending(server.sessions, TranslatorChain([OfflineBackend()]))
     officer = log_in(browser.new_page(), server.url, "duty_officer")
     officer.goto(f"{server.url}/translate/{oped_id}")
-    officer.get_by_role("button", name="Link for a French reader").click()
-    url = re.search(r"https?://\S+/review/\S+", officer.inner_text("body")).group(0)
+    officer.get_by_text("Email the review link to a reader of French").click()
+    form = officer.get_by_role("form", name="Review link for French")
+    form.get_by_label("Reviewer's email").fill("claire@reader.example.org")
+    form.get_by_role("button", name="Email the review link").click()
+    with server.sessions() as session:  # the link is emailed (mail ledger), never shown
+        text = session.scalars(select(MailLedgerEntry.message).where(MailLedgerEntry.ref == f"{oped_id}/fr")).one()
+    url = re.search(r"https?://\S+/review/\S+", text["text"]).group(0)
     token = url.rsplit("/", 1)[1]
     page.goto(server.url + "/review/" + token)
     page.get_by_label("Your name").fill("Claire Dubois")

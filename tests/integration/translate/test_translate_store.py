@@ -61,7 +61,8 @@ def test_machine_draft_waits_for_review_then_is_released(sessions, libre_server)
     in_transaction(sessions, save_review, "oped-1", "fr", title="Écouter d'abord",
                    body="Le dialogue est une pratique.", reviewer="Claire (network member)", approve=True)
     released = ready_in_outbox(sessions)[-1]
-    assert (released.lang, released.title, released.body) == ("fr", "Écouter d'abord", "Le dialogue est une pratique.")
+    assert (released.lang, released.title, released.body) == ("fr", "Écouter d'abord",
+                                                              "<p>Le dialogue est une pratique.</p>")
     assert released.translator == "machine (libre), corrected by Claire (network member)"
 
 
