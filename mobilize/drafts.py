@@ -16,7 +16,7 @@ from db.outbox import add_to_outbox
 from mail.ledger import queue_mail
 
 from . import emails, signoff
-from .i18n import gettext_for, member_language
+from .i18n import N_, gettext_for, member_language
 from .incident import Deps, MobilizeError, invitations_of, move, note, pieces_of, sync_status
 from .model import EDITABLE_DRAFT, DraftStatus, InvitationStatus, MobilizationStatus, draft_move
 from .tables import Draft, DraftComment, DraftRevision, Invitation, Member, Mobilization, Piece
@@ -108,17 +108,17 @@ def draft_for_invitation(session: Session, invitation_id: str) -> tuple[Draft, I
     once the mobilization is closed (approved, rejected or stopped) or the member has left the network."""
     invitation = session.get(Invitation, invitation_id)
     if invitation is None or invitation.status != InvitationStatus.ACCEPTED:
-        raise MobilizeError("This draft is only open to the members who accepted the invitation.")
+        raise MobilizeError(N_("This draft is only open to the members who accepted the invitation."))
     mob = session.get(Mobilization, invitation.mobilization_id)
     piece = session.get(Piece, invitation.piece_id) if invitation.piece_id else None
     if mob is None or mob.closed_at is not None or (piece is not None and piece.closed_at is not None):
-        raise MobilizeError("This mobilization is closed: its draft link no longer opens the draft.")
+        raise MobilizeError(N_("This mobilization is closed: its draft link no longer opens the draft."))
     member = session.get(Member, invitation.member_id)
     if member is None or not member.active:
-        raise MobilizeError("This link no longer works: it belonged to a member who has left the network.")
+        raise MobilizeError(N_("This link no longer works: it belonged to a member who has left the network."))
     draft = session.scalar(select(Draft).where(Draft.piece_id == invitation.piece_id))
     if draft is None:
-        raise MobilizeError("The shared draft opens when enough co-authors have accepted. You will get an email.")
+        raise MobilizeError(N_("The shared draft opens when enough co-authors have accepted. You will get an email."))
     return draft, invitation, member
 
 
@@ -147,7 +147,7 @@ def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: 
         raise MobilizeError(f"This draft is {draft.status.replace('_', ' ')} and cannot be edited now.")
     title = " ".join((title or "").split())[:500]
     if not title:
-        raise MobilizeError("The op-ed needs a title.")
+        raise MobilizeError(N_("The op-ed needs a title."))
     clean = sanitize_html(body_html)
     if len(clean) > MAX_TEXT_CHARS:
         raise MobilizeError(f"The op-ed is {len(clean):,} characters long; the limit is {MAX_TEXT_CHARS:,}. "
@@ -172,7 +172,7 @@ def comment_on_draft(session: Session, deps: Deps, draft_id: str, author: str, t
     """Add a comment to a draft."""
     text = (text or "").strip()
     if not text:
-        raise MobilizeError("A comment cannot be empty.")
+        raise MobilizeError(N_("A comment cannot be empty."))
     draft = session.get(Draft, draft_id)
     if draft is None:
         raise MobilizeError("There is no such draft.")
@@ -190,7 +190,7 @@ def submit_draft(session: Session, deps: Deps, draft_id: str, author: str) -> Dr
     if draft.status not in EDITABLE_DRAFT:
         raise MobilizeError(f"This draft is {draft.status.replace('_', ' ')}: it cannot be submitted again now.")
     if draft.revision == 0 or not nh3.clean(draft.body_html, tags=set()).strip():
-        raise MobilizeError("Write and save the op-ed before submitting it.")
+        raise MobilizeError(N_("Write and save the op-ed before submitting it."))
     now = deps.now()
     mob = session.get(Mobilization, draft.mobilization_id)
     move(_piece_of(session, draft), MobilizationStatus.REVIEW)

@@ -65,6 +65,11 @@ def translations(lang: str) -> NullTranslations:
     return Translations(buffer)
 
 
+def N_(message: str) -> str:  # the gettext convention (upper case) Babel's extractor looks for
+    """Mark a member-facing message for the catalogs; it is translated where it is shown (`_(str(error))`)."""
+    return message
+
+
 def gettext_for(lang: str):
     """`_` for a language: `_("Dear %(name)s,") % {"name": ...}`."""
     return translations(lang).gettext

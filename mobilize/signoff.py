@@ -30,7 +30,7 @@ from db.outbox import add_to_outbox
 from mail.ledger import queue_mail
 
 from . import emails
-from .i18n import format_when, gettext_for, member_language, supported
+from .i18n import N_, format_when, gettext_for, member_language, supported
 from .incident import Deps, MobilizeError, invitations_of, note
 from .model import EDITABLE_DRAFT, DraftStatus, InvitationStatus
 from .tables import (
@@ -62,16 +62,16 @@ def draft_of_invitation(session: Session, invitation_id: str) -> tuple[Draft, In
     """The draft an author's sign-off link is about (also after approval, when the draft link no longer opens)."""
     invitation = session.get(Invitation, invitation_id)
     if invitation is None or invitation.status != InvitationStatus.ACCEPTED:
-        raise MobilizeError("This page is only open to the authors of the op-ed.")
+        raise MobilizeError(N_("This page is only open to the authors of the op-ed."))
     member = session.get(Member, invitation.member_id)
     if member is None or not member.active:
-        raise MobilizeError("This link no longer works: it belonged to a member who has left the network.")
+        raise MobilizeError(N_("This link no longer works: it belonged to a member who has left the network."))
     piece_id = getattr(invitation, "piece_id", None)
     query = select(Draft).where(Draft.piece_id == piece_id) if piece_id else select(Draft).where(
         Draft.mobilization_id == invitation.mobilization_id)
     draft = session.scalar(query)
     if draft is None:
-        raise MobilizeError("There is no draft for this invitation yet.")
+        raise MobilizeError(N_("There is no draft for this invitation yet."))
     return draft, invitation, member
 
 
@@ -147,13 +147,13 @@ def agree_to_submit(session: Session, deps: Deps, draft_id: str, member: Member,
     if draft.status not in EDITABLE_DRAFT:
         raise MobilizeError(f"This draft is {draft.status.replace('_', ' ')}: it cannot be submitted again now.")
     if draft.revision == 0:
-        raise MobilizeError("Write and save the op-ed before submitting it.")
+        raise MobilizeError(N_("Write and save the op-ed before submitting it."))
     if revision is not None and revision != draft.revision:
-        raise MobilizeError(f"The draft changed since you opened it (it is now revision {draft.revision}): read it "
-                            "again, then agree to submit it.")
+        raise MobilizeError(N_("The draft changed since you opened it: read the new revision, then agree to submit "
+                               "it."))
     authors = authors_of_draft(session, draft)
     if member.id not in {m.id for _, m in authors}:
-        raise MobilizeError("Only the authors of this op-ed can submit it.")
+        raise MobilizeError(N_("Only the authors of this op-ed can submit it."))
     _record(session, deps, draft.id, SUBMIT, str(draft.revision), member.id, "agree")
     agreed = submit_agreements(session, draft)
     waiting = [m.name for _, m in authors if not agreed[m.id]]
@@ -259,7 +259,7 @@ def object_final(session: Session, deps: Deps, draft_id: str, member: Member, co
     """An author does not approve the final text: nothing goes out; the duty officer is told why."""
     comment = (comment or "").strip()
     if not comment:
-        raise MobilizeError("Say what you object to: the duty officer will read it.")
+        raise MobilizeError(N_("Say what you object to: the duty officer will read it."))
     draft, final = _final(session, draft_id)
     _record(session, deps, draft.id, FINAL, str(final.final_revision), member.id, "object", comment)
     final.status = "objected"
@@ -286,9 +286,10 @@ def _final(session: Session, draft_id: str) -> tuple[Draft, FinalText]:
     draft = session.get(Draft, draft_id)
     final = session.get(FinalText, draft_id) if draft else None
     if draft is None or final is None or final.status not in ("awaiting_authors", "objected"):
-        raise MobilizeError("There is no final text waiting for the authors' approval.")
+        raise MobilizeError(N_("There is no final text waiting for the authors' approval."))
     if draft.revision != final.final_revision:
-        raise MobilizeError("The text changed since it was shown to the authors; the officer must approve it again.")
+        raise MobilizeError(N_("The text changed since it was shown to the authors; the officer must approve it "
+                               "again."))
     return draft, final
 
 
@@ -411,14 +412,14 @@ def decide_translation(session: Session, deps: Deps, shown_id: int, member: Memb
     if shown is None:
         raise MobilizeError("There is no such translation.")
     if shown.status == "signed_off":
-        raise MobilizeError("This translation has already gone out; write to the secretariat about any correction.")
+        raise MobilizeError(N_("This translation has already gone out; write to the secretariat about any correction."))
     draft = session.get(Draft, shown.draft_id)
     authors = authors_of_draft(session, draft)
     if member.id not in {m.id for _, m in authors}:
-        raise MobilizeError("Only the authors of this op-ed can decide on its translations.")
+        raise MobilizeError(N_("Only the authors of this op-ed can decide on its translations."))
     comment = (comment or "").strip()
     if not approve and not comment:
-        raise MobilizeError("Say what is wrong with the translation: the duty officer will read it.")
+        raise MobilizeError(N_("Say what is wrong with the translation: the duty officer will read it."))
     ref = f"{shown.lang}:{shown.version}"
     _record(session, deps, draft.id, TRANSLATION, ref, member.id, "approve" if approve else "object", comment)
     if not approve:

@@ -291,7 +291,7 @@ def draft_action(request: Request, token: str, action: str, title: str = Form(""
     except DraftConflict as exc:
         return _conflict_page(request, context, exc, title, body)
     except h.MobilizeError as exc:
-        flash(request, str(exc), "error")
+        flash(request, _(str(exc)), "error")  # member-facing messages are in the catalogs (N_)
     return back
 
 
@@ -355,7 +355,7 @@ def signoff_action(request: Request, token: str, action: str, translation_id: st
             else:
                 raise HTTPException(404)
     except h.MobilizeError as exc:
-        flash(request, str(exc), "error")
+        flash(request, _(str(exc)), "error")
     return RedirectResponse(f"/m/signoff/{token}", status_code=303)
 
 
