@@ -62,9 +62,22 @@ def texts() -> tuple[str, list[tuple[str, str, str, str]]]:
     return "generated sentences (half polarizing)", [(lang, title, summary, "") for lang, title, summary in GENERATED]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds the processes have used so far (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return total
+
+
 def run(n: int, workers: int, broker: EmbeddedBroker, tmp: Path,
-        samples: list[tuple[str, str, str, str]]) -> tuple[float, int]:
-    """Articles scored per second with `workers` detect processes in one group, and how many were polarizing."""
+        samples: list[tuple[str, str, str, str]]) -> tuple[float, float, int]:
+    """Articles scored per second with `workers` detect processes in one group, per CPU-second of those processes,
+    and how many came out polarizing."""
     prefix = f"scale{workers}."
     db_url = f"sqlite:///{tmp / f'rrm{workers}.sqlite3'}"
     upgrade(db_url)
@@ -103,7 +116,7 @@ def run(n: int, workers: int, broker: EmbeddedBroker, tmp: Path,
         publisher.flush()
         drain(8, 120)
         polarizing = 0
-        started = time.monotonic()
+        started, cpu_started = time.monotonic(), cpu_seconds([proc.pid for proc in procs])
         for i in range(n):
             lang, title, summary, source = samples[i % len(samples)]
             if i >= len(samples):  # cycled: a distinct title, so that it is a new article
@@ -112,7 +125,8 @@ def run(n: int, workers: int, broker: EmbeddedBroker, tmp: Path,
                 article_id=f"a{i}", title=title, summary=summary, lang=lang, source=source or f"s{i % 40}.example"))
         publisher.flush()
         last = drain(n + 8, 600)
-        return n / (last - started), polarizing
+        cpu = cpu_seconds([proc.pid for proc in procs]) - cpu_started
+        return n / (last - started), (n / cpu if cpu else 0.0), polarizing
     finally:
         publisher.close()
         consumer.close()
@@ -130,13 +144,15 @@ def main(n: int = 20_000) -> dict[str, float]:
     configure_logging("WARNING", "console")
     with tempfile.TemporaryDirectory() as tmp, EmbeddedBroker() as broker:
         mix, samples = texts()
-        one, flagged = run(n, 1, broker, Path(tmp), samples)
-        two, _ = run(n, 2, broker, Path(tmp), samples)
+        one, one_cpu, flagged = run(n, 1, broker, Path(tmp), samples)
+        two, two_cpu, _ = run(n, 2, broker, Path(tmp), samples)
     model = os.environ.get("RRM_DETECT__SPACY_MODEL", "auto")
     print(f"scale-out: detect scoring {n:,} articles from a 4-partition topic; mix: {mix}, {flagged / n:.1%} came "
-          f"out polarizing; trained NER: {model}: 1 worker {one:,.0f} articles/s, 2 workers in one group "
-          f"{two:,.0f} articles/s ({two / one:.2f}x) on {os.cpu_count()} cores")
-    return {"one_worker_per_s": one, "two_workers_per_s": two, "polarizing_share": flagged / n}
+          f"out polarizing; trained NER: {model}: 1 worker {one:,.0f} articles/s ({one_cpu:,.0f} per CPU-second of "
+          f"the worker), 2 workers in one group {two:,.0f} articles/s ({two / one:.2f}x; {two_cpu:,.0f} per CPU-second "
+          f"of the workers) on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    return {"one_worker_per_s": one, "two_workers_per_s": two, "one_worker_per_cpu_s": one_cpu,
+            "two_workers_per_cpu_s": two_cpu, "polarizing_share": flagged / n}
 
 
 if __name__ == "__main__":

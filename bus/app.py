@@ -344,14 +344,22 @@ async def _send_all(app: RrmApp, outgoing: Iterable[tuple[str, Record]], sent: l
                                         record.to_json(), None, None, None))
 
 
+async def _inline(function: Callable[..., Any], *args: Any) -> Any:
+    """`asyncio.to_thread`'s shape, on the event loop (a batch with nothing worth a thread)."""
+    return function(*args)
+
+
 def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1,
-            give_up_after_s: float = 600.0, in_thread: bool = False):
+            give_up_after_s: float = 600.0, in_thread: bool = False,
+            thread_if: Callable[[Any], bool] | None = None):
     """Register an agent on a catalog topic that calls `handler(record)` for each message, in batches.
 
     Messages come in batches of at most `kafka.batch_max_messages` or `kafka.batch_max_ms` (a quiet stream is
     handled on time). The handler returns the records to send; they are handed to the producer without waiting on
     each, then the batch's messages are acknowledged. `in_thread=True` takes a plain
-    function and runs the whole batch in one worker thread (CPU-bound or blocking handlers, off the event loop).
+    function and runs the whole batch in one worker thread (CPU-bound or blocking handlers, off the event loop);
+    with `thread_if(record)` too, a batch in which no record needs the thread runs on the event loop instead (a
+    handler that does nothing for most messages pays no hop to a thread for them).
     `InvalidMessage` (or a record's validation error, see `REJECTS`) sends that message to `rejected` and the rest
     of the batch goes on. Any other error (database or broker unavailable, a bug, a plain `ValueError`) is retried
     with back-off, holding the partition (back-pressure: nothing later is handled or committed meanwhile); after
@@ -375,16 +383,17 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
         sent: list[Any] = []
         rejected: dict[int, BaseException] = {}
         if in_thread:
+            run = asyncio.to_thread if thread_if is None or any(thread_if(r) for r in records) else _inline
             start = 0
             while start < len(records):
-                results, refused, stop = await asyncio.to_thread(run_sync, records, start)
+                results, refused, stop = await run(run_sync, records, start)
                 rejected.update(refused)
                 for _, outgoing in results:
                     await _send_all(app, outgoing, sent)
                 if stop < len(records):  # a failure: retry that message alone with back-off, then go on
                     index = stop
                     try:
-                        outgoing = await _with_retries(lambda i=index: asyncio.to_thread(handler, records[i]), bound,
+                        outgoing = await _with_retries(lambda i=index: run(handler, records[i]), bound,
                                                        give_up_after_s)
                         await _send_all(app, outgoing, sent)
                     except REJECTS as exc:

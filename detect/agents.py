@@ -49,9 +49,12 @@ def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker
                     restore_tracker(session, tracker)
                 raise
 
+    def needs_clustering(record: ArticleScored) -> bool:
+        # an ordinary article (about 99% of real news) matters only as a follow-up of an open story
+        return record.polarizing or tracker.wants_names()
+
     def cluster_articles(record: ArticleScored):
-        # an ordinary article matters only as a follow-up of an open story: no transaction otherwise
-        if record.polarizing or tracker.wants_names():
+        if needs_clustering(record):  # no transaction otherwise
             _cluster(record)
         return []
 
@@ -67,7 +70,9 @@ def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker
         _open(record)
         return []
 
-    # each batch runs in one worker thread (scoring and NER are CPU-bound; the store blocks)
+    # each batch runs in one worker thread (scoring and NER are CPU-bound; the store blocks); a batch of clustering
+    # with nothing to cluster (most of real news) stays on the event loop: no hop to a thread
     consume(app, "articles.ingested", score_articles, name="score_articles", in_thread=True)
-    consume(app, "articles.scored", cluster_articles, name="cluster_articles", in_thread=True)
+    consume(app, "articles.scored", cluster_articles, name="cluster_articles", in_thread=True,
+            thread_if=needs_clustering)
     consume(app, "detect.commands", open_stories, name="open_stories", in_thread=True)
