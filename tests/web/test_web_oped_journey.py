@@ -13,6 +13,7 @@ step's name and what is missing."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,8 +73,10 @@ OUTLET = f"Le Quotidien {TAG}"
 @contextmanager
 def step(name: str) -> Iterator[None]:
     """Run one step of the journey; a failure names the step (the lead sees where the walk stopped)."""
+    started = time.monotonic()
     try:
         yield
+        print(f"{time.monotonic() - started:5.1f} s  {name}")
     except Exception as exc:  # noqa: BLE001 - any failure is reported as this step's
         pytest.fail(f"journey stopped at step «{name}»: {type(exc).__name__}: {exc}", pytrace=True)
 
@@ -153,6 +156,7 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
         youssef.goto(links_in_mail(server, YOUSSEF, "مسودتك المشتركة")[0])
         base = _draft(server, pair).revision
         claire.get_by_label("Titre").fill(VERSIONS["fr"][0])
+        claire.locator("#f-lang").select_option("fr")  # the op-ed is written in French
         claire.get_by_label("Texte (Markdown)").fill("Un lieu de prière n'est *jamais* une cible, écrit Claire.")
         claire.get_by_role("button", name="Enregistrer la version").click()
         assert "Enregistré comme nouvelle version." in claire.content()
@@ -204,7 +208,9 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
         record = approved[0]
         assert {a["name"] for a in record.author_details} == {"Claire Dubois", "Youssef Amrani"}
 
-    source = (record.lang or "en").lower()
+    with step("the approved op-ed is in the language the authors chose (French)"):
+        assert record.lang == "fr", f"OpEdApproved.lang is {record.lang!r}"
+    source = record.lang
     others = [lang for lang in ("en", "fr", "ar") if lang != source]
     with step("translate: the approved op-ed is registered and translations are reviewed and released"):
         in_transaction(server.sessions, register_oped, record, ["en", "fr", "ar"])
@@ -263,6 +269,10 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
                 article = page.locator("article")
                 assert article.evaluate("e => getComputedStyle(e).direction") == ("rtl" if lang == "ar" else "ltr")
                 assert "<p>" not in text and "Claire Dubois" in text and f"desk+{dist}@" in shown_text
+                if lang == source:
+                    assert "Translated from" not in shown_text
+                else:
+                    assert "Translated from French by Layla Nasser" in shown_text
                 if lang == "fr":
                     link = re.search(r'href="([^"]+/placements/[^"]+)"', html).group(1)
     finally:
