@@ -195,13 +195,6 @@ def read_unsubscribe_token(secret: str, token: str) -> tuple[str, str] | None:
     return (email, distribution_id) if email else None
 
 
-def message_text(title: str, body: str, *, authors_line: str, unsubscribe_url: str, release_note: str) -> str:
-    """The plain-text email an editor receives."""
-    return (f"{title}\n\n{authors_line}\n\n{body}\n\n--\n{release_note}\n"
-            "Free to republish with the authors' names. Sent by the UN Alliance of Civilizations' Rapid Response "
-            f"secretariat.\nStop receiving op-eds: {unsubscribe_url}\n")
-
-
 # Distribution modes (the two kinds of embargo)
 SCHEDULED_RELEASE = "scheduled"  # editors receive it at the release time and may publish at once
 ADVANCE_COPY = "advance"  # editors receive it now, "EMBARGOED UNTIL <release time>" in subject and body
