@@ -36,7 +36,7 @@ from mobilize import handlers as h
 from mobilize import oncall, signoff
 from mobilize import queries as q
 from mobilize.network import import_csv
-from mobilize.tables import Draft, Member, ShownTranslation
+from mobilize.tables import Draft
 from tests.support.mail_servers import SendGridEndpoint
 from tests.support.transactions import in_transaction
 from tests.web.conftest import ACCOUNTS
@@ -224,17 +224,21 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
             in_transaction(server.sessions, record_translation, r)
             in_transaction(server.sessions, signoff.show_translation, deps, r)
 
-    with step("authors: approve each translation before it goes out under their names"):
-        with server.sessions() as session:
-            shown = session.scalars(select(ShownTranslation).where(ShownTranslation.oped_id == record.oped_id)).all()
-            authors = session.scalars(select(Member).where(Member.email.in_([CLAIRE, YOUSSEF]))).all()
-        assert sorted(s.lang for s in shown) == sorted(others)
-        for s in shown:
-            for author in authors:
-                in_transaction(server.sessions, signoff.decide_translation, deps, s.id, author, approve=True)
+    with step("authors: each approves the English and Arabic translations on their page (Arabic right to left)"):
+        deliver(server)
+        for who, subject, approve_label in ((claire, "Votre tribune dans une autre langue",
+                                             "J’approuve cette traduction"),
+                                            (youssef, "مقال رأيك بلغة أخرى", "أوافق على هذه الترجمة")):
+            who.goto(links_in_mail(server, CLAIRE if who is claire else YOUSSEF, subject)[0])
+            assert who.get_by_test_id("translation-ar").locator("article").get_attribute("dir") == "rtl"
+            for lang in others:
+                section = who.get_by_test_id(f"translation-{lang}")
+                section.get_by_role("button", name=approve_label).click()
+                who.get_by_test_id(f"translation-{lang}").get_by_role("button", name=approve_label).wait_for(
+                    state="detached")
         signed = [r for r in _outbox(server, "translations.signed_off", TranslationSignedOff)
                   if r.oped_id == record.oped_id]
-        assert {r.lang for r in signed} >= set(others)
+        assert {r.lang: r.how for r in signed if r.lang in others} == dict.fromkeys(others, "authors")
         for r in signed:
             in_transaction(server.sessions, record_signoff, r)
 
