@@ -283,6 +283,18 @@ def render_html(f: dict) -> str:
     return _env.get_template("report.html").render(f=f, charts=charts(f), themes=model.THEMES, roles=model.ROLES)
 
 
+def warm_up() -> None:
+    """Import matplotlib and weasyprint (slow the first time), so the first report request does not wait for it."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401 - imported for its side effect: loaded once, in advance
+        from weasyprint import HTML  # noqa: F401 - same
+    except (ImportError, OSError):  # the PDF route says so when it is asked
+        pass
+
+
 class PdfUnavailable(RuntimeError):
     """weasyprint or the system libraries it needs (pango) are missing: the HTML report still works."""
 

@@ -5,6 +5,7 @@ queries (web may read every stage's queries; registry never reads another stage'
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -25,6 +26,12 @@ nav = [NavItem("Review", "/review", ("duty_officer", "operator", "admin"), order
 STAFF = Depends(require_role("duty_officer", "operator", "admin"))
 DONORS = Depends(require_role("donor", "duty_officer", "operator", "admin"))
 SENT = ("sent",)
+
+
+def setup(app, settings) -> None:
+    """Import the report's chart and PDF libraries in the background at start: cold, they take 10 s or more on a
+    loaded machine, which the first PDF request would otherwise wait for."""
+    threading.Thread(target=report.warm_up, name="report-warm-up", daemon=True).start()
 
 
 def _aware(value: datetime) -> datetime:
