@@ -1,10 +1,10 @@
 """Issue 15's journey in one walk, in a real browser, as its users would take it: a duty officer sees the alert badge,
 acknowledges a flagged story and mobilizes two pieces; a French member accepts from her French invitation and an
 Arabic-speaking member from his; the two co-authors edit the same draft without overwriting each other; the officer
-edits and approves; the authors approve the final text; translate/ and the authors release French and Arabic
-versions; the editors' multipart email is rendered in chromium (byline with the authors' names, no tag as text,
-Arabic right to left); an editor says where it ran through the email's signed link, and the outlet appears in the
-yearly report's outlet table.
+edits and approves; the authors approve the final text; the officer writes the English version and an Arabic reader
+approves hers through an emailed link; the authors approve both translations; the editors' multipart email is
+rendered in chromium (byline with the authors' names, no tag as text, Arabic right to left); an editor says where it
+ran through the email's signed link, and the outlet appears in the yearly report's outlet table.
 
 Between stages the records the stages leave in the outbox are handed to the next stage's handlers (what the workers
 do on the broker); every step a person takes is taken in the browser. A step that cannot be reached fails with the
@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bus.body import to_text
 from bus.records import OpEdApproved, StoryFlagged, TranslationReady, TranslationSignedOff
 from db.engine import transaction
 from db.tables import OutboxMessage
@@ -42,7 +43,10 @@ from tests.support.transactions import in_transaction
 from tests.web.conftest import ACCOUNTS
 from tests.web.distribute.test_web_distribute_editor import email_of
 from tests.web.mobilize.seeding import deliver, deps_for, links_in_mail
-from translate.handlers import register_oped, save_review
+from translate.adapters import OfflineBackend
+from translate.chain import TranslatorChain
+from translate.handlers import register_oped
+from translate.queue import translate_pending
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 
@@ -68,6 +72,7 @@ VERSIONS = {  # the released versions besides the original: (title, body)
            "<p>عندما تُلام جماعة بأكملها على أفعال قلة، علينا جميعاً أن نستمع قبل أن نتكلم.</p>"),
 }
 OUTLET = f"Le Quotidien {TAG}"
+LAYLA = "layla.j@example.org"
 
 
 @contextmanager
@@ -212,14 +217,30 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
         assert record.lang == "fr", f"OpEdApproved.lang is {record.lang!r}"
     source = record.lang
     others = [lang for lang in ("en", "fr", "ar") if lang != source]
-    with step("translate: the approved op-ed is registered and translations are reviewed and released"):
+    with step("translate: the officer writes the English version; an Arabic reader approves hers by emailed link"):
         in_transaction(server.sessions, register_oped, record, ["en", "fr", "ar"])
-        for lang in others:
-            title, text = VERSIONS[lang]
-            in_transaction(server.sessions, save_review, record.oped_id, lang, title=title, body=text,
-                           reviewer="Layla Nasser", approve=True)
+        translate_pending(server.sessions, TranslatorChain([OfflineBackend()]))  # no machine translator here
+        officer.goto(server.url + f"/translate/{record.oped_id}/en")
+        officer.get_by_label("Title in English").fill(VERSIONS["en"][0])
+        officer.get_by_label("Text in English").fill(to_text(VERSIONS["en"][1]))  # typed as paragraphs
+        officer.get_by_role("button", name="Approve for release").click()
+        assert "English: approved for release." in officer.content()
+        officer.get_by_text("Email the review link to a reader of Arabic").click()
+        officer.locator("#f-email-ar").fill(LAYLA)
+        officer.locator("#f-name-ar").fill("Layla Nasser")
+        officer.get_by_role("button", name="Email the review link").click()
+        assert f"Arabic: review link emailed to {LAYLA}" in officer.content()
+        deliver(server)
+        reader = browser.new_context().new_page()
+        reader.goto(next(u for u in links_in_mail(server, LAYLA, "Arabic") if "/review/" in u))
+        assert reader.get_by_label("Text in Arabic").get_attribute("dir") == "rtl"
+        reader.get_by_label("Your name").fill("Layla Nasser")
+        reader.get_by_label("Title in Arabic").fill(VERSIONS["ar"][0])
+        reader.get_by_label("Text in Arabic").fill(to_text(VERSIONS["ar"][1]))
+        reader.get_by_role("button", name="Approve for release").click()
+        reader.context.close()
         ready = [r for r in _outbox(server, "translations.ready", TranslationReady) if r.oped_id == record.oped_id]
-        assert sorted(r.lang for r in ready) == sorted(["en", "fr", "ar"])
+        assert sorted(r.lang for r in ready) == ["ar", "en", "fr"], [r.lang for r in ready]
         for r in ready:
             in_transaction(server.sessions, record_translation, r)
             in_transaction(server.sessions, signoff.show_translation, deps, r)
@@ -272,11 +293,13 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
                 assert "<p>" not in shown_text and "<em>" not in shown_text and "&lt;" not in shown_text
                 article = page.locator("article")
                 assert article.evaluate("e => getComputedStyle(e).direction") == ("rtl" if lang == "ar" else "ltr")
+                assert article.get_attribute("lang") == lang and "\n\n" in text
                 assert "<p>" not in text and "Claire Dubois" in text and f"desk+{dist}@" in shown_text
                 if lang == source:
                     assert "Translated from" not in shown_text
                 else:
-                    assert "Translated from French by Layla Nasser" in shown_text
+                    reviewer = "Layla Nasser" if lang == "ar" else "Duty Officer"
+                    assert f"Translated from French by {reviewer}" in shown_text
                 if lang == "fr":
                     link = re.search(r'href="([^"]+/placements/[^"]+)"', html).group(1)
     finally:
