@@ -246,12 +246,20 @@ _STOP_CAPS = frozenset(normalize(w) for w in (  # noqa: SIM905 - a word list is 
 
 
 def _stop_words() -> frozenset[str]:
-    """spaCy's stop words of the Latin-script languages, folded: capitalized in a headline, they are no names."""
-    import importlib
+    """spaCy's stop words of the Latin-script languages, folded: capitalized in a headline, they are no names.
+
+    Each `stop_words.py` is loaded as a file: importing it as `spacy.lang.fr.stop_words` would first run the language
+    package, whose tokenizer exceptions take seconds to build (the web console imports this module at start).
+    """
+    import importlib.util
+    from pathlib import Path
 
     words: set[str] = set(_STOP_CAPS)
+    lang_dir = Path(importlib.util.find_spec("spacy").submodule_search_locations[0]) / "lang"
     for code in ("en", "fr", "es", "de", "pt", "tr"):
-        module = importlib.import_module(f"spacy.lang.{code}.stop_words")
+        spec = importlib.util.spec_from_file_location(f"_rrm_stop_words_{code}", lang_dir / code / "stop_words.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
         words.update(normalize(w) for w in module.STOP_WORDS)
     return frozenset(words)
 
