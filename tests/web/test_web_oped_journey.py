@@ -40,6 +40,7 @@ from mobilize.network import import_csv
 from mobilize.tables import Draft
 from tests.support.mail_servers import SendGridEndpoint
 from tests.support.transactions import in_transaction
+from tests.support.waiting import wait_until
 from tests.web.conftest import ACCOUNTS
 from tests.web.distribute.test_web_distribute_editor import email_of
 from tests.web.mobilize.seeding import deliver, deps_for, links_in_mail
@@ -123,7 +124,7 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
         officer.get_by_role("link", name="1 open alert").click()
         officer.get_by_role("link", name=STORY_TITLE).click()
         officer.get_by_role("button", name="Acknowledge").click()
-        assert "Acknowledged: nobody else is alerted" in officer.content()
+        officer.get_by_text("Acknowledged: nobody else is alerted").first.wait_for()
         officer.get_by_label("Co-authored pairs").fill("1")
         officer.get_by_label("Solo pieces").fill("1")
         officer.get_by_role("button", name="Preview members").click()
@@ -147,12 +148,12 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
         page.goto(links_in_mail(server, CLAIRE, "Demande de tribune")[0])
         assert page.locator("html").get_attribute("lang") == "fr"
         page.get_by_role("button", name="Oui, j’accepte").click()
-        assert page.get_by_role("heading", name="Merci d’avoir accepté").is_visible()
+        page.get_by_role("heading", name="Merci d’avoir accepté").wait_for()
         youssef = browser.new_context().new_page()
         youssef.goto(links_in_mail(server, YOUSSEF, "طلب مقال رأي")[0])
         assert youssef.locator("html").get_attribute("dir") == "rtl"
         youssef.get_by_role("button", name="نعم، أقبل").click()
-        assert youssef.get_by_role("heading", name="المسودة المشتركة").is_visible()
+        youssef.get_by_role("heading", name="المسودة المشتركة").wait_for()
 
     claire = page
     with step("co-authors: both edit the same draft; the second save shows both texts and keeps a merge"):
@@ -164,15 +165,16 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
         claire.locator("#f-lang").select_option("fr")  # the op-ed is written in French
         claire.get_by_label("Texte (Markdown)").fill("Un lieu de prière n'est *jamais* une cible, écrit Claire.")
         claire.get_by_role("button", name="Enregistrer la version").click()
-        assert "Enregistré comme nouvelle version." in claire.content()
+        claire.get_by_text("Enregistré comme nouvelle version.").first.wait_for()
         youssef.get_by_label("العنوان").fill(VERSIONS["fr"][0])
         youssef.get_by_label("النص (Markdown)").fill("Nous devons écouter avant de parler, écrit Youssef.")
         youssef.get_by_role("button", name="حفظ النسخة").click()
-        assert youssef.get_by_test_id("conflict").is_visible()
+        youssef.get_by_test_id("conflict").wait_for()
         assert "écrit Claire" in youssef.get_by_test_id("theirs").inner_text()
         youssef.get_by_test_id("mine").fill("Un lieu de prière n'est *jamais* une cible, écrit Claire.\n\n"
                                             "Nous devons écouter avant de parler, écrit Youssef.")
         youssef.get_by_role("button", name="حفظ هذه النسخة (تحلّ محل نسخته)").click()
+        youssef.get_by_text("حُفظ كنسخة جديدة.").first.wait_for()
         draft = _draft(server, pair)
         assert draft.revision == base + 2 and "Claire" in draft.body_html and "Youssef" in draft.body_html
 
@@ -184,7 +186,7 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
         youssef.reload()
         youssef.once("dialog", lambda dialog: dialog.accept())
         youssef.get_by_role("button", name=f"أوافق على إرسال النسخة {revision}").click()
-        assert _draft(server, pair).status == "submitted"
+        wait_until(lambda: _draft(server, pair).status == "submitted", 10, "the draft to be submitted")
 
     with step("officer: edits the submitted draft in the review page and approves it (authors asked first)"):
         draft = _draft(server, pair)
@@ -192,10 +194,10 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
         body = officer.get_by_label("Text", exact=True)
         body.fill(body.input_value().replace("avant de parler", "avant de juger"))
         officer.get_by_role("button", name="Save edit").click()
-        assert "Your edit is saved as a new revision." in officer.content()
+        officer.get_by_text("Your edit is saved as a new revision.").first.wait_for()
         officer.once("dialog", lambda dialog: dialog.accept())
         officer.get_by_role("button", name="Approve and publish").click()
-        assert "Your edits go to the authors first" in officer.content()
+        officer.get_by_text("Your edits go to the authors first").first.wait_for()
         assert [a for a in _outbox(server, "opeds.approved", OpEdApproved) if a.mobilization_id == mob.id] == []
 
     with step("authors: each sees the officer's change and approves the final text"):
@@ -224,12 +226,12 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
         officer.get_by_label("Title in English").fill(VERSIONS["en"][0])
         officer.get_by_label("Text in English").fill(to_text(VERSIONS["en"][1]))  # typed as paragraphs
         officer.get_by_role("button", name="Approve for release").click()
-        assert "English: approved for release." in officer.content()
+        officer.get_by_text("English: approved for release.").first.wait_for()
         officer.get_by_text("Email the review link to a reader of Arabic").click()
         officer.locator("#f-email-ar").fill(LAYLA)
         officer.locator("#f-name-ar").fill("Layla Nasser")
         officer.get_by_role("button", name="Email the review link").click()
-        assert f"Arabic: review link emailed to {LAYLA}" in officer.content()
+        officer.get_by_text(f"Arabic: review link emailed to {LAYLA}").first.wait_for()
         deliver(server)
         reader = browser.new_context().new_page()
         reader.goto(next(u for u in links_in_mail(server, LAYLA, "Arabic") if "/review/" in u))
@@ -239,7 +241,11 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
         reader.get_by_label("Text in Arabic").fill(to_text(VERSIONS["ar"][1]))
         reader.get_by_role("button", name="Approve for release").click()
         reader.context.close()
-        ready = [r for r in _outbox(server, "translations.ready", TranslationReady) if r.oped_id == record.oped_id]
+        def released() -> list[TranslationReady]:
+            return [r for r in _outbox(server, "translations.ready", TranslationReady) if r.oped_id == record.oped_id]
+
+        wait_until(lambda: len(released()) == 3, 10, lambda: f"3 languages released, not {len(released())}")
+        ready = released()
         assert sorted(r.lang for r in ready) == ["ar", "en", "fr"], [r.lang for r in ready]
         for r in ready:
             in_transaction(server.sessions, record_translation, r)
@@ -287,7 +293,7 @@ def test_the_op_ed_journey_from_alert_to_the_yearly_report(browser, page, page_a
                 _, html, text = email_of(endpoint, f"ed-{lang}-{TAG}@paper.example.org")
                 page.set_content(html)
                 shown_text = page.inner_text("body")
-                assert page.get_by_role("heading", level=1).inner_text().strip() != ""
+                assert page.get_by_role("heading", level=1).inner_text().strip() == VERSIONS[lang][0]
                 assert "Claire Dubois, Historian, Sorbonne University" in shown_text
                 assert "Youssef Amrani, Imam, Rabat Interfaith Centre" in shown_text
                 assert "<p>" not in shown_text and "<em>" not in shown_text and "&lt;" not in shown_text
