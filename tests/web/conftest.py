@@ -125,7 +125,7 @@ def log_in(page: Page, base_url: str, role: str) -> Page:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + ("/donors" if role == "donor" else "/"))  # a donor starts on the one page it sees
     return page
 
 

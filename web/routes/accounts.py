@@ -21,9 +21,9 @@ from ..auth import (
     logout_session,
     optional_user,
     require_role,
-    require_user,
 )
 from ..nav import NavItem
+from ..roles import RESTRICTED_ROLES
 from ..tables import WebUser
 from ..templating import flash, render
 
@@ -73,8 +73,10 @@ def logout(request: Request) -> Response:
 
 
 @router.get("/")
-def home(request: Request, user: User = Depends(require_user)) -> Response:
-    """The start page: what this role can do."""
+def home(request: Request, user: User = Depends(require_role(*ROLES))) -> Response:
+    """The start page: what this role can do (a donor's start is the donors' page, the one page that role sees)."""
+    if user.role in RESTRICTED_ROLES:
+        return RedirectResponse("/donors", status_code=303)
     return render(request, "home.html", {"user": user})
 
 

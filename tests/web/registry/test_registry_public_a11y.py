@@ -55,4 +55,6 @@ def test_public_process_pages_have_no_accessibility_violations(page, page_as, li
     donor.screenshot(path=str(SHOTS / "registry-donors.png"), full_page=True)
     donor.goto(live_server.url + "/registry")
     assert "This page is for the Secretariat" in donor.content()
+    donor.goto(live_server.url + "/")  # the header's "Start" link: a donor's start is the donors' page
+    assert donor.url.endswith("/donors")
     assert found == {}
