@@ -362,11 +362,16 @@ STATUS_LABELS = {
     "paging": "Paging members", "drafting": "Writing", "review": "Waiting for review",
     "approved": "Approved: translation and distribution follow", "rejected": "Not published",
     "stopped": "Stopped",
+    "awaiting_authors": "Waiting for the authors' approval",
 }
 
 
-def status_label(status: str) -> str:
-    """A mobilization's (or piece's) state in words; the same on every page."""
+def status_label(status: str, awaiting_authors: bool = False) -> str:
+    """A mobilization's (or piece's) state in words; the same on every page. `awaiting_authors`: the officer
+    approved an edited text that waits for its authors' approval (`signoff.final_waiting`), so a piece "in review"
+    is no longer waiting for the officer."""
+    if awaiting_authors and status == "review":
+        status = "awaiting_authors"
     return STATUS_LABELS.get(status, (status or "").replace("_", " "))
 
 

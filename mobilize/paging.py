@@ -4,6 +4,7 @@ member's invitation and its email, answers, the quorum that opens the shared dra
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -295,6 +296,19 @@ def draft_id_for(mob: Mobilization, piece: Piece) -> str:
     return deterministic_id("draft", mob.id) if piece.number == 1 else deterministic_id("draft", mob.id, piece.number)
 
 
+def common_language(authors: list[Member]) -> str:
+    """The language a piece is written in: the first language all its authors share, in the first author's order of
+    preference (base codes: "fr-CA" counts as "fr"); "en" when they share none."""
+    def codes(member: Member) -> list[str]:
+        out = [(lang or "").strip().lower().replace("_", "-").split("-")[0] for lang in (member.languages or ())]
+        return [c for c in dict.fromkeys(out) if re.fullmatch(r"[a-z]{2,3}", c)]
+
+    if not authors:
+        return "en"
+    others = [set(codes(a)) for a in authors[1:]]
+    return next((c for c in codes(authors[0]) if all(c in o for o in others)), "en")
+
+
 def reach_quorum(session: Session, deps: Deps, mob: Mobilization, piece: Piece | None = None) -> Draft:
     """A piece has its authors: open its shared draft, send each their link, withdraw its invitations still open."""
     now = deps.now()
@@ -309,8 +323,8 @@ def reach_quorum(session: Session, deps: Deps, mob: Mobilization, piece: Piece |
     authors = [session.get(Member, i.member_id) for i in accepted]
     withdraw_open_invitations(session, deps, mob, "enough co-authors have accepted", piece=piece)
     draft = Draft(id=draft_id_for(mob, piece), mobilization_id=mob.id, piece_id=piece.id, title=mob.title,
-                  body_html="", status=DraftStatus.EDITING.value, revision=0, created_at=now,
-                  due_at=now + timedelta(seconds=cfg.draft_deadline_s))
+                  body_html="", lang=common_language(authors), status=DraftStatus.EDITING.value, revision=0,
+                  created_at=now, due_at=now + timedelta(seconds=cfg.draft_deadline_s))
     session.add(draft)
     session.flush()
     sync_status(session, mob, now)

@@ -235,6 +235,26 @@ def final_waiting(session: Session, draft: Draft) -> FinalText | None:
     return final if final is not None and final.status in ("awaiting_authors", "objected") else None
 
 
+def final_progress(session: Session, draft: Draft) -> tuple[FinalText | None, list[tuple[Member, str, str]]]:
+    """The final text waiting for (or objected to by) the authors, with each author's word on it: (member,
+    "approved"|"objected"|"waiting", comment); (None, []) when nothing waits for the authors."""
+    final = final_waiting(session, draft)
+    if final is None:
+        return None, []
+    decisions = final_decisions(session, draft)
+    words = {"approve": "approved", "object": "objected"}
+    return final, [(m, words.get(decisions[m.id].decision, "waiting") if m.id in decisions else "waiting",
+                    decisions[m.id].comment if m.id in decisions else "") for _, m in authors_of_draft(session, draft)]
+
+
+def mobilization_awaits_authors(session: Session, mob: Mobilization, drafts: list[Draft]) -> bool:
+    """True when a mobilization "in review" waits only for authors to approve final texts (no draft of it waits for
+    the officer): its label is then "Waiting for the authors' approval" (`model.status_label`)."""
+    in_review = [d for d in drafts if d is not None and d.status == DraftStatus.SUBMITTED]
+    return mob.status == "review" and bool(in_review) and all(
+        (f := final_waiting(session, d)) is not None and f.status == "awaiting_authors" for d in in_review)
+
+
 def final_decisions(session: Session, draft: Draft) -> dict[str, DraftSignoff]:
     """The authors' decisions (member id -> row) on the final text waiting for them."""
     final = session.get(FinalText, draft.id)

@@ -23,8 +23,9 @@ from starlette.responses import Response
 from db.engine import transaction
 from mail import queries as mail_queries
 from mobilize import handlers as h
-from mobilize import model, oncall
+from mobilize import model, oncall, signoff
 from mobilize import queries as q
+from mobilize.drafts import markdown_of
 from mobilize.network import RowError, import_csv, parse_row
 
 from ..auth import User, require_role
@@ -165,8 +166,13 @@ def review_page(request: Request, draft_id: str, user: User = Depends(officer)) 
             raise HTTPException(404)
         mob = q.mobilization(session, draft.mobilization_id)
         story = q.story(session, mob.story_id)
+        final, words = signoff.final_progress(session, draft)
         return render(request, "mobilize/review.html", {
             "draft": draft, "mob": mob, "story": story, "facts": oncall.evidence_of(story),
+            "final": final, "final_words": words, "source": markdown_of(draft),
+            "awaits_authors": final is not None and final.status == "awaiting_authors",
+            "mob_awaits_authors": signoff.mobilization_awaits_authors(
+                session, mob, [d for _, d, _ in q.pieces(session, mob.id)]),
             "piece": q.piece(session, draft.piece_id) if draft.piece_id else None,
             "pieces_count": len(q.pieces(session, mob.id)),
             "authors": [m for _, m in h.authors_of(session, mob.id, draft.piece_id)],
@@ -182,8 +188,8 @@ def review_action(request: Request, draft_id: str, action: str, title: str = For
     back = f"/mobilize/review/{draft_id}"
     with _acting(request, back) as act, transaction(request.app.state.sessions) as session:
         if action == "edit":
-            h.save_draft(session, deps, draft_id, user.display, title, body, "edited by the duty officer",
-                         officer=True)
+            h.save_draft(session, deps, draft_id, user.display, title, "", "edited by the duty officer",
+                         officer=True, body_md=body)  # Markdown, as the authors' editor: bold and lists survive
             flash(request, "Your edit is saved as a new revision.", "success")
         elif action == "comment":
             h.comment_on_draft(session, deps, draft_id, user.display, message)
@@ -274,6 +280,9 @@ def mobilization_page(request: Request, mobilization_id: str, user: User = Depen
                                         invited=set(invited)),
             "pairs": model.propose_pairs(ranked, 3), "candidates": ranked[:15], "others": others,
             "draft": q.draft_of(session, mob.id), "timeline": q.timeline(session, mob.id),
+            "awaits_authors": signoff.mobilization_awaits_authors(session, mob, [d for _, d, _ in pieces]),
+            "waiting_drafts": {d.id for _, d, _ in pieces if d is not None and (f := signoff.final_waiting(
+                session, d)) is not None and f.status == "awaiting_authors"},
             "figures": q.figures(session, mob.id), "replies": q.inbound_replies(session, invitation_ids=ids),
             "mails": mail_queries.ledger_entries(session, ref=mob.id), "open": mob.status in h.OPEN_STATUSES})
 

@@ -81,6 +81,8 @@ def test_french_invitation_leads_to_a_french_draft_and_arabic_reads_right_to_lef
     assert response.status == 200 and "/m/draft/" in page.url
     assert page.get_by_role("heading", name="Brouillon partagé").is_visible()
     assert page.locator("html").get_attribute("lang") == "fr"
+    # French is the first language Claire (fr;en) and Youssef (ar;fr) share: the op-ed starts in French
+    assert page.locator("#f-lang").input_value() == "fr"
 
 
 def test_two_coauthors_editing_at_once_never_overwrite_each_other(browser, live_server, mob_id):
@@ -155,13 +157,32 @@ def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, pa
     youssef.get_by_role("button", name=f"أوافق على إرسال النسخة {revision}").click()
     assert _draft(live_server, mob_id).status == "submitted"
 
-    deps = deps_for(live_server)
     draft = _draft(live_server, mob_id)
-    with transaction(live_server.sessions) as session:
-        h.save_draft(session, deps, draft.id, "Duty Officer", draft.title,
-                     draft.body_html.replace("sans cliquer", "sans hésiter"), officer=True)
-        h.approve_draft(session, deps, draft.id, "Duty Officer")
+    officer = page_as("duty_officer")
+    officer.goto(live_server.url + f"/mobilize/review/{draft.id}")
+    text = officer.get_by_label("Text (Markdown)")
+    assert text.input_value() == draft.body_md and "*troisième*" in draft.body_md  # the authors' Markdown
+    text.fill(draft.body_md.replace("sans cliquer", "sans hésiter"))
+    officer.get_by_role("button", name="Save edit").click()
+    officer.get_by_text("Your edit is saved as a new revision.").wait_for()
+    officer.once("dialog", lambda dialog: dialog.accept())
+    officer.get_by_role("button", name="Approve and publish").click()
+    officer.get_by_text("Your edits go to the authors first").wait_for()
+    edited = _draft(live_server, mob_id)
+    assert "*troisième*" in edited.body_md and "<em>troisième</em>" in edited.body_html  # emphasis kept
     deliver(live_server)
+
+    def review_words() -> dict[str, str]:
+        officer.goto(live_server.url + f"/mobilize/review/{draft.id}")
+        panel = officer.get_by_test_id("final-text")
+        assert "Waiting for the authors' approval" in panel.inner_text()
+        return {li.locator("strong").inner_text(): li.locator(".status").inner_text().strip()
+                for li in panel.locator("li").all()}
+
+    assert review_words() == {"Claire Dubois": "not yet", "Youssef Amrani": "not yet"}
+    assert "mobilization: Waiting for the authors' approval" in officer.content()
+    assert officer.get_by_role("button", name="Approve and publish").count() == 0
+    assert violations(officer) == []
 
     def approved() -> list[OpEdApproved]:
         with live_server.sessions() as session:
@@ -169,7 +190,6 @@ def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, pa
             return [a for a in (OpEdApproved.from_json(r.payload) for r in rows) if a.mobilization_id == mob_id]
 
     assert approved() == []
-    officer = page_as("duty_officer")
     officer.goto(live_server.url + "/mobilize/signoffs")
     assert "awaiting authors" in officer.content() and violations(officer) == []
     claire.goto(links_in_mail(live_server, CLAIRE, "Merci d’approuver le texte final")[0])
@@ -181,13 +201,14 @@ def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, pa
     claire.get_by_test_id("final-decided").wait_for()
     assert "la tribune partira dès que vos coauteurs l’auront approuvée aussi" in claire.content()
     assert approved() == []
+    assert review_words() == {"Claire Dubois": "approved", "Youssef Amrani": "not yet"}
 
     youssef.goto(links_in_mail(live_server, YOUSSEF, "يُرجى الموافقة على النص النهائي")[0])
     assert youssef.locator("html").get_attribute("dir") == "rtl"
     youssef.get_by_role("button", name="أوافق على النص النهائي").click()
     youssef.get_by_text("شكراً: سيُرسل مقال الرأي الآن.").wait_for()
     published = approved()
-    assert len(published) == 1 and "sans hésiter" in published[0].body
+    assert len(published) == 1 and "sans hésiter" in published[0].body and "<em>troisième</em>" in published[0].body
     claire.context.close()
     youssef.context.close()
 
