@@ -26,8 +26,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import fora, friends, model, newsletter, review
+from . import ambassadors as amb
+from . import fora, friends, model, newsletter, review, trustfund
 from . import tables as t
+from . import tables_programmes as tg
 from . import tables_public as tp
 
 HERE = Path(__file__).resolve().parent
@@ -165,6 +167,7 @@ def figures(session: Session, year: int, live: Live | None = None) -> dict:
                           "by_theme": dict(Counter(r.theme for r in resources))},
         "funds": funds,
         "public": _public(session, year, start, end),
+        "programmes": programmes(session, year),
         "sources": live.sources,
     }
 
@@ -199,6 +202,86 @@ def _public(session: Session, year: int, start: datetime, end: datetime) -> dict
         "gaps": [{"currency": g["currency"], "budget": f"{g['budget']:,.2f}", "secured": f"{g['secured']:,.2f}",
                   "gap": f"{g['gap']:,.2f}", "projects": g["projects"]} for g in review.funding_gaps(pipeline)],
     }
+
+
+def _money(value) -> str:
+    return f"{Decimal(value):,.2f}"
+
+
+def programmes(session: Session, year: int) -> dict:
+    """The programmes' year, counted from their tables: the Voluntary Trust Fund's pledges and receipts per donor
+    (per currency, never converted), the Youth Solidarity Fund's calls (applications, eligible, granted, tranches
+    paid, reports) and the Ambassadors (appointed, serving with their terms, activities)."""
+    first, last = datetime(year, 1, 1).date(), datetime(year, 12, 31).date()
+    # Voluntary Trust Fund
+    donors = {d.id: d for d in session.scalars(select(tg.VtfDonorRow))}
+    per: dict[tuple[str, str], list[Decimal]] = {}
+    for row in session.scalars(select(tg.VtfMoneyRow).where(tg.VtfMoneyRow.year == year)):
+        pair = per.setdefault((row.donor_id, row.currency), [Decimal(0), Decimal(0)])
+        pair[0 if row.kind == "pledge" else 1] += Decimal(row.amount)
+    lines, totals = [], {}
+    for (donor_id, cur), (pledged, received) in per.items():
+        donor = donors.get(donor_id)
+        line = trustfund.YearLine(year, pledged, received)
+        lines.append({"donor": donor.name if donor else donor_id,
+                      "kind": trustfund.DONOR_KINDS.get(donor.kind, donor.kind) if donor else "",
+                      "currency": cur, "pledged": _money(pledged), "received": _money(received),
+                      "outstanding": _money(line.outstanding), "state": line.state})
+        total = totals.setdefault(cur, [Decimal(0), Decimal(0)])
+        total[0] += pledged
+        total[1] += received
+    lines.sort(key=lambda r: (r["donor"].casefold(), r["currency"]))
+    vtf = {"donors": lines, "totals": [{"currency": c, "pledged": _money(p), "received": _money(r)}
+                                       for c, (p, r) in sorted(totals.items())]}
+    # Youth Solidarity Fund
+    calls = [c for c in session.scalars(select(tg.YsfCallRow).order_by(tg.YsfCallRow.deadline))
+             if c.opens_at.year <= year <= c.deadline.year]
+    apps = list(session.scalars(select(tg.YsfApplicationRow)))
+    tranches = list(session.scalars(select(tg.YsfTrancheRow)))
+    reports = list(session.scalars(select(tg.YsfReportRow)))
+    call_of = {a.id: a.call_id for a in apps}
+    currency = {c.id: c.currency for c in session.scalars(select(tg.YsfCallRow))}
+    ysf_calls = []
+    for c in calls:
+        mine = [a for a in apps if a.call_id == c.id]
+        ysf_calls.append({"title": c.title, "deadline": c.deadline.strftime("%Y-%m-%d"), "currency": c.currency,
+                          "budget": _money(c.budget), "received": len(mine),
+                          "eligible": sum(1 for a in mine if a.status in review.ELIGIBLE),
+                          "granted": sum(1 for a in mine if a.status in review.GRANTED),
+                          "amount_granted": _money(sum((Decimal(a.amount_granted) for a in mine
+                                                        if a.status in review.GRANTED), Decimal(0)))})
+    paid: dict[str, list] = {}
+    for tr in tranches:
+        if tr.paid_on and tr.paid_on.year == year:
+            pair = paid.setdefault(currency.get(call_of.get(tr.application_id), "USD"), [0, Decimal(0)])
+            pair[0] += 1
+            pair[1] += Decimal(tr.amount)
+    ysf = {"calls": ysf_calls,
+           "paid": [{"currency": c, "tranches": n, "amount": _money(a)} for c, (n, a) in sorted(paid.items())],
+           "reports_received": sum(1 for r in reports if r.received_on and r.received_on.year == year),
+           "reports_due": sum(1 for r in reports if r.due_on.year == year),
+           "reports_overdue": sum(1 for r in reports if r.due_on.year == year and r.received_on is None
+                                  and r.due_on < datetime.now(UTC).date())}
+    # Ambassadors
+    people = list(session.scalars(select(tg.AmbassadorCandidateRow)
+                                  .where(tg.AmbassadorCandidateRow.term_starts.is_not(None))
+                                  .order_by(tg.AmbassadorCandidateRow.name)))
+    serving = [p for p in people if p.term_starts <= last and (p.term_ends or p.term_starts) >= first]
+    names = {p.id: p.name for p in session.scalars(select(tg.AmbassadorCandidateRow))}
+    acts = list(session.scalars(select(tg.AmbassadorActivityRow).where(
+        tg.AmbassadorActivityRow.happened_on >= first, tg.AmbassadorActivityRow.happened_on <= last)
+        .order_by(tg.AmbassadorActivityRow.happened_on)))
+    ambassadors = {
+        "appointed": sum(1 for p in people if p.term_starts.year == year),
+        "serving": [{"name": p.name, "country": p.country, "term_starts": str(p.term_starts),
+                     "term_ends": str(p.term_ends or ""), "new": p.term_starts.year == year,
+                     "stage": amb.STAGES.get(p.stage, p.stage),
+                     "activities": sum(1 for a in acts if a.candidate_id == p.id)} for p in serving],
+        "activities": [{"who": names.get(a.candidate_id, ""), "kind": amb.ACTIVITY_KINDS.get(a.kind, a.kind),
+                        "title": a.title, "on": str(a.happened_on)} for a in acts],
+        "by_kind": dict(Counter(amb.ACTIVITY_KINDS.get(a.kind, a.kind) for a in acts).most_common()),
+    }
+    return {"vtf": vtf, "ysf": ysf, "ambassadors": ambassadors}
 
 
 def _fund_totals(session: Session, year: int) -> dict:

@@ -7,7 +7,9 @@ CSV; and what donors see (the project pipeline and its funding gaps, nothing els
   fund entries: pledges, contributions), never converted between currencies;
 - op-eds approved and released per year (from the main stream's events), op-eds placed per year (counted by
   distribute/: the web route passes them in, registry never reads distribute's tables);
-- forum outcomes per year by kind; Clearinghouse resources added per year.
+- forum outcomes per year by kind; Clearinghouse resources added per year;
+- the programmes (`programme_indicators`): Youth Solidarity Fund applications received / eligible / granted, grants
+  awarded and paid (tranches) per currency; Ambassadors appointed and serving, activities logged.
 """
 
 from __future__ import annotations
@@ -101,12 +103,7 @@ def indicators(session: Session, *, placed_per_year: dict[int, int] | None = Non
         money[(what, row.currency)][row.year] += float(row.amount)
     for (what, currency), values in sorted(money.items()):
         found.append(Indicator("Funds", what, "Voluntary Trust Fund", currency, dict(values)))
-    granted: dict[tuple, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for app in session.scalars(select(tg.YsfApplicationRow).where(tg.YsfApplicationRow.amount_granted > 0)):
-        call = session.get(tg.YsfCallRow, app.call_id)
-        granted[(call.currency if call else "USD",)][app.updated_at.year] += float(app.amount_granted)
-    for (currency,), values in sorted(granted.items()):
-        found.append(Indicator("Funds", "Grants awarded", "Youth Solidarity Fund", currency, dict(values)))
+    found.extend(programme_indicators(session, until_year=now.year))
 
     opeds = list(session.scalars(select(t.OpEdRow)))
     found.append(Indicator("Op-eds", "Op-eds approved", "", "count",
@@ -127,6 +124,60 @@ def indicators(session: Session, *, placed_per_year: dict[int, int] | None = Non
     years = sorted({y for ind in found for y in ind.values} | {now.year})
     years = list(range(years[0], years[-1] + 1))
     return Review(years, found, dict(sorted(by_status.items())))
+
+
+GRANTED = ("granted", "completed")
+ELIGIBLE = ("eligible", *GRANTED, "rejected")
+
+
+def programme_indicators(session: Session, *, until_year: int | None = None) -> list[Indicator]:
+    """The programmes per year, counted from their tables: Youth Solidarity Fund applications received (by the year
+    they came in), of them found eligible and granted, the amount granted and the grants paid (tranches, by the year
+    paid) per currency; Ambassadors appointed (term start) and serving (term overlapping the year), and their
+    activities logged (by the day they happened). Serving is counted up to `until_year` (this year), never ahead."""
+    out: list[Indicator] = []
+    currency = {c.id: c.currency for c in session.scalars(select(tg.YsfCallRow))}
+    apps = list(session.scalars(select(tg.YsfApplicationRow)))
+    counts: dict[str, dict[int, float]] = {k: defaultdict(float) for k in ("received", "eligible", "granted")}
+    awarded: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for app in apps:
+        year = app.submitted_at.year
+        counts["received"][year] += 1
+        if app.status in ELIGIBLE:
+            counts["eligible"][year] += 1
+        if app.status in GRANTED:
+            counts["granted"][year] += 1
+            awarded[currency.get(app.call_id, "USD")][year] += float(app.amount_granted)
+    for key, label in (("received", "Applications received"), ("eligible", "Applications found eligible"),
+                       ("granted", "Applications granted")):
+        out.append(Indicator("Youth Solidarity Fund", label, "by year received", "count", dict(counts[key])))
+    for cur, values in sorted(awarded.items()):
+        out.append(Indicator("Youth Solidarity Fund", "Grants awarded", "by year received", cur, dict(values)))
+    of_app = {a.id: currency.get(a.call_id, "USD") for a in apps}
+    paid: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for tranche in session.scalars(select(tg.YsfTrancheRow).where(tg.YsfTrancheRow.paid_on.is_not(None))):
+        paid[of_app.get(tranche.application_id, "USD")][tranche.paid_on.year] += float(tranche.amount)
+    for cur, values in sorted(paid.items()):
+        out.append(Indicator("Youth Solidarity Fund", "Grants paid (tranches)", "by year paid", cur, dict(values)))
+
+    serving = list(session.scalars(select(tg.AmbassadorCandidateRow)
+                                   .where(tg.AmbassadorCandidateRow.term_starts.is_not(None))))
+    appointed: dict[int, float] = defaultdict(float)
+    active: dict[int, float] = defaultdict(float)
+    for amb in serving:
+        appointed[amb.term_starts.year] += 1
+        last = (amb.term_ends or amb.term_starts).year
+        for year in range(amb.term_starts.year, min(last, until_year or last) + 1):
+            active[year] += 1
+    activities: dict[int, float] = defaultdict(float)
+    for act in session.scalars(select(tg.AmbassadorActivityRow)):
+        activities[act.happened_on.year] += 1
+    out.append(Indicator("Ambassadors", "Ambassadors appointed", "term starting in the year", "count",
+                         dict(appointed)))
+    out.append(Indicator("Ambassadors", "Ambassadors serving", "term covering part of the year", "count",
+                         dict(active)))
+    out.append(Indicator("Ambassadors", "Activities logged", "", "count", dict(activities)))
+    return out
 
 
 def to_csv(review: Review) -> str:

@@ -91,3 +91,102 @@ def test_the_report_shows_real_counts_from_other_stages_and_never_estimates(sess
     html = report.render_html(live)
     assert "Le Quotidien (demo)" in html and "Project pipeline and funding gaps" in html
     assert "60,000.00 USD" in html
+
+
+def _seed_programmes(sessions):
+    """Two YSF applications (one granted in two tranches, the first paid; one too old), two Ambassadors (one serving
+    in 2026 with an op-ed, one whose term ended in 2025), a VTF donor with pledges and receipts in two currencies."""
+    from registry import ambassadors as amb
+    from registry import publicforms as pf
+    from registry import trustfund as vtf
+    from registry import youthfund as ysf
+
+    t0, deadline = datetime(2026, 2, 1, 9, tzinfo=UTC), datetime(2026, 3, 1, 9, tzinfo=UTC)
+    after = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    answers = {"applicant_name": "Lina Haddad", "email": "lina@example.org", "age": "24", "organisation":
+               "Bridges Youth", "country": "Jordan", "youth_led": "on", "project_title": "Shared kitchens",
+               "summary": "Cooking together.", "amount": "12000", "start_date": "2026-05-01", "consent": "on"}
+    with transaction(sessions) as session:
+        ysf.create_call(session, call_id="c1", title="Youth Solidarity Fund 2026", deadline=deadline, now=t0,
+                        actor="officer")
+        ids = []
+        for values in (answers, {**answers, "email": "old@example.org", "age": "40", "project_title": "Radio"}):
+            checked = pf.check(session, ysf.FORM, pf.FormInput(values=values, uploads={
+                "budget": pf.Upload("b.pdf", "", b"%PDF-1.4 budget")}))
+            assert checked.ok, checked.errors
+            ids.append(ysf.submit_application(session, "c1", checked, now=t0).id)
+    with transaction(sessions) as session:
+        assert ysf.check_eligibility(session, ids[0], actor="officer", now=after) == "eligible"
+        assert ysf.check_eligibility(session, ids[1], actor="officer", now=after) == "ineligible"
+        ysf.add_panellist(session, "c1", "ana@aoc.example.org", "Ana")
+        ysf.score_application(session, ids[0], "ana@aoc.example.org",
+                              {"relevance": "5", "feasibility": "4", "youth": "5", "reach": "3"}, now=after)
+        ysf.decide(session, ids[0], grant=True, actor="officer", amount="10000", starts_on=date(2026, 5, 1), now=after)
+        ysf.pay_tranche(session, ids[0], 1, date(2026, 5, 2), actor="officer", now=after)
+        for name, starts, ends in (("Rania Aziz", date(2026, 2, 1), date(2027, 3, 31)),
+                                   ("Paulo Reis", date(2024, 1, 15), date(2025, 12, 31))):
+            cid = amb.add_personality(session, name=name, country="Egypt", now=t0).id
+            amb.nominate(session, cid, "A voice for dialogue in the region.", actor="t", now=t0)
+            amb.shortlist(session, cid, actor="t", now=t0)
+            amb.propose(session, cid, starts, actor="t", now=t0)
+            amb.appoint(session, cid, starts, ends, actor="hr", now=t0)
+            if name == "Rania Aziz":
+                amb.log_activity(session, cid, kind="oped", title="Why dialogue matters", happened_on=date(2026, 5, 10),
+                                 actor="t", now=t0)
+        donor = vtf.add_donor(session, name="Kingdom of Demo", kind="state", actor="t", now=t0).id
+        vtf.record_money(session, donor, kind="pledge", year=2026, amount="500000", dated=date(2026, 1, 20))
+        vtf.record_money(session, donor, kind="receipt", year=2026, amount="300000", dated=date(2026, 4, 2))
+        vtf.record_money(session, donor, kind="receipt", year=2026, amount="20000", currency="EUR",
+                         dated=date(2026, 4, 3))
+        vtf.record_money(session, donor, kind="pledge", year=2025, amount="100000", dated=date(2025, 2, 1))
+
+
+def test_the_review_counts_the_programmes_per_year(sessions):
+    """Trust Fund pledges and receipts per currency, YSF applications received / eligible / granted and tranches
+    paid, Ambassadors appointed and serving: each per year, as seeded, also in the CSV."""
+    _seed_programmes(sessions)
+    with sessions() as session:
+        found = review.indicators(session, now=NOW)
+    by = {(i.group, i.name, i.unit): i.values for i in found.indicators}
+    assert by[("Funds", "Funds pledged", "USD")] == {2025: 100000, 2026: 500000}
+    assert by[("Funds", "Funds received", "USD")] == {2026: 300000}
+    assert by[("Funds", "Funds received", "EUR")] == {2026: 20000}
+    assert by[("Youth Solidarity Fund", "Applications received", "count")] == {2026: 2}
+    assert by[("Youth Solidarity Fund", "Applications found eligible", "count")] == {2026: 1}
+    assert by[("Youth Solidarity Fund", "Applications granted", "count")] == {2026: 1}
+    assert by[("Youth Solidarity Fund", "Grants awarded", "USD")] == {2026: 10000}
+    assert by[("Youth Solidarity Fund", "Grants paid (tranches)", "USD")] == {2026: 6000}
+    assert by[("Ambassadors", "Ambassadors appointed", "count")] == {2024: 1, 2026: 1}
+    assert by[("Ambassadors", "Ambassadors serving", "count")] == {2024: 1, 2025: 1, 2026: 1}
+    assert by[("Ambassadors", "Activities logged", "count")] == {2026: 1}
+    assert found.years == [2024, 2025, 2026]
+    rows = list(csv.reader(io.StringIO(review.to_csv(found))))
+    assert ["Youth Solidarity Fund", "Applications received", "by year received", "count", "0", "0", "2"] in rows
+    assert ["Funds", "Funds received", "Voluntary Trust Fund", "EUR", "0", "0", "20000"] in rows
+
+
+def test_the_report_has_the_programmes_of_the_year(sessions):
+    """The yearly report lists the Trust Fund's pledges and receipts per donor, the YSF call with its applications,
+    grants, tranches and reports, and the Ambassadors serving with their terms and activities."""
+    _seed_programmes(sessions)
+    with sessions() as session:
+        f = report.figures(session, 2026)
+    pg = f["programmes"]
+    assert pg["vtf"]["donors"] == [
+        {"donor": "Kingdom of Demo", "kind": "Member State", "currency": "EUR", "pledged": "0.00",
+         "received": "20,000.00", "outstanding": "0.00", "state": "received without pledge"},
+        {"donor": "Kingdom of Demo", "kind": "Member State", "currency": "USD", "pledged": "500,000.00",
+         "received": "300,000.00", "outstanding": "200,000.00", "state": "partly received"}]
+    assert pg["ysf"]["calls"] == [{"title": "Youth Solidarity Fund 2026", "deadline": "2026-03-01", "currency": "USD",
+                                   "budget": "100,000.00", "received": 2, "eligible": 1, "granted": 1,
+                                   "amount_granted": "10,000.00"}]
+    assert pg["ysf"]["paid"] == [{"currency": "USD", "tranches": 1, "amount": "6,000.00"}]
+    assert (pg["ysf"]["reports_due"], pg["ysf"]["reports_received"]) == (1, 0)  # the interim report, due in October
+    assert pg["ambassadors"]["appointed"] == 1
+    assert [(a["name"], a["term_starts"], a["term_ends"], a["activities"]) for a in pg["ambassadors"]["serving"]] == [
+        ("Rania Aziz", "2026-02-01", "2027-03-31", 1)]
+    assert [a["title"] for a in pg["ambassadors"]["activities"]] == ["Why dialogue matters"]
+    html = report.render_html(f)
+    assert "Voluntary Trust Fund" in html and "500,000.00" in html and "200,000.00" in html
+    assert "Shared kitchens" not in html  # applications are counted, not listed with their applicants
+    assert "Rania Aziz" in html and "Why dialogue matters" in html and "1 tranche, 6,000.00 USD" in html
