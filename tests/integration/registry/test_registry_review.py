@@ -190,3 +190,4 @@ def test_the_report_has_the_programmes_of_the_year(sessions):
     assert "Voluntary Trust Fund" in html and "500,000.00" in html and "200,000.00" in html
     assert "Shared kitchens" not in html  # applications are counted, not listed with their applicants
     assert "Rania Aziz" in html and "Why dialogue matters" in html and "1 tranche, 6,000.00 USD" in html
+    assert report.render_pdf(html).startswith(b"%PDF")
