@@ -13,8 +13,10 @@ from db.engine import transaction
 from db.tables import OutboxMessage
 from mail.tables import MailLedgerEntry
 from mobilize import handlers as h
-from mobilize import signoff
-from mobilize.drafts import DraftConflict
+from mobilize import model, signoff
+from mobilize.drafts import DraftConflict, markdown_of
+from mobilize.paging import common_language
+from mobilize.tables import Member
 from tests.integration.mobilize.test_mobilize_store import _flag, _invitations
 from tests.integration.mobilize.test_mobilize_store import deps as store_deps
 
@@ -219,3 +221,62 @@ def test_silence_until_the_window_closes_signs_off_but_an_objection_holds(sessio
         assert signoff.close_windows(s, deps) == 1
     signed = [TranslationSignedOff.from_json(p) for p in _outbox(sessions, "translations.signed_off")]
     assert [(t.lang, t.how) for t in signed] == [("en", "authors"), ("fr", "no_objection")]
+
+
+def test_the_review_shows_who_approved_the_edited_text_and_the_status_agrees(sessions, deps):
+    """While an edited text waits, the page's data says who approved and who not, and the label says "authors"."""
+    draft_id, johan, mehmet = _submitted(sessions, deps)
+    with sessions() as s:
+        draft = s.get(signoff.Draft, draft_id)
+        mob = s.get(signoff.Mobilization, draft.mobilization_id)
+        assert signoff.final_progress(s, draft) == (None, [])
+        assert not signoff.mobilization_awaits_authors(s, mob, [draft])
+        assert model.status_label(mob.status, False) == "Waiting for review"
+    with transaction(sessions) as s:
+        h.save_draft(s, deps, draft_id, OFFICER, "Burning books burns bridges", "",
+                     body_md="Words **matter** a lot.\n\nSo do bridges.", officer=True)
+        h.approve_draft(s, deps, draft_id, OFFICER)
+    with transaction(sessions) as s:
+        signoff.approve_final(s, deps, draft_id, johan)
+    with sessions() as s:
+        draft = s.get(signoff.Draft, draft_id)
+        mob = s.get(signoff.Mobilization, draft.mobilization_id)
+        final, words = signoff.final_progress(s, draft)
+        awaits = signoff.mobilization_awaits_authors(s, mob, [draft])
+    assert final.status == "awaiting_authors" and final.final_revision == 2
+    assert {m.name: word for m, word, _ in words} == {"Johan Eriksson": "approved", "Mehmet Yilmaz": "waiting"}
+    assert awaits and model.status_label(mob.status, awaits) == "Waiting for the authors' approval"
+
+
+def test_an_officers_markdown_edit_keeps_bold_and_lists_in_the_authors_editor(sessions, deps):
+    """The officer edits the authors' Markdown (as the review page posts it): the editor gets bold and lists back."""
+    draft_id, *_ = _submitted(sessions, deps)
+    with sessions() as s:
+        source = markdown_of(s.get(signoff.Draft, draft_id))
+    assert source == "Words **matter**.\n\nSo do bridges."
+    edited = source + "\n\n- one bridge\n- **two** bridges"
+    with transaction(sessions) as s:
+        h.save_draft(s, deps, draft_id, OFFICER, "Burning books burns bridges", "", body_md=edited, officer=True)
+    with sessions() as s:
+        draft = s.get(signoff.Draft, draft_id)
+        assert markdown_of(draft) == edited
+        assert "<strong>matter</strong>" in draft.body_html
+        assert "<li><strong>two</strong> bridges</li>" in draft.body_html
+
+
+def _member(languages: str) -> Member:
+    return Member(languages=languages.split(";") if languages else [])
+
+
+@pytest.mark.parametrize(("languages", "expected"), [
+    (["fr;en", "ar;fr"], "fr"),  # Claire and Youssef: French, the first they share
+    (["sv;en", "tr;en"], "en"),
+    (["es-MX;en", "en;es"], "es"),  # regional variants count as their language
+    (["ar;fr;en", "en;fr;ar"], "ar"),  # in the first author's order of preference
+    (["de", "tr"], "en"),  # nothing shared
+    (["fr"], "fr"),  # a solo piece: the author's first language
+    (["", "fr"], "en"),
+])
+def test_a_new_draft_starts_in_the_authors_common_language(languages, expected):
+    """The draft's language is the first language every author shares, in the first author's order; else English."""
+    assert common_language([_member(x) for x in languages]) == expected

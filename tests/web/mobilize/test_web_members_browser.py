@@ -160,7 +160,7 @@ def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, pa
     draft = _draft(live_server, mob_id)
     officer = page_as("duty_officer")
     officer.goto(live_server.url + f"/mobilize/review/{draft.id}")
-    text = officer.get_by_label("Text (Markdown)")
+    text = officer.get_by_label("Text", exact=True)
     assert text.input_value() == draft.body_md and "*troisième*" in draft.body_md  # the authors' Markdown
     text.fill(draft.body_md.replace("sans cliquer", "sans hésiter"))
     officer.get_by_role("button", name="Save edit").click()
