@@ -57,7 +57,7 @@ def client_as(live_server, role: str | None) -> httpx.Client:
         r = client.post("/login", data={"email": email, "password": password, "csrf_token": client.csrf})
         assert r.status_code == 303, r.text
         client.csrf = re.search(r'name="csrf-token" content="([^"]+)"',  # type: ignore[attr-defined]
-                                client.get("/").text).group(1)
+                                client.get("/", follow_redirects=True).text).group(1)  # a donor: /donors
     return client
 
 
