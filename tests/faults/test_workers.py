@@ -34,6 +34,9 @@ def _start(settings, name: str, log: Path, work_ms: int = 10) -> subprocess.Pope
         "WORKER_NAME": name,
         "WORK_MS": str(work_ms),
         "PYTHONPATH": str(ROOT),
+        # small batches: a worker that took the whole backlog in one batch would finish it before a second one could
+        # join, and the rebalance under test would have nothing left to move
+        "RRM_KAFKA__BATCH_MAX_MESSAGES": "5",
     })
     return subprocess.Popen([sys.executable, "-m", "tests.support.idempotent_worker"], cwd=ROOT, env=env,
                             stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
