@@ -255,6 +255,16 @@ def mobilization_awaits_authors(session: Session, mob: Mobilization, drafts: lis
         (f := final_waiting(session, d)) is not None and f.status == "awaiting_authors" for d in in_review)
 
 
+def mobilizations_awaiting_authors(session: Session) -> set[str]:
+    """Ids of the mobilizations that `mobilization_awaits_authors` (for lists: one label on every page)."""
+    drafts: dict[str, list[Draft]] = {}
+    for draft in session.scalars(select(Draft).join(Mobilization, Mobilization.id == Draft.mobilization_id)
+                                 .where(Mobilization.status == "review")):
+        drafts.setdefault(draft.mobilization_id, []).append(draft)
+    return {mob_id for mob_id, ds in drafts.items()
+            if mobilization_awaits_authors(session, session.get(Mobilization, mob_id), ds)}
+
+
 def final_decisions(session: Session, draft: Draft) -> dict[str, DraftSignoff]:
     """The authors' decisions (member id -> row) on the final text waiting for them."""
     final = session.get(FinalText, draft.id)

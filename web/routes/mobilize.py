@@ -97,7 +97,8 @@ def mobilizations_page(request: Request, user: User = Depends(officer)) -> Respo
         return render(request, "mobilize/index.html", {
             "mobilizations": q.mobilizations(session), "stories": q.stories_without_mobilization(session),
             "alerts": {a.story_id: a.id for a in oncall.alerts(session, pending_only=True)},
-            "figures": q.figures(session), "queue": len(q.review_queue(session))})
+            "figures": q.figures(session), "queue": len(q.review_queue(session)),
+            "awaiting": signoff.mobilizations_awaiting_authors(session)})
 
 
 @router.post("/mobilize/start")
@@ -119,7 +120,8 @@ def figures_page(request: Request, user: User = Depends(officer)) -> Response:
     """Time to first acceptance, to draft, to approval, and response rates, overall and per mobilization."""
     with request.app.state.sessions() as session:
         rows = [(m, q.figures(session, m.id)) for m in q.mobilizations(session)]
-        return render(request, "mobilize/figures.html", {"overall": q.figures(session), "rows": rows})
+        return render(request, "mobilize/figures.html", {"overall": q.figures(session), "rows": rows,
+                                                         "awaiting": signoff.mobilizations_awaiting_authors(session)})
 
 
 @router.get("/mobilize/mail")

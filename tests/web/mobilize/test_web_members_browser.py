@@ -192,6 +192,9 @@ def test_authors_approve_the_officers_edits_before_the_oped_goes_out(browser, pa
     assert approved() == []
     officer.goto(live_server.url + "/mobilize/signoffs")
     assert "awaiting authors" in officer.content() and violations(officer) == []
+    for listing in ("/mobilize", "/mobilize/figures"):  # the same label on every page that lists it
+        officer.goto(live_server.url + listing)
+        assert "Waiting for the authors' approval" in officer.content(), listing
     claire.goto(links_in_mail(live_server, CLAIRE, "Merci d’approuver le texte final")[0])
     assert violations(claire) == []
     shoot(claire, "member-signoff-changes-fr")
