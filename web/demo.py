@@ -18,6 +18,7 @@ DEMO_ACCOUNTS = (
     ("officer@demo", "duty_officer", "Demo Duty Officer"),
     ("operator@demo", "operator", "Demo Operator"),
     ("admin@demo", "admin", "Demo Admin"),
+    ("donor@demo", "donor", "Demo Donor"),  # sees the project pipeline and funding gaps (/donors) only
 )
 
 
