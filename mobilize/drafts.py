@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bus.body import sanitize as sanitize_html  # drafts are stored in the op-ed body format
 from bus.records import MAX_TEXT_CHARS, DraftSubmitted, OpEdApproved, deterministic_id
 from db.outbox import add_to_outbox
 from mail.ledger import queue_mail
@@ -20,16 +21,6 @@ from .i18n import N_, gettext_for, member_language
 from .incident import Deps, MobilizeError, invitations_of, move, note, pieces_of, sync_status
 from .model import EDITABLE_DRAFT, DraftStatus, InvitationStatus, MobilizationStatus, draft_move
 from .tables import Draft, DraftComment, DraftRevision, Invitation, Member, Mobilization, Piece
-
-ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "blockquote", "ul", "ol", "li", "h2", "h3", "a", "q"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-
-
-def sanitize_html(html: str) -> str:
-    """Draft HTML with only harmless formatting kept (no scripts, styles, event handlers or foreign links)."""
-    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
-
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _WORD = re.compile(r"[\w\u0600-\u06FF'’-]+")

@@ -15,9 +15,9 @@ every step people should see. Nothing sends or publishes directly: state, emails
 
 from __future__ import annotations
 
+from bus.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
 from .drafts import (
-    ALLOWED_ATTRIBUTES,
-    ALLOWED_TAGS,
     approve_draft,
     authors_of,
     comment_on_draft,

@@ -9,6 +9,7 @@ must authenticate the caller another way (a signature).
 
 from __future__ import annotations
 
+import base64
 import hmac
 import secrets
 from urllib.parse import parse_qs
@@ -127,3 +128,16 @@ async def _form_token(request: Request, body: bytes) -> str:
         value = form.get(FIELD, "")
         return value if isinstance(value, str) else ""
     return ""
+
+
+def inbound_secret_ok(request: Request, expected: str) -> bool:
+    """True when a machine post (SendGrid Inbound Parse) carries the shared secret: `?token=` in the URL or the
+    basic-auth password. For the csrf-exempt endpoints, which check this before reading a byte of the body."""
+    given = request.query_params.get("token", "")
+    auth = request.headers.get("authorization", "")
+    if not given and auth[:6].lower() == "basic ":
+        try:
+            given = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8").partition(":")[2]
+        except (ValueError, UnicodeDecodeError):
+            given = ""
+    return bool(given) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))

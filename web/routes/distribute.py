@@ -4,8 +4,6 @@ the editors' one-click unsubscribe, SendGrid's Event Webhook, and the public new
 # ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 from __future__ import annotations
 
-import base64
-import hmac
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -30,7 +28,7 @@ from mail.ports import MailError
 from translate.model import RTL_LANGUAGES, language_name
 
 from ..auth import User, require_role
-from ..csrf import csrf_exempt
+from ..csrf import csrf_exempt, inbound_secret_ok
 from ..nav import NavItem
 from ..templating import flash, render, templates
 
@@ -331,16 +329,6 @@ def placement_said(request: Request, token: str, status: str = Form(""), url: st
     return RedirectResponse(f"/placements/{token}", status_code=303)
 
 
-def _inbound_secret_ok(request: Request, expected: str) -> bool:
-    given = request.query_params.get("token", "")
-    auth = request.headers.get("authorization", "")
-    if not given and auth[:6].lower() == "basic ":
-        try:
-            given = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8").partition(":")[2]
-        except (ValueError, UnicodeDecodeError):
-            given = ""
-    return bool(given) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
-
 
 @router.post(EDITOR_REPLIES_PATH, tags=["public"])
 async def editor_replies(request: Request) -> Response:
@@ -348,7 +336,7 @@ async def editor_replies(request: Request) -> Response:
     saying where the op-ed ran (or that it will) records a placement, anything else is kept for officers."""
     settings = request.app.state.settings
     expected = settings.mail.inbound_token
-    if expected and not _inbound_secret_ok(request, expected):
+    if expected and not inbound_secret_ok(request, expected):
         log.warning("distribute.inbound_refused", reason="missing or wrong inbound token")
         return Response("The Inbound Parse secret is missing or wrong.", status_code=403, media_type="text/plain")
     fields: dict[str, str] = {}

@@ -9,8 +9,6 @@ answer); draft links are tied to one accepted invitation and last `RRM_MOBILIZE_
 # ruff: noqa: B008 - FastAPI declares dependencies and form fields as argument defaults
 from __future__ import annotations
 
-import base64
-import hmac
 import re
 from contextlib import contextmanager
 
@@ -30,7 +28,7 @@ from mobilize.network import RowError, import_csv, parse_row
 
 from ..auth import User, require_role
 from ..bodylimit import BodyTooLarge
-from ..csrf import csrf_exempt
+from ..csrf import csrf_exempt, inbound_secret_ok
 from ..nav import NavItem
 from ..templating import flash, render, templates
 
@@ -320,7 +318,7 @@ async def inbound_parse(request: Request) -> Response:
     attach is kept as a rejected reply with the reason, for officers to read at /mobilize/replies.
     """
     expected = request.app.state.settings.mail.inbound_token
-    if expected and not _inbound_authenticated(request, expected):  # before a byte of the body is read
+    if expected and not inbound_secret_ok(request, expected):  # before a byte of the body is read
         log.warning("inbound.refused", reason="missing or wrong inbound token")
         return Response("The Inbound Parse secret is missing or wrong.", status_code=403, media_type="text/plain")
     fields: dict[str, str] = {}
@@ -345,14 +343,3 @@ async def inbound_parse(request: Request) -> Response:
     log.info("inbound.reply", status=reply.status, reason=reply.reason)
     return Response("OK", media_type="text/plain")
 
-
-def _inbound_authenticated(request: Request, expected: str) -> bool:
-    """True when the post carries the inbound secret: `?token=` in the URL or the basic-auth password."""
-    given = request.query_params.get("token", "")
-    auth = request.headers.get("authorization", "")
-    if not given and auth[:6].lower() == "basic ":
-        try:
-            given = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8").partition(":")[2]
-        except (ValueError, UnicodeDecodeError):
-            given = ""
-    return bool(given) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
