@@ -50,13 +50,13 @@ def test_demo_accounts_log_in_with_the_printed_passwords(tmp_path, sqlite_url: s
     settings = make_settings(tmp_path, db_url=sqlite_url)
     first = seed(settings)
     lines = seed(settings)
-    assert len(lines) == 3
+    assert len(lines) == 4
     sessions = session_factory(make_engine(sqlite_url))
     roles = set()
     for line in lines:
         email, password = line.split(": ", 1)[1].split(" / ")
         roles.add(authenticate(sessions, email, password, "127.0.0.1", **LIMITS).role)
-    assert roles == {"duty_officer", "operator", "admin"}
+    assert roles == {"duty_officer", "operator", "admin", "donor"}
     old_email, old_password = first[0].split(": ", 1)[1].split(" / ")
     with pytest.raises(LoginRefused):
         authenticate(sessions, old_email, old_password, "127.0.0.1", **LIMITS)
