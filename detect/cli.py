@@ -18,8 +18,10 @@ import click
 
 from config.settings import get_settings
 
+from .entities import EntityTagger, load_entity_tagger, people_of
+from .matching import clean_text, lead
 from .scoring import score_article
-from .tracking import StoryTracker, view_of
+from .tracking import StoryTracker, candidate_people, handles_for, people_for, view_of
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -69,8 +71,11 @@ def read_items(lines: list[str]) -> tuple[list[tuple[int, dict]], list[tuple[int
 
 
 def run_stream(items: list[tuple[int, dict]], threshold: float, window_minutes: int,
-               min_sources: int) -> dict[int, dict]:
-    """Process items in `published` order (undated ones last, in input order); results by input index."""
+               min_sources: int, entities: EntityTagger | None = None) -> dict[int, dict]:
+    """Process items in `published` order (undated ones last, in input order); results by input index.
+    ``entities``: a trained pipeline's tagger (`entities.load_entity_tagger`), asked only for polarizing articles
+    (their names and people join the story) and for an ordinary article a person tie would link (to confirm the
+    person is named there too)."""
     tracker = StoryTracker(window=timedelta(minutes=window_minutes), min_sources=min_sources)
     dated = [(parse_published(item.get("published")), index, item) for index, item in items]
     order = sorted(dated, key=lambda x: (x[0] is None, x[0] or _EPOCH, x[1]))
@@ -80,13 +85,35 @@ def run_stream(items: list[tuple[int, dict]], threshold: float, window_minutes: 
         when = published or last_time
         last_time = max(last_time, when)
         lang = str(item.get("lang") or "en")
-        scored = score_article(str(item.get("title") or ""), str(item.get("summary") or ""), lang, threshold,
+        title, summary = str(item.get("title") or ""), str(item.get("summary") or "")
+        scored = score_article(title, summary, lang, threshold,
                                names=tracker.wants_names())  # an ordinary article's names, to link follow-ups
-        view = view_of(f"line-{index}", str(item.get("title") or ""), when, scored,
-                       source=str(item.get("source") or ""), lang=lang, country=str(item.get("country") or ""))
+        names, handles, people, candidates = scored.names, (), (), ()
+        tagged: tuple[tuple[str, str], ...] | None = None
+        if scored.polarizing or tracker.wants_names():
+            handles, people = handles_for(title, summary, lang), people_for(title, summary, lang)
+        if not scored.polarizing and tracker.wants_names():
+            candidates = candidate_people(title, summary, lang)
+        if scored.polarizing and entities is not None:
+            tagged = entities(f"{clean_text(title)}. {lead(clean_text(summary))}", lang)
+            names = tuple(dict.fromkeys([*names, *(n for n, _ in tagged)]))
+            people = tuple(dict.fromkeys([*people, *people_of(tagged)]))
+        view = view_of(f"line-{index}", title, when, scored, source=str(item.get("source") or ""), lang=lang,
+                       country=str(item.get("country") or ""), handles=handles, people=people, names=names,
+                       full_names=candidates)
         if view.names:
             tracker.clusterer.count_names(view.names)
-        outcome = tracker.track(view)
+        link = tracker.link_target(view)
+        if link is not None and entities is not None:
+            tagged = entities(f"{clean_text(title)}. {lead(clean_text(summary))}", lang)
+            found = people_of(tagged)
+            if link.tie == "person" and not set(link.names) & set(found) and not set(link.names) & set(people):
+                link = None  # the words of the name are there, but the pipeline sees no such person
+            elif link.tie in ("event", "person"):
+                view = view_of(view.article_id, title, when, scored, source=view.source, lang=lang,
+                               country=view.country, handles=handles, people=tuple(dict.fromkeys([*people, *found])),
+                               names=names, full_names=candidates)
+        outcome = tracker.track(view, link, looked_up=True)
         reasons = list(scored.reasons)
         categories = list(scored.categories)
         if outcome.link is not None:
@@ -123,7 +150,8 @@ def detect_file(path: Path, threshold: float | None) -> None:
     for index, error in errors:
         click.echo(f"line {index + 1}: {error}; skipped", err=True)
     results = run_stream(items, threshold if threshold is not None else settings.detect.threshold,
-                         settings.detect.window_minutes, settings.detect.min_sources)
+                         settings.detect.window_minutes, settings.detect.min_sources,
+                         load_entity_tagger(settings.detect.spacy_model, quiet=True))
     for index, error in errors:
         results[index] = {"index": index, "flagged": False, "score": 0.0, "story": None, "categories": [],
                           "reasons": [], "via": None, "error": error}

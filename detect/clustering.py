@@ -15,6 +15,19 @@ articles seen (a rolling count, taken when the name entered the story; until 2,0
 is needed). Follow-ups come later than a burst: the link window is a week after the story's last article
 (`link_window`), while polarizing articles cluster within 72 h. A follow-up counts toward the story's spread and
 velocity, never toward what the story is about.
+
+Two stronger ties link on one name, because the name plays a role in both articles:
+
+- **The event's name** (`matching.event_handles`): a story whose flagged article calls the event "the Orlando
+  shooting" or "l'attentat de Strasbourg" is followed up by "the Orlando gunman", "vigils for Orlando victims". The
+  name must be distinctive when it entered the story (a city in the news every day, a country, is not), and the
+  follow-up must use it as an event's name too, not merely mention it.
+- **The event's people**: full names of two or more words that a trained NER pipeline tagged in the story's flagged
+  articles (`entities.py`, where one is installed), or that stand in apposition to an event role ("gunman Omar
+  Mateen", "the accused Khairi Saadallah", `matching.role_names`), carried forward from follow-ups linked by these
+  ties too. A later article naming the same person in full, and one more thing of the event's (another of its
+  names, one of its concepts), joins the story within `person_window` (trials and sentences come weeks later); the
+  surname must be rare in the stream outside the story (a president reacting to every event is nobody's person).
 """
 
 from __future__ import annotations
@@ -51,6 +64,9 @@ class ArticleView:
     concepts: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()  # names used as the name of an event ("Orlando" in "the Orlando shooting")
+    people: tuple[str, ...] = ()  # full names of the event's people (NER persons, names in apposition to a role)
+    full_names: tuple[str, ...] = ()  # every run of capitalized names: where a story's people are looked up
 
 
 @dataclass(frozen=True)
@@ -59,10 +75,12 @@ class Link:
 
     story: Story
     names: tuple[str, ...]
+    tie: str = "names"  # "names": distinctive names; "event": the event's name; "person": a person's full name
 
     def reason(self) -> str:
         """The line a duty officer reads."""
-        return f"follow-up of story '{self.story.title[:80]}': shares {', '.join(self.names)}"
+        what = {"event": "the event's name ", "person": "the full name "}.get(self.tie, "")
+        return f"follow-up of story '{self.story.title[:80]}': shares {what}{', '.join(self.names)}"
 
 
 @dataclass
@@ -83,6 +101,9 @@ class Story:
     # how often each of the story's names had been seen in the stream when it entered the story: a name that is
     # frequent only because of this story is still distinctive of it
     name_baseline: dict[str, int] = field(default_factory=dict)
+    handles: Counter = field(default_factory=Counter)  # the event's names, from the story's own articles
+    people: Counter = field(default_factory=Counter)  # the event's people, carried forward from strong follow-ups
+    linked_names: Counter = field(default_factory=Counter)  # names of the follow-ups (counted, never matched on)
     # (published, article_id, source, country, lang) of every article, oldest first
     articles: list[tuple[datetime, str, str, str, str]] = field(default_factory=list)
 
@@ -104,7 +125,10 @@ class Story:
         self.last_seen = max(self.last_seen, article.published)
         if linked:
             self.linked += 1
+            self.linked_names.update(set(article.names))
             return
+        self.handles.update(article.handles)
+        self.people.update(p for p in article.people if " " in p)
         self.concepts.update(article.concepts)
         self.names.update(n for n in article.names)
         self.categories.update(article.categories)
@@ -123,13 +147,15 @@ class StoryClusterer:
 
     def __init__(self, window: timedelta = timedelta(hours=72), cross_script_window: timedelta = timedelta(hours=24),
                  min_link_names: int = 2, max_name_share: float = 0.001, df_horizon: int = 50_000,
-                 link_window: timedelta = timedelta(days=7), warm_up: int = 2000):
+                 link_window: timedelta = timedelta(days=7), warm_up: int = 2000,
+                 person_window: timedelta = timedelta(days=30)):
         self.window = window
         self.cross_script_window = cross_script_window
         self.stories: dict[str, Story] = {}
         self.min_link_names = min_link_names
         self.warm_up = warm_up
         self.link_window = link_window
+        self.person_window = person_window
         self.max_name_share = max_name_share
         self.df_horizon = df_horizon
         self.name_counts: Counter = Counter()
@@ -141,7 +167,7 @@ class StoryClusterer:
         self.stories = {s.story_id: s for s in stories}
         self.by_name = {}
         for story in stories:
-            for name in story.names:
+            for name in [*story.names, *story.handles, *(w for p in story.people for w in p.split())]:
                 self.by_name.setdefault(name, set()).add(story.story_id)
 
     def affinity(self, story: Story, article: ArticleView) -> float:
@@ -172,12 +198,16 @@ class StoryClusterer:
         if best is None:
             best = Story(story_id_for(article.article_id), article.title, article.published, article.published)
             self.stories[best.story_id] = best
-        for name in article.names:
-            if name not in best.name_baseline:
-                best.name_baseline[name] = max(0, self.name_counts.get(name, 0) - 1)
-            self.by_name.setdefault(name, set()).add(best.story_id)
+        self._index(best, [*article.names, *article.handles, *(w for p in article.people for w in p.split())])
         best.add(article)
         return best
+
+    def _index(self, story: Story, names: list[str]) -> None:
+        """Remember which story carries which names (and how common each was when it entered the story)."""
+        for name in names:
+            if name not in story.name_baseline:
+                story.name_baseline[name] = max(0, self.name_counts.get(name, 0) - 1)
+            self.by_name.setdefault(name, set()).add(story.story_id)
 
     def count_names(self, names: tuple[str, ...]) -> None:
         """Remember how often names occur in the stream (what makes a name distinctive)."""
@@ -197,6 +227,12 @@ class StoryClusterer:
             count = story.name_baseline.get(name, 0)
         return count <= max(3, self.seen_articles * self.max_name_share)
 
+    def rare_elsewhere(self, name: str, story: Story) -> bool:
+        """A name rare in the stream *outside the story's own articles*, now: a politician whom every day's news
+        names is no person of one event, even when the story was the first to name them."""
+        own = story.names.get(name, 0) + story.linked_names.get(name, 0)
+        return self.name_counts.get(name, 0) - own <= max(3, self.seen_articles * self.max_name_share)
+
     def wants_names(self) -> bool:
         """Whether any story is open, so ordinary articles are worth checking for a link."""
         return bool(self.stories)
@@ -206,12 +242,13 @@ class StoryClusterer:
         it within the window (pure: changes nothing). Every story is a flashpoint (opened by an article judged
         polarizing), so a follow-up may be what flags it on spread."""
         names = set(article.names)
-        if len(names) < self.min_link_names:
-            return None
-        best: Link | None = None
         hits: Counter = Counter()
-        for name in names:
+        for name in names | set(article.handles) | {w for p in article.full_names for w in p.split()}:
             hits.update(self.by_name.get(name, ()))
+        strong = self._strong_link(article, names, hits)
+        if strong is not None or len(names) < self.min_link_names:
+            return strong
+        best: Link | None = None
         for story_id, count in hits.items():
             story = self.stories.get(story_id)
             if story is None or count < self.min_link_names:
@@ -228,16 +265,50 @@ class StoryClusterer:
                 best = Link(story, shared)
         return best
 
+    def _strong_link(self, article: ArticleView, names: set[str], hits: Counter) -> Link | None:
+        """A tie on one name that plays a role in both articles: the event's name, or a person's full name."""
+        best: Link | None = None
+        for story_id in hits:
+            story = self.stories.get(story_id)
+            if story is None or story.first_seen > article.published:
+                continue
+            gap = article.published - story.last_seen
+            if gap <= self.link_window:
+                shared = tuple(sorted(h for h in article.handles if story.handles.get(h)
+                                      and self.distinctive(h, story)))
+                if shared:
+                    return Link(story, shared, "event")
+            if gap <= self.person_window:
+                words = names | {w for p in (*article.people, *article.full_names) for w in p.split()}
+                # the surname must be rare: a president reacting to every event is not one of its people
+                people = tuple(sorted(p for p in story.people if set(p.split()) <= words
+                                      and self.distinctive(p.split()[-1], story)
+                                      and self.rare_elsewhere(p.split()[-1], story)))
+                # and one more thing of the event's: another of its names, its own concept (the mosque, the gunman)
+                own = {w for p in people for w in p.split()}
+                more = any(story.names.get(n) and n not in own and self.distinctive(n, story) for n in names) or any(
+                    story.concepts.get(c) for c in article.concepts if c not in _GENERIC_CONCEPTS)
+                if people and more and best is None:
+                    best = Link(story, people, "person")
+        return best
+
     def link(self, article: ArticleView, link: Link) -> Story:
-        """Put a follow-up article into the story `link_target` found."""
+        """Put a follow-up article into the story `link_target` found; a follow-up tied by the event's name or a
+        person carries its own people forward (the gunman's name first told in a follow-up), never its other
+        names, so the story cannot drift."""
         link.story.add(article, linked=True)
+        if link.tie in ("event", "person"):
+            people = [p for p in article.people if " " in p]
+            link.story.people.update(people)
+            self._index(link.story, [w for p in people for w in p.split()])
         return link.story
 
     def expire(self, now: datetime) -> None:
         """Forget stories quiet for longer than the window (they stay in the store)."""
-        keep = max(self.window * 2, self.link_window)
+        keep = max(self.window * 2, self.link_window, self.person_window)
         for sid in [sid for sid, s in self.stories.items() if now - s.last_seen > keep]:
-            for name in self.stories.pop(sid).names:
+            story = self.stories.pop(sid)
+            for name in [*story.names, *story.handles, *(w for p in story.people for w in p.split())]:
                 ids = self.by_name.get(name)
                 if ids is not None:
                     ids.discard(sid)

@@ -36,8 +36,14 @@ def _load(name: str):  # a spaCy Language
     return module.load(exclude=["parser", "lemmatizer", "attribute_ruler", "senter", "morphologizer"])
 
 
-def load_entity_finder(setting: str) -> EntityFinder | None:
-    """`none`: no finder; `auto`: the installed pipelines of CANDIDATES; a package name: that one for English."""
+EntityTagger = Callable[[str, str], tuple[tuple[str, str], ...]]
+#: Labels of people in the pipelines' schemes (English OntoNotes, French WikiNER).
+PERSON_LABELS = frozenset({"PERSON", "PER"})
+
+
+def load_entity_tagger(setting: str, *, quiet: bool = False) -> EntityTagger | None:
+    """Like `load_entity_finder`, but each name comes with its label: ``(("omar mateen", "PERSON"), ...)``;
+    ``quiet``: no log line (for commands whose standard output is data)."""
     if setting == "none":
         return None
     pipelines = {}
@@ -54,22 +60,41 @@ def load_entity_finder(setting: str) -> EntityFinder | None:
             raise ValueError(f"RRM_DETECT__SPACY_MODEL={setting!r} is not an installed spaCy pipeline")
         pipelines[nlp.lang] = nlp
     if not pipelines:
-        log.info("detect.entities", pipelines="none installed; using capitalized words")
+        if not quiet:
+            log.info("detect.entities", pipelines="none installed; using capitalized words")
         return None
-    log.info("detect.entities", pipelines={k: v.meta.get("name", "") for k, v in pipelines.items()})
+    if not quiet:
+        log.info("detect.entities", pipelines={k: v.meta.get("name", "") for k, v in pipelines.items()})
 
-    def find(text: str, lang: str) -> tuple[str, ...]:
+    def tag(text: str, lang: str) -> tuple[tuple[str, str], ...]:
         nlp = pipelines.get((lang or "")[:2])
         if nlp is None:
             return ()
-        names = []
+        found: dict[str, str] = {}
         for ent in nlp(text[:1500]).ents:
             if ent.label_ not in LABELS:
                 continue
-            name = normalize(ent.text.strip(" '’\"")).removesuffix("'s")
+            name = normalize(ent.text.strip(" '’\"")).removesuffix("'s").removesuffix("’s")
             if len(name) < 3 or _lookup_word("en", name) or _lookup_word(lang[:2], name):
                 continue
-            names.append(name)
-        return tuple(dict.fromkeys(names))
+            found.setdefault(name, ent.label_)
+        return tuple(found.items())
+
+    return tag
+
+
+def load_entity_finder(setting: str) -> EntityFinder | None:
+    """`none`: no finder; `auto`: the installed pipelines of CANDIDATES; a package name: that one for English."""
+    tag = load_entity_tagger(setting)
+    if tag is None:
+        return None
+
+    def find(text: str, lang: str) -> tuple[str, ...]:
+        return tuple(name for name, _ in tag(text, lang))
 
     return find
+
+
+def people_of(tagged: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The full names (two words or more) of the people among tagged entities."""
+    return tuple(name for name, label in tagged if label in PERSON_LABELS and " " in name)

@@ -18,7 +18,7 @@ from .clustering import ArticleView, Link, Story
 from .escalation import SEVERITIES, rank
 from .scoring import score_article
 from .tables import DecisionRow, FlagRow, LabeledExampleRow, StoryArticleRow, StoryRow
-from .tracking import Outcome, StoryTracker, names_for
+from .tracking import Outcome, StoryTracker, candidate_people, handles_for, names_for, people_for
 
 CLUSTER_CONSUMER = "detect.cluster"
 OPEN_CONSUMER = "detect.open"
@@ -51,9 +51,17 @@ def view_of_scored(record: ArticleScored) -> ArticleView:
     published = record.published or record.occurred_at or now
     if published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
+    summary = record.summary or ""
+    names = tuple(record.names or ())
+    # the event's name and people (for follow-ups); a polarizing record's names of two words or more came from the
+    # trained pipeline (score_ingested), and stand for the event's people and places
+    people = people_for(record.title, summary, record.lang)
+    if record.polarizing:
+        people = tuple(dict.fromkeys([*people, *(n for n in names if " " in n)]))
     return ArticleView(record.article_id, record.title, min(published, now), record.source, record.lang,
                        record.country, record.score, record.polarizing, tuple(record.concepts or ()),
-                       tuple(record.names or ()), tuple(record.categories or ()))
+                       names, tuple(record.categories or ()), handles_for(record.title, summary, record.lang),
+                       people)
 
 
 def _save_story(session: Session, story: Story, now: datetime) -> StoryRow:
@@ -94,7 +102,7 @@ def link_view(tracker: StoryTracker, record: ArticleScored) -> tuple[ArticleView
     if record.polarizing or not tracker.wants_names():
         return view, None
     names = tuple(dict.fromkeys([*(record.names or ()), *names_for(record.title, record.summary, record.lang)]))
-    view = replace(view, names=names)
+    view = replace(view, names=names, full_names=candidate_people(record.title, record.summary or "", record.lang))
     tracker.clusterer.count_names(names)
     return view, tracker.link_target(view)
 

@@ -182,6 +182,9 @@ def _resolve(sentence: Sentence, hits: list[Hit], raws: list[str], table: Table)
             continue
         if h.kind == "nation":
             continue
+        if h.concept == "ATTACK" and h.position + 1 < len(words) and words[h.position + 1] in P.ATTACK_CLAIMED \
+                and " " not in h.text:
+            continue  # "cover up assault allegations": a legal claim about a person, not an attack on a place
         if h.concept == "ATTACK" and h.position > 0 and (words[h.position - 1] in P.ATTACK_NOT_VIOLENT or (
                 h.position > 2 and words[h.position - 2] in ("and", "or", ",")
                 and words[h.position - 3] in P.ATTACK_NOT_VIOLENT) or (  # "sexual abuse and assault"
@@ -317,3 +320,130 @@ def lead(text: str) -> str:
     end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "), cut.rfind("。"), cut.rfind("؟ "))
     return cut[: end + 1] if end > LEAD_CHARS // 2 else cut[: cut.rfind(" ")] if " " in cut else cut
 
+
+
+#: Nouns that name a violent event, its perpetrator or its victims: "the Orlando shooting", "l'attentat de Nice".
+EVENT_NOUNS = frozenset(normalize(w) for w in (  # noqa: SIM905 - a word list is easier to edit as text
+    "shooting shootings attack attacks massacre bomb bombing bombings blast gunman gunmen shooter shooters attacker "
+    "attackers bomber bombers killer killers stabbing stabbings riot riots rampage atrocity killings victims "
+    "survivors siege attentat attentats attaque attaques tuerie fusillade assaillant tireur victimes emeutes "
+    "atentado atentados ataque ataques matanza masacre tiroteo victimas anschlag anschlags anschlage attentats "
+    "massaker amoklauf opfer massacre atirador"
+).split())
+#: Words that put a place after the event noun: "attack in Orlando", "attentat de Nice", "Anschlag von Hanau".
+_EVENT_OF = frozenset({"in", "at", "on", "of", "de", "d", "du", "des", "a", "en", "em", "no", "na", "von", "im",
+                       "bei", "auf"})
+_ARTICLES = frozenset({"the", "la", "le", "les", "der", "die", "das", "dem", "el", "l", "a", "o"})
+#: Words that may stand between the name and the event noun ("Orlando nightclub shooting", "Christchurch mosque
+#: attacks", "Reading 'terror attack'"); any other lower-case word ends the name's reach.
+_EVENT_BETWEEN_MAX = 2
+_EVENT_TOKEN = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
+#: A cheap first look: the stems of the event nouns, accents and case aside (most articles have none).
+_EVENT_HINT = re.compile(r"shoot|attack|massac|bomb|blast|gunm|killer|stabb|riot|rampag|atroc|killing|victim|surviv|"
+                         r"siege|attent|attaq|tuerie|fusill|assaill|tireur|emeut|émeut|atenta|ataque|matanza|"
+                         r"masacre|tiroteo|víctim|anschl|massak|amok|opfer|atirad", re.IGNORECASE)
+
+
+def event_handles(title: str, summary: str, lang: str = "en") -> tuple[str, ...]:
+    """The names an article uses as the *name of an event*: a proper name right before an event noun ("Orlando
+    shooting", "Christchurch mosque attacks", "Manchester Arena bombing") or right after one and a preposition
+    ("attack in Reading", "l'attentat de Nice", "Anschlag von Hanau"). A follow-up calls the event by the same name
+    ("the Orlando gunman", "Orlando victims"), so a shared handle ties it to the story (`clustering.link_target`)."""
+    found: list[str] = []
+    if not _EVENT_HINT.search(title) and not _EVENT_HINT.search(summary):  # most news names no violent event
+        return ()
+    for text in (title, summary):
+        tokens = [(m.group(0), m.start()) for m in _EVENT_TOKEN.finditer(text)]
+        words = [normalize(t).replace("’", "'").split("'")[-1] if "'" in t[:3] else normalize(t) for t, _ in tokens]
+        for i, w in enumerate(words):
+            if w not in EVENT_NOUNS:
+                continue
+            # before: up to two lower-case words, then the capitalized name(s)
+            j, between = i - 1, 0
+            while j >= 0 and between < _EVENT_BETWEEN_MAX and not tokens[j][0][:1].isupper() \
+                    and words[j] not in _NOT_NAMES and not _gap(text, tokens[j], tokens[j + 1]):
+                j, between = j - 1, between + 1
+            while j >= 0 and tokens[j][0][:1].isupper() and not _gap(text, tokens[j], tokens[j + 1]):
+                name = _name_of(tokens[j][0], lang)
+                if name:
+                    found.append(name)
+                j -= 1
+            # after: within five words of the same phrase, a capitalized name right after a preposition ("attack
+            # in Vellmoor", "attack on a mosque in Vellmoor", "l'attentat de la mosquée de Brévanne")
+            for k in range(i + 1, min(i + 6, len(words))):
+                if _gap(text, tokens[k - 1], tokens[k]):
+                    break
+                if tokens[k][0][:1].isupper():
+                    name = _name_of(tokens[k][0], lang)
+                    if not name:
+                        continue  # a capitalized common noun (German "Synagoge") or a lexicon term: read on
+                    if words[k - 1] in _EVENT_OF or (words[k - 1] in _ARTICLES and words[k - 2] in _EVENT_OF):
+                        found.append(name)
+                    break
+    return tuple(dict.fromkeys(found))
+
+
+def _gap(text: str, left: tuple[str, int], right: tuple[str, int]) -> bool:
+    """Whether punctuation that ends a phrase (a full stop, a comma, a colon, a dash) stands between two tokens."""
+    between = text[left[1] + len(left[0]):right[1]]
+    return any(c in between for c in ".,:;!?|–—()\"")
+
+
+#: Roles in a violent event; a full name right after one is one of the event's people ("gunman Omar Mateen").
+ROLE_NOUNS = frozenset(normalize(w) for w in (  # noqa: SIM905 - a word list is easier to edit as text
+    "gunman shooter attacker attackers bomber killer murderer suspect accused terrorist extremist jihadist "
+    "assailant perpetrator victim survivor widow widower tireur assaillant terroriste suspect accuse victime "
+    "survivant attentater tater verdachtige opfer atacante terrorista sospechoso acusado victima superviviente "
+    "atirador"
+).split())
+
+
+_ROLE_HINT = re.compile(r"gunm|shooter|attack|bomber|killer|murder|suspect|accuse|terroris|extremist|jihad|"
+                        r"assail|perpetrat|victim|víctim|surviv|widow|tireur|accus|attentät|attentat|täter|tater|"
+                        r"verdächt|verdacht|opfer|atacante|sospech|acusad|supervi|atirad", re.IGNORECASE)
+
+
+def role_names(title: str, summary: str, lang: str = "en") -> tuple[str, ...]:
+    """Full names (two or three capitalized words) in apposition to an event role: "gunman Omar Mateen", "the
+    accused, Khairi Saadallah" — the people a follow-up names again (`clustering`'s person tie)."""
+    found: list[str] = []
+    if not _ROLE_HINT.search(title) and not _ROLE_HINT.search(summary):
+        return ()
+    for text in (title, summary):
+        tokens = [(m.group(0), m.start()) for m in _EVENT_TOKEN.finditer(text)]
+        for i, (raw, _) in enumerate(tokens):
+            if raw[:1].isupper() or normalize(raw) not in ROLE_NOUNS:
+                continue
+            parts: list[str] = []
+            k = i + 1
+            while k < len(tokens) and len(parts) < 3 and tokens[k][0][:1].isupper() and (
+                    k == i + 1 or not _gap(text, tokens[k - 1], tokens[k])):
+                name = _name_of(tokens[k][0].removesuffix("'s").removesuffix("’s"), lang)
+                if not name:
+                    break
+                parts.append(name)
+                k += 1
+            if len(parts) >= 2:
+                found.append(" ".join(parts))
+    return tuple(dict.fromkeys(found))
+
+
+def full_names(title: str, summary: str, lang: str = "en") -> tuple[str, ...]:
+    """Runs of two or three adjacent capitalized words that are names ("Idris Vantarro", also at the start of a
+    headline, where `proper_names` distrusts a lone capital): the candidates a story's people are looked up among."""
+    found: list[str] = []
+    for text in (title, summary):
+        run: list[str] = []
+        end = -1
+        for m in _CAPITALIZED.finditer(text):
+            name = _name_of(m.group(1).removesuffix("'s").removesuffix("’s"), lang)
+            if name and run and text[end:m.start()] == " ":
+                run.append(name)
+            else:
+                if 2 <= len(run) <= 3:
+                    found.append(" ".join(run))
+                run = [name] if name else []
+            end = m.end()
+        if 2 <= len(run) <= 3:
+            found.append(" ".join(run))
+    return tuple(dict.fromkeys(found))

@@ -596,3 +596,22 @@ MIGRANT_CAP: dict[str, float] = {"ban": 0.45, "violence": 0.7, "hostility": 0.7,
 HATE_MOTIVE: tuple[str, ...] = ("racis", "racial", "hate crime", "hatred", "haine", "odio", "hass", "nefret", "irkci",
                                 "كراهي", "عنصري", "bigot", "rassis", "crime haineux", "delito de odio", "crime de odio",
                                 "仇恨", "种族")
+
+
+#: What a platform or a law removes or bans: hate named next to one of these is content a rule acts on
+#: ("ban Holocaust denial posts", "supprimer les contenus antisémites"), not a hateful act.
+CONTENT_NOUNS: frozenset[str] = frozenset({
+    "post", "posts", "content", "contents", "video", "videos", "material", "materials", "message", "messages",
+    "tweet", "tweets", "comment", "comments", "account", "accounts", "page", "pages", "ads", "adverts", "memes",
+    "contenu", "contenus", "publication", "publications", "commentaires", "comptes",
+    "contenido", "contenidos", "publicaciones", "mensajes", "comentarios", "cuentas",
+    "inhalte", "beitrage", "beitragen", "beitrag", "kommentare", "konten", "conteudo", "conteudos", "publicacoes",
+    "paylasim", "paylasimlar", "icerik", "محتوى", "منشورات", "内容", "帖子",
+})
+
+#: Words right after "assault"/"attack" that make it the object of a legal claim ("assault allegations"), not an
+#: attack the item reports on a place or a community.
+ATTACK_CLAIMED: frozenset[str] = frozenset({
+    "allegation", "allegations", "accusation", "accusations", "claim", "claims", "lawsuit", "lawsuits", "case",
+    "cases", "complaint", "complaints", "charges",
+})

@@ -117,11 +117,16 @@ def score_sentence(sentence: Sentence, settings: frozenset[str] = frozenset()) -
 
     motive = _has_motive(live)
     far_right = "FAR_RIGHT" in concepts
-    bans = [h.position for h in live if h.kind == "ban"]
+    bans = [h.position for h in live if h.kind in ("ban", "remove")]
+    words = sentence.words
 
     def countered(h: Hit) -> bool:
-        """A rule *against* hate ("ban Nazi flags", "ban Holocaust denial posts") is not a hateful act."""
-        return any(0 < h.position - b <= 4 for b in bans)
+        """A rule *against* hate ("ban Nazi flags", "remove Holocaust denial posts") is not a hateful act; nor is
+        hate named as a kind of content that a ban or removal in the sentence acts on ("posts", "contenus")."""
+        if any(0 < h.position - b <= 5 for b in bans):
+            return True
+        near = words[max(0, h.position - 2):h.position] + words[h.position + 1:h.position + 4]
+        return bool(bans) and not P.CONTENT_NOUNS.isdisjoint(near)
     notes: list[str] = []
 
     def damp(act_kind: str) -> float:
@@ -154,7 +159,7 @@ def score_sentence(sentence: Sentence, settings: frozenset[str] = frozenset()) -
                 compat = min(compat, 0.45)  # most fires in places of worship are accidents: a fire alone never flags
             if t.concept == "MIGRANT":  # migration policy and migrants as perpetrators are everyday news
                 compat = min(compat, P.MIGRANT_CAP.get(a.kind, compat))
-            role = target_role(sentence, a, t, motive, far_right)
+            role = target_role(sentence, a, t, motive, far_right, settings)
             s = compat * role.factor * damp(a.kind)
             cat = CATEGORY.get((a.kind, kind_t), "hate_crime" if a.kind == "hostility" else "attack_on_community")
             why = f" ({role.why})" if role.why else ""
@@ -166,7 +171,8 @@ def score_sentence(sentence: Sentence, settings: frozenset[str] = frozenset()) -
     violent = [h for h in acts if h.kind in ("violence", "terror")]
     if hostile and violent and not out:
         # racist violence against a person is a crime; against a community (far right, mass violence) a flashpoint
-        mass = far_right or any(h.concept in ("SHOOTING", "BOMB", "ARSON") for h in violent)
+        # (arson with no place named is against a person or a house: a crime, unless a community is named)
+        mass = far_right or any(h.concept in ("SHOOTING", "BOMB") for h in violent)
         out.append(_Candidate((0.6 if mass else 0.45) * damp(violent[0].kind), "hate_crime",
                               f"{_describe(hostile[0])} + {_describe(violent[0])} in {where}"))
     real_targets = [h for h in targets if h.kind in P.TARGET_KINDS]
@@ -275,7 +281,7 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
                       and h.concept not in ("MIGRANT", "CEMETERY")
                       and abs(h.sentence - a.sentence) == 1 and max(h.sentence, a.sentence) <= 2):
                 compat = COMPAT.get(a.kind, {}).get(t.kind, 0.0) * 0.6 * damp_for_settings(settings, a.kind, False)[0]
-                compat *= target_role(sentences[t.sentence], a, t, False).factor
+                compat *= target_role(sentences[t.sentence], a, t, False, settings=settings).factor
                 if compat > (cross.score if cross else 0.0):
                     cat = CATEGORY.get((a.kind, t.kind), "attack_on_community")
                     cross = _Candidate(compat, cat, f"{_describe(a)} + {_describe(t)} across sentences")

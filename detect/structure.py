@@ -49,7 +49,11 @@ SETTINGS: dict[str, frozenset[str]] = {
     "armed_conflict": frozenset({"airstrike", "airstrikes", "air strike", "air strikes", "troops", "army", "soldiers",
                                  "military", "militants", "militant", "insurgents", "insurgency", "rebels",
                                  "fighters", "drone strike", "drone strikes", "coalition", "battlefield", "warplanes",
-                                 "ceasefire",
+                                 "ceasefire", "shelling", "artillery", "war-torn", "civil war", "war zone", "warring",
+                                 "frontline", "front line", "guerrillas", "paramilitary", "paramilitaries",
+                                 # the armed parties of today's insurgencies: where they act, a bombing is war
+                                 "taliban", "al-shabaab", "al shabaab", "boko haram", "houthi", "houthis",
+                                 "talibans", "guerrilla", "rebelles", "guérilla",
                                  "armee", "militaires", "soldats", "ejercito", "militares", "soldaten",
                                  "exercito", "ordu", "asker", "جيش", "الجيش", "مسلحين", "غارات", "军队"}),
     "commemoration": frozenset({"anniversary", "anniversaries", "commemorate", "commemorates", "commemoration",
@@ -71,13 +75,16 @@ SETTING_DAMPS: dict[str, tuple[frozenset[str], float]] = {
     "health": (frozenset({"ban", "hostility", "harm", "remove", "extremist"}), 0.4),
     "armed_conflict": (frozenset({"extremist"}), 0.45),
     "commemoration": (frozenset({"extremist", "violence", "terror", "harm"}), 0.45),
+    # a massacre of the last ten years recalled is a follow-up: its survivors, its trial, the hatred still there
+    "recent_commemoration": (frozenset(), 1.0),
     "history": (frozenset({"extremist", "violence", "terror", "harm", "hostility", "ban", "hate", "mock"}), 0.45),
     "living_conditions": (frozenset({"harm", "hostility", "ban"}), 0.5),
     "entertainment": (frozenset({"mock", "hostility", "protest", "ban", "hate", "blasphemy"}), 0.5),
 }
 #: Settings that a hate motive does not override (history stays history, a battle stays a battle).
 MOTIVE_PROOF = frozenset({"history", "armed_conflict"})
-#: Settings that a far-right actor does not override (a wartime "Nazi" is history).
+#: Settings that a far-right actor does not override (a wartime "Nazi" is history; a far-right massacre's tenth
+#: anniversary is not: `recent_commemoration`).
 FAR_RIGHT_PROOF = frozenset({"history", "armed_conflict", "commemoration"})
 
 
@@ -91,12 +98,45 @@ _PAIRS = {name: tuple(m for m in markers if " " in m) for name, markers in SETTI
 
 
 def settings_of(sentences: list[Sentence]) -> frozenset[str]:
-    """The article's settings, read from the title and the first two sentences of the lead."""
+    """The article's settings, read from the title and the first two sentences of the lead. A commemoration of
+    an event at most ten years old is `recent_commemoration` (`recalls_recent`)."""
     found: set[str] = set()
     for s in sentences:
         if s.is_title or s.index <= 2:
             found |= _stated(s)
+    if "commemoration" in found and recalls_recent([s for s in sentences if s.is_title or s.index <= 2]):
+        found = (found - {"commemoration"}) | {"recent_commemoration"}
     return frozenset(found)
+
+
+#: Number words up to ten, and the ordinals of anniversaries up to the tenth.
+_SMALL_NUMBERS = {w: n for n, ws in enumerate((
+    (), ("one", "a", "an", "un", "une", "uno", "ein", "einem", "bir"), ("two", "deux", "dos", "zwei", "iki"),
+    ("three", "trois", "tres", "drei", "uc"), ("four", "quatre", "cuatro", "vier"), ("five", "cinq", "cinco", "funf"),
+    ("six", "seis", "sechs"), ("seven", "sept", "siete", "sieben"), ("eight", "huit", "ocho", "acht"),
+    ("nine", "neuf", "nueve", "neun"), ("ten", "dix", "diez", "zehn", "on")), start=0) for w in ws}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10, "premier": 1, "dixieme": 10, "decimo": 10, "zehnten": 10, "zehnte": 10}
+_YEARS = frozenset({"year", "years", "ans", "an", "anos", "jahre", "jahren", "jahrestag", "yil", "yillik"})
+_ANNIVERSARY = frozenset({"anniversary", "anniversaire", "aniversario", "jahrestag", "yildonumu"})
+
+
+def recalls_recent(sentences: list[Sentence]) -> bool:
+    """Whether a commemoration recalls an event of the last ten years ("a decade on", "five years since", "the
+    tenth anniversary"): its consequences are current news (a massacre's survivors, the hatred still out there),
+    while an older one is history (`settings_of`)."""
+    for s in sentences:
+        words = s.words
+        for i, w in enumerate(words):
+            before = words[i - 1] if i else ""
+            if w in ("decade", "decennie", "decada", "jahrzehnt"):
+                return True
+            if w in _YEARS and (before.isdigit() and int(before) <= 10 or before in _SMALL_NUMBERS):
+                return True
+            if w in _ANNIVERSARY and (_ORDINALS.get(before, 99) <= 10 or (
+                    before[:-2].isdigit() and int(before[:-2]) <= 10)):
+                return True
+    return False
 
 
 def sentence_settings(sentence: Sentence) -> frozenset[str]:
@@ -104,6 +144,8 @@ def sentence_settings(sentence: Sentence) -> frozenset[str]:
     sentence of a politics round-up is entertainment even when the article's lead is not), and wartime history
     (`WARTIME_NAZI`)."""
     found = _stated(sentence)
+    if "commemoration" in found and recalls_recent([sentence]):
+        found = (found - {"commemoration"}) | {"recent_commemoration"}
     if "history" not in found and "nazi" in sentence.words:
         text = " ".join(sentence.words)
         if any(p in text for p in WARTIME_NAZI):
@@ -147,13 +189,22 @@ class Role:
 KEEP = Role(1.0)
 
 
-def target_role(sentence: Sentence, act: Hit, target: Hit, motive: bool, far_right: bool = False) -> Role:
+ROLE_WAR_ZONE = "a place of worship in an armed conflict, no faith named as the target"
+
+
+def target_role(sentence: Sentence, act: Hit, target: Hit, motive: bool, far_right: bool = False,
+                settings: frozenset[str] = frozenset()) -> Role:
     """How much an act in a sentence is directed at a target, from the words around them (a named hate motive or
-    a far-right actor makes the target a victim)."""
+    a far-right actor makes the target a victim) and the article's `settings` (a bombing at a mosque where armed
+    groups fight is war, unless the sentence names the faithful of one faith as the target)."""
     motive = motive or far_right
     words = sentence.words
     p = target.position
     before = words[max(0, p - 3):p]
+    if ("armed_conflict" in settings and target.kind == "place" and act.kind in ("violence", "terror", "harm")
+            and not motive and not any(h.kind in ("group", "occasion") or h.concept == "WORSHIPPER"
+                                       for h in sentence.hits)):
+        return Role(0.5, ROLE_WAR_ZONE)
     if target.kind in ("place", "site", "figure") and act.kind in ("desecrate", "remove", "violence", "protest") \
             and not MONUMENT_WORDS.isdisjoint(words) and not any(h.kind in ("group", "faith") for h in sentence.hits):
         return Role(0.5, ROLE_MONUMENT)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from .clustering import ArticleView, Link, Story, StoryClusterer
 from .escalation import Assessment, assess, decide
-from .matching import clean_text, lead, proper_names
+from .matching import clean_text, event_handles, full_names, lead, proper_names, role_names
 from .scoring import Scored, score_article
 
 
@@ -25,12 +25,14 @@ class Outcome:
 
 
 def view_of(article_id: str, title: str, published: datetime, scored: Scored, *, source: str = "", lang: str = "",
-            country: str = "") -> ArticleView:
-    """The article as clustering sees it."""
+            country: str = "", handles: tuple[str, ...] = (), people: tuple[str, ...] = (),
+            names: tuple[str, ...] | None = None, full_names: tuple[str, ...] = ()) -> ArticleView:
+    """The article as clustering sees it (`names` replaces the scorer's, e.g. with a trained pipeline's entities)."""
     if published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
     return ArticleView(article_id, title, published, source, lang, country, scored.score, scored.polarizing,
-                       scored.concepts, scored.names, scored.categories)
+                       scored.concepts, scored.names if names is None else names, scored.categories, handles,
+                       people, full_names)
 
 
 class StoryTracker:
@@ -52,11 +54,12 @@ class StoryTracker:
             return None
         return self.clusterer.link_target(article)
 
-    def track(self, article: ArticleView, link: Link | None = None) -> Outcome:
+    def track(self, article: ArticleView, link: Link | None = None, *, looked_up: bool = False) -> Outcome:
         """Take one article in: a polarizing one joins or opens a story; an ordinary one joins a flagged story it
-        follows up (`link`, from `link_target`; looked up here when not given), or nothing."""
+        follows up (`link`, from `link_target`; looked up here when not given and not `looked_up`), or nothing."""
         if not article.polarizing:
-            link = link or self.clusterer.link_target(article)
+            if link is None and not looked_up:
+                link = self.clusterer.link_target(article)
             if link is None:
                 return Outcome(None, None, None)
             story = self.clusterer.link(article, link)
@@ -72,6 +75,22 @@ class StoryTracker:
 def names_for(title: str, summary: str, lang: str) -> tuple[str, ...]:
     """The proper names of an article's title and lead (what follow-ups are linked on)."""
     return proper_names(clean_text(title), lead(clean_text(summary)), (lang or "en")[:2])
+
+
+def handles_for(title: str, summary: str, lang: str) -> tuple[str, ...]:
+    """The names an article gives an event ("Orlando" in "the Orlando shooting"), from its title and lead."""
+    return event_handles(clean_text(title), lead(clean_text(summary)), (lang or "en")[:2])
+
+
+def people_for(title: str, summary: str, lang: str) -> tuple[str, ...]:
+    """Full names in apposition to an event role ("gunman Omar Mateen"), from the title and lead."""
+    return role_names(clean_text(title), lead(clean_text(summary)), (lang or "en")[:2])
+
+
+def candidate_people(title: str, summary: str, lang: str) -> tuple[str, ...]:
+    """Every full name an article may name (runs of capitalized names): what a story's people are looked up among
+    (never carried into a story unless a role or a trained pipeline vouches for them)."""
+    return full_names(clean_text(title), lead(clean_text(summary)), (lang or "en")[:2])
 
 
 def score(title: str, summary: str, lang: str, threshold: float = 0.5) -> Scored:
