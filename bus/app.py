@@ -155,6 +155,10 @@ def create_app(role: str, settings: Settings, *, fetch_wait_ms: int | None = Non
         "broker_commit_interval": 1.0,
         "consumer_auto_offset_reset": "earliest",
         "producer_acks": -1,
+        # one request carries many records: with faust's 16 KiB batches a busy agent waited on the broker for every
+        # few dozen records it sent (benchmarks/bus.py); 1 ms of linger costs a quiet hop nothing noticeable
+        "producer_max_batch_size": 512 * 1024,
+        "producer_linger": 0.001,
         "web_enabled": False,
         "store": "memory://",
         "datadir": str(settings.data_dir / "faust" / role),
@@ -267,30 +271,64 @@ def _apply_batch(sessions: sessionmaker[Session], handler: SessionHandler, items
             raise
 
 
+async def _finish_batch(app: RrmApp, agent_name: str, consumer_id: str, messages: list[Any], records: list[Any],
+                        redrives: list[str], sent: list[Any], rejected: dict[int, BaseException], bound: Any) -> None:
+    """After a batch was applied: publish its rejections, settle re-drives, log one line (both engines)."""
+    for index, exc in rejected.items():
+        message = messages[index]
+        log.warning("message.rejected", topic=message.topic, partition=message.partition,
+                    offset=message.offset, message_id=getattr(records[index], "message_id", ""),
+                    agent=agent_name, reason=str(exc))
+        record = rejection(message, f"{type(exc).__name__}: {exc}", exc, consumer=consumer_id)
+        await app.publish("rejected", record, key=message.topic)
+    for index, redrive_id in enumerate(redrives):
+        if redrive_id:
+            failed = rejected.get(index)
+            outcome, why = (REJECTED_AGAIN, f"{type(failed).__name__}: {failed}") if failed else (APPLIED, "")
+            await _settle(app, redrive_id, outcome, why, bound)
+    if logging.getLogger(__name__).isEnabledFor(logging.DEBUG):  # one line per message at DEBUG only
+        for message, record in zip(messages, records, strict=True):
+            log.debug("message.handled", topic=message.topic, partition=message.partition,
+                      offset=message.offset, message_id=getattr(record, "message_id", ""))
+    bound.info("batch.handled", sent=len(sent), rejected=len(rejected))
+
+
+def _take(app: RrmApp, consumer_id: str, message: Any, record: Any, records: list[Any], messages: list[Any],
+          redrives: list[str]) -> None:
+    """Add one decoded message to a batch, honouring re-drive headers (both engines)."""
+    redrive_id, redrive_for = _redrive_headers(message)
+    if redrive_id:
+        if redrive_for and redrive_for not in (consumer_id, app.conf.id):
+            return  # re-driven for the consumer that rejected it; this one applied the original
+        record.message_id = redriven_message_id(redrive_id, record.message_id)
+    records.append(record)
+    messages.append(message)
+    redrives.append(redrive_id)
+
+
 def _batch_agent(app: RrmApp, topic: str, agent_name: str, process: Callable[[list[Any], Any], Awaitable[Any]],
-                 concurrency: int):
+                 concurrency: int, direct: bool = False):
     """Register an agent that hands `process(records, bound)` batches of at most N messages or T ms.
 
     `process` returns `(sent, rejected)`: the send futures of what it published and the rejected messages by index.
     The kit then publishes rejections, settles re-drives, logs one line per batch,
     and only then are the messages acknowledged (faust commits acknowledged offsets).
+    With `direct=True` the topic is read by the kit's own batch consumer instead (`bus.direct`).
     """
     kafka = app.rrm_settings.kafka
     consumer_id = f"{app.conf.id}/{agent_name}"
+    if direct:
+        from .direct import direct_agent
+
+        return direct_agent(app, topic, agent_name, process, consumer_id)
 
     async def run(stream: faust.StreamT) -> None:
         async for events in stream.take_events(kafka.batch_max_messages, within=kafka.batch_max_ms / 1000):
-            records, messages, redrives = [], [], []
+            records: list[Any] = []
+            messages: list[Any] = []
+            redrives: list[str] = []
             for event in events:
-                message = event.message
-                redrive_id, redrive_for = _redrive_headers(message)
-                if redrive_id:
-                    if redrive_for and redrive_for not in (consumer_id, app.conf.id):
-                        continue  # re-driven for the consumer that rejected it; this one applied the original
-                    event.value.message_id = redriven_message_id(redrive_id, event.value.message_id)
-                records.append(event.value)
-                messages.append(message)
-                redrives.append(redrive_id)
+                _take(app, consumer_id, event.message, event.value, records, messages, redrives)
             if not records:
                 continue
             first = messages[0]
@@ -303,23 +341,7 @@ def _batch_agent(app: RrmApp, topic: str, agent_name: str, process: Callable[[li
             except Exception as exc:
                 await app.crash(exc)
                 raise
-            for index, exc in rejected.items():
-                message = messages[index]
-                log.warning("message.rejected", topic=message.topic, partition=message.partition,
-                            offset=message.offset, message_id=getattr(records[index], "message_id", ""),
-                            agent=agent_name, reason=str(exc))
-                record = rejection(message, f"{type(exc).__name__}: {exc}", exc, consumer=consumer_id)
-                await app.publish("rejected", record, key=message.topic)
-            for index, redrive_id in enumerate(redrives):
-                if redrive_id:
-                    failed = rejected.get(index)
-                    outcome, why = (REJECTED_AGAIN, f"{type(failed).__name__}: {failed}") if failed else (APPLIED, "")
-                    await _settle(app, redrive_id, outcome, why, bound)
-            if logging.getLogger(__name__).isEnabledFor(logging.DEBUG):  # one line per message at DEBUG only
-                for message, record in zip(messages, records, strict=True):
-                    log.debug("message.handled", topic=message.topic, partition=message.partition,
-                              offset=message.offset, message_id=getattr(record, "message_id", ""))
-            bound.info("batch.handled", sent=len(sent), rejected=len(rejected))
+            await _finish_batch(app, agent_name, consumer_id, messages, records, redrives, sent, rejected, bound)
 
     run.__name__ = agent_name
     return app.agent(app.rrm_topic(topic), name=agent_name, concurrency=concurrency)(run)
@@ -351,7 +373,7 @@ async def _inline(function: Callable[..., Any], *args: Any) -> Any:
 
 def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1,
             give_up_after_s: float = 600.0, in_thread: bool = False,
-            thread_if: Callable[[Any], bool] | None = None):
+            thread_if: Callable[[Any], bool] | None = None, direct: bool = False):
     """Register an agent on a catalog topic that calls `handler(record)` for each message, in batches.
 
     Messages come in batches of at most `kafka.batch_max_messages` or `kafka.batch_max_ms` (a quiet stream is
@@ -364,7 +386,7 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
     of the batch goes on. Any other error (database or broker unavailable, a bug, a plain `ValueError`) is retried
     with back-off, holding the partition (back-pressure: nothing later is handled or committed meanwhile); after
     `give_up_after_s` the worker crashes, so the batch is redelivered when it restarts (at-least-once; handlers are
-    idempotent).
+    idempotent). `direct=True` reads the topic with the kit's batch consumer (`bus.direct`, for hot topics).
     """
     agent_name = name or f"{getattr(handler, '__name__', 'handle')}"
 
@@ -416,13 +438,13 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
             await _send_all(app, outgoing, sent)
         return sent, rejected
 
-    return _batch_agent(app, topic, agent_name, process, concurrency)
+    return _batch_agent(app, topic, agent_name, process, concurrency, direct)
 
 
 def consume_in_transaction(app: RrmApp, topic: str, handler: SessionHandler, *, sessions: sessionmaker[Session],
                            name: str | None = None, errors: tuple[type[BaseException], ...] = (),
                            consumer: str | None = None, on_rollback: Callable[[], None] | None = None,
-                           concurrency: int = 1, give_up_after_s: float = 600.0):
+                           concurrency: int = 1, give_up_after_s: float = 600.0, direct: bool = False):
     """Register an agent whose plain `handler(session, record)` runs in a transaction the kit opens and commits.
 
     Per batch (see `consume`), in one worker thread: one transaction; per message the processed marker
@@ -442,7 +464,7 @@ def consume_in_transaction(app: RrmApp, topic: str, handler: SessionHandler, *, 
             bound, give_up_after_s)
         return [], rejected
 
-    return _batch_agent(app, topic, agent_name, process, concurrency)
+    return _batch_agent(app, topic, agent_name, process, concurrency, direct)
 
 
 _SHORT_WAIT_APPS: dict[str, int] = {}

@@ -22,7 +22,7 @@ from tests.support.waiting import wait_until
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _start(settings, name: str, log: Path, work_ms: int = 10) -> subprocess.Popen:
+def _start(settings, name: str, log: Path, work_ms: int = 10, engine: str = "faust") -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RRM_")}
     env.update({
         "RRM_ENV": "test",
@@ -33,6 +33,7 @@ def _start(settings, name: str, log: Path, work_ms: int = 10) -> subprocess.Pope
         "RRM_LOG_LEVEL": "WARNING",
         "WORKER_NAME": name,
         "WORK_MS": str(work_ms),
+        "DIRECT": "1" if engine == "direct" else "0",
         "PYTHONPATH": str(ROOT),
         # small batches: a worker that took the whole backlog in one batch would finish it before a second one could
         # join, and the rebalance under test would have nothing left to move
@@ -64,21 +65,25 @@ def _publish(settings, prefix: str, n: int) -> None:
     publisher.close()
 
 
+ENGINES = pytest.mark.parametrize("engine", ["faust", "direct"])
+
+
 @pytest.mark.timeout(300)
-def test_a_worker_killed_mid_batch_and_restarted_applies_everything_once(broker, tmp_path, sqlite_url):
-    """SIGKILL a worker halfway through 300 articles; its restart applies the rest, none twice."""
+@ENGINES
+def test_a_worker_killed_mid_batch_and_restarted_applies_everything_once(broker, tmp_path, sqlite_url, engine):
+    """SIGKILL a worker halfway through 300 articles; its restart applies the rest, none twice (either engine)."""
     settings = make_settings(tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url)
     ensure_topics(settings.kafka)
     sessions = session_factory(make_engine(sqlite_url))
     _publish(settings, "kill", 300)
-    first = _start(settings, "first", tmp_path / "first.log")
+    first = _start(settings, "first", tmp_path / "first.log", engine=engine)
     try:
         wait_until(lambda: _applied(sessions) >= 100, 120, "the first worker to apply 100")
         first.kill()  # mid-batch: no chance to commit what it handled since the last commit
         first.wait()
         done_before = _applied(sessions)
         assert done_before < 300
-        second = _start(settings, "second", tmp_path / "second.log")
+        second = _start(settings, "second", tmp_path / "second.log", engine=engine)
         try:
             wait_until(lambda: _applied(sessions) == 300, 180, lambda: f"300 applied ({_applied(sessions)} are)")
         finally:
@@ -90,17 +95,18 @@ def test_a_worker_killed_mid_batch_and_restarted_applies_everything_once(broker,
 
 
 @pytest.mark.timeout(300)
-def test_two_workers_in_one_group_share_the_work_through_a_rebalance(broker, tmp_path, sqlite_url):
+@ENGINES
+def test_two_workers_in_one_group_share_the_work_through_a_rebalance(broker, tmp_path, sqlite_url, engine):
     """A second worker joins while the first is busy: the group rebalances, both work, each article applied once."""
     settings = make_settings(tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url)
     ensure_topics(settings.kafka)
     sessions = session_factory(make_engine(sqlite_url))
     _publish(settings, "group", 400)
-    a = _start(settings, "a", tmp_path / "a.log", work_ms=40)
+    a = _start(settings, "a", tmp_path / "a.log", work_ms=40, engine=engine)
     b = None
     try:
         wait_until(lambda: _applied(sessions) >= 20, 120, "20 applied")
-        b = _start(settings, "b", tmp_path / "b.log", work_ms=40)
+        b = _start(settings, "b", tmp_path / "b.log", work_ms=40, engine=engine)
         wait_until(lambda: _applied(sessions) == 400, 240, lambda: f"400 applied ({_applied(sessions)} are)")
     finally:
         _stop(a)

@@ -1,6 +1,7 @@
 """A worker process for fault tests: applies each ArticleIngested once (processed marker) and says so on stdout.
 
-    RRM_... settings in the environment; WORKER_NAME names it in its output; WORK_MS makes each message take time.
+    RRM_... settings in the environment; WORKER_NAME names it in its output; WORK_MS makes each message take time;
+    DIRECT=1 reads the topic with the kit's batch consumer (bus/direct.py) instead of a faust agent.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ def main() -> None:
             fresh = first_time(session, "faults-group", record.message_id)
         print(f"{name} {'applied' if fresh else 'skipped'} {record.article_id}", flush=True)
 
-    consume(app, "articles.ingested", apply, name="apply")
+    async def note_rejected(record) -> None:  # every app keeps one faust agent (bus/direct.py)
+        print(f"{name} saw a rejection", flush=True)
+
+    consume(app, "articles.ingested", apply, name="apply", direct=os.environ.get("DIRECT") == "1")
+    consume(app, "rejected", note_rejected, name="note_rejected")
     sys.argv = [sys.argv[0], "worker"]
     run_app(app, settings)
 
