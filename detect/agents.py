@@ -22,7 +22,7 @@ from config.settings import Settings
 from db.engine import transaction
 
 from .entities import EntityFinder
-from .handlers import DetectError, handle_open_story, handle_scored, restore_tracker, score_ingested
+from .handlers import DetectError, handle_open_story, handle_scored, link_view, restore_tracker, score_ingested
 from .tracking import StoryTracker
 
 log = structlog.get_logger(__name__)
@@ -53,8 +53,12 @@ def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker
         # an ordinary article (about 99% of real news) matters only as a follow-up of an open story
         return record.polarizing or tracker.wants_names()
 
+    def links(record: ArticleScored) -> bool:
+        with lock:  # an ordinary article that follows up no open story changes nothing: no transaction for it
+            return link_view(tracker, record)[1] is not None
+
     def cluster_articles(record: ArticleScored):
-        if needs_clustering(record):  # no transaction otherwise
+        if record.polarizing or (tracker.wants_names() and links(record)):
             _cluster(record)
         return []
 
@@ -72,7 +76,9 @@ def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker
 
     # each batch runs in one worker thread (scoring and NER are CPU-bound; the store blocks); a batch of clustering
     # with nothing to cluster (most of real news) stays on the event loop: no hop to a thread
-    consume(app, "articles.ingested", score_articles, name="score_articles", in_thread=True)
+    # the two hot topics (every article of the news) are read by the kit's batch consumer (bus/direct.py): faust's
+    # per-message stream alone costs more than scoring an article
+    consume(app, "articles.ingested", score_articles, name="score_articles", in_thread=True, direct=True)
     consume(app, "articles.scored", cluster_articles, name="cluster_articles", in_thread=True,
-            thread_if=needs_clustering)
+            thread_if=needs_clustering, direct=True)
     consume(app, "detect.commands", open_stories, name="open_stories", in_thread=True)
