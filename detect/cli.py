@@ -19,9 +19,9 @@ import click
 from config.settings import get_settings
 
 from .entities import EntityTagger, load_entity_tagger, people_of
-from .matching import clean_text, lead
+from .matching import clean_text, event_handles, full_names, hint_words, lead, opening_names, role_names
 from .scoring import score_article
-from .tracking import StoryTracker, candidate_people, handles_for, people_for, view_of
+from .tracking import StoryTracker, view_of
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -90,12 +90,21 @@ def run_stream(items: list[tuple[int, dict]], threshold: float, window_minutes: 
                                names=tracker.wants_names())  # an ordinary article's names, to link follow-ups
         names, handles, people, candidates = scored.names, (), (), ()
         tagged: tuple[tuple[str, str], ...] | None = None
-        if scored.polarizing or tracker.wants_names():
-            handles, people = handles_for(title, summary, lang), people_for(title, summary, lang)
-        if not scored.polarizing and tracker.wants_names():
-            candidates = candidate_people(title, summary, lang)
+        title_c, lead_c, code = "", "", lang[:2].lower()
+        clusterer = tracker.clusterer
+        if scored.polarizing:
+            title_c, lead_c = clean_text(title), lead(clean_text(summary))
+            words = hint_words(title_c, lead_c)
+            handles, people = event_handles(title_c, lead_c, code, words), role_names(title_c, lead_c, code, words)
+        elif clusterer.handle_words or clusterer.person_words:  # an ordinary article: a follow-up by name?
+            words = {*names, *opening_names(title, summary, code)}  # a first look, the text read only if needed
+            event, person = clusterer.may_name_an_event(words), clusterer.may_name_a_person(words)
+            if event or person:
+                title_c, lead_c = clean_text(title), lead(clean_text(summary))
+                handles = event_handles(title_c, lead_c, code) if event else ()
+                candidates = full_names(title_c, lead_c, code) if person else ()
         if scored.polarizing and entities is not None:
-            tagged = entities(f"{clean_text(title)}. {lead(clean_text(summary))}", lang)
+            tagged = entities(f"{title_c}. {lead_c}", lang)
             names = tuple(dict.fromkeys([*names, *(n for n, _ in tagged)]))
             people = tuple(dict.fromkeys([*people, *people_of(tagged)]))
         view = view_of(f"line-{index}", title, when, scored, source=str(item.get("source") or ""), lang=lang,
@@ -104,8 +113,13 @@ def run_stream(items: list[tuple[int, dict]], threshold: float, window_minutes: 
         if view.names:
             tracker.clusterer.count_names(view.names)
         link = tracker.link_target(view)
-        if link is not None and entities is not None:
-            tagged = entities(f"{clean_text(title)}. {lead(clean_text(summary))}", lang)
+        if link is not None and link.tie in ("event", "person"):  # its people are carried forward: read them
+            title_c, lead_c = clean_text(title), lead(clean_text(summary))
+            people = role_names(title_c, lead_c, code)
+            view = view_of(view.article_id, title, when, scored, source=view.source, lang=lang, country=view.country,
+                           handles=handles, people=people, names=names, full_names=candidates)
+        if link is not None and entities is not None and link.tie in ("event", "person"):
+            tagged = entities(f"{title_c}. {lead_c}", lang)
             found = people_of(tagged)
             if link.tie == "person" and not set(link.names) & set(found) and not set(link.names) & set(people):
                 link = None  # the words of the name are there, but the pipeline sees no such person

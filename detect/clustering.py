@@ -33,6 +33,7 @@ Two stronger ties link on one name, because the name plays a role in both articl
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -161,11 +162,15 @@ class StoryClusterer:
         self.name_counts: Counter = Counter()
         self.seen_articles = 0
         self.by_name: dict[str, set[str]] = {}  # name -> ids of open stories that carry it (follow-up look-up)
+        self.person_words: Counter = Counter()  # words of the open stories' people (is a person tie possible?)
+        self.handle_words: Counter = Counter()  # the open stories' event names (is an event tie possible?)
 
     def restore(self, stories: list[Story]) -> None:
         """Reload open stories (after a restart)."""
         self.stories = {s.story_id: s for s in stories}
         self.by_name = {}
+        self.person_words = Counter(w for s in stories for p in s.people for w in p.split())
+        self.handle_words = Counter(h for s in stories for h in s.handles)
         for story in stories:
             for name in [*story.names, *story.handles, *(w for p in story.people for w in p.split())]:
                 self.by_name.setdefault(name, set()).add(story.story_id)
@@ -199,8 +204,19 @@ class StoryClusterer:
             best = Story(story_id_for(article.article_id), article.title, article.published, article.published)
             self.stories[best.story_id] = best
         self._index(best, [*article.names, *article.handles, *(w for p in article.people for w in p.split())])
+        self.person_words.update(w for p in article.people if " " in p and not best.people.get(p) for w in p.split())
+        self.handle_words.update(h for h in article.handles if not best.handles.get(h))
         best.add(article)
         return best
+
+    def may_name_a_person(self, words: Iterable[str]) -> bool:
+        """Whether an article's words (folded names, or `matching.hint_words`) include a word of an open story's
+        people (then its full names are worth reading: `ArticleView.full_names`)."""
+        return bool(self.person_words) and not self.person_words.keys().isdisjoint(words)
+
+    def may_name_an_event(self, words: Iterable[str]) -> bool:
+        """Whether an article's words include an open story's event name (then its handles are worth reading)."""
+        return bool(self.handle_words) and not self.handle_words.keys().isdisjoint(words)
 
     def _index(self, story: Story, names: list[str]) -> None:
         """Remember which story carries which names (and how common each was when it entered the story)."""
@@ -299,6 +315,7 @@ class StoryClusterer:
         link.story.add(article, linked=True)
         if link.tie in ("event", "person"):
             people = [p for p in article.people if " " in p]
+            self.person_words.update(w for p in people if not link.story.people.get(p) for w in p.split())
             link.story.people.update(people)
             self._index(link.story, [w for p in people for w in p.split()])
         return link.story
@@ -308,6 +325,10 @@ class StoryClusterer:
         keep = max(self.window * 2, self.link_window, self.person_window)
         for sid in [sid for sid, s in self.stories.items() if now - s.last_seen > keep]:
             story = self.stories.pop(sid)
+            self.person_words.subtract(w for p in story.people for w in p.split())
+            self.person_words = +self.person_words
+            self.handle_words.subtract(story.handles.keys())
+            self.handle_words = +self.handle_words
             for name in [*story.names, *story.handles, *(w for p in story.people for w in p.split())]:
                 ids = self.by_name.get(name)
                 if ids is not None:

@@ -16,6 +16,7 @@ from db.outbox import add_to_outbox
 
 from .clustering import ArticleView, Link, Story
 from .escalation import SEVERITIES, rank
+from .matching import opening_names
 from .scoring import score_article
 from .tables import DecisionRow, FlagRow, LabeledExampleRow, StoryArticleRow, StoryRow
 from .tracking import Outcome, StoryTracker, candidate_people, handles_for, names_for, people_for
@@ -53,15 +54,17 @@ def view_of_scored(record: ArticleScored) -> ArticleView:
         published = published.replace(tzinfo=UTC)
     summary = record.summary or ""
     names = tuple(record.names or ())
-    # the event's name and people (for follow-ups); a polarizing record's names of two words or more came from the
-    # trained pipeline (score_ingested), and stand for the event's people and places
-    people = people_for(record.title, summary, record.lang)
+    handles: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
     if record.polarizing:
-        people = tuple(dict.fromkeys([*people, *(n for n in names if " " in n)]))
+        # the event's name and people (for follow-ups); a polarizing record's names of two words or more came from
+        # the trained pipeline (score_ingested), and stand for the event's people and places
+        handles = handles_for(record.title, summary, record.lang)
+        people = tuple(dict.fromkeys([*people_for(record.title, summary, record.lang),
+                                      *(n for n in names if " " in n)]))
     return ArticleView(record.article_id, record.title, min(published, now), record.source, record.lang,
                        record.country, record.score, record.polarizing, tuple(record.concepts or ()),
-                       names, tuple(record.categories or ()), handles_for(record.title, summary, record.lang),
-                       people)
+                       names, tuple(record.categories or ()), handles, people)
 
 
 def _save_story(session: Session, story: Story, now: datetime) -> StoryRow:
@@ -102,9 +105,19 @@ def link_view(tracker: StoryTracker, record: ArticleScored) -> tuple[ArticleView
     if record.polarizing or not tracker.wants_names():
         return view, None
     names = tuple(dict.fromkeys([*(record.names or ()), *names_for(record.title, record.summary, record.lang)]))
-    view = replace(view, names=names, full_names=candidate_people(record.title, record.summary or "", record.lang))
-    tracker.clusterer.count_names(names)
-    return view, tracker.link_target(view)
+    clusterer = tracker.clusterer
+    view = replace(view, names=names)
+    if clusterer.handle_words or clusterer.person_words:  # a follow-up by the event's name or one of its people?
+        words = {*names, *opening_names(record.title, record.summary or "", record.lang or "en")}
+        if clusterer.may_name_an_event(words):
+            view = replace(view, handles=handles_for(record.title, record.summary or "", record.lang))
+        if clusterer.may_name_a_person(words):
+            view = replace(view, full_names=candidate_people(record.title, record.summary or "", record.lang))
+    clusterer.count_names(names)
+    link = tracker.link_target(view)
+    if link is not None and link.tie in ("event", "person"):  # its people are carried forward: read them
+        view = replace(view, people=people_for(record.title, record.summary or "", record.lang))
+    return view, link
 
 
 def handle_scored(session: Session, tracker: StoryTracker, record: ArticleScored) -> Outcome | None:

@@ -330,6 +330,8 @@ EVENT_NOUNS = frozenset(normalize(w) for w in (  # noqa: SIM905 - a word list is
     "atentado atentados ataque ataques matanza masacre tiroteo victimas anschlag anschlags anschlage attentats "
     "massaker amoklauf opfer massacre atirador"
 ).split())
+#: The event nouns as they are written (lower case, accents kept), for the cheap first look.
+_EVENT_HINTS = EVENT_NOUNS | frozenset({"tirador"})
 #: Words that put a place after the event noun: "attack in Orlando", "attentat de Nice", "Anschlag von Hanau".
 _EVENT_OF = frozenset({"in", "at", "on", "of", "de", "d", "du", "des", "a", "en", "em", "no", "na", "von", "im",
                        "bei", "auf"})
@@ -338,20 +340,27 @@ _ARTICLES = frozenset({"the", "la", "le", "les", "der", "die", "das", "dem", "el
 #: attacks", "Reading 'terror attack'"); any other lower-case word ends the name's reach.
 _EVENT_BETWEEN_MAX = 2
 _EVENT_TOKEN = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
-#: A cheap first look: the stems of the event nouns, accents and case aside (most articles have none).
-_EVENT_HINT = re.compile(r"shoot|attack|massac|bomb|blast|gunm|killer|stabb|riot|rampag|atroc|killing|victim|surviv|"
-                         r"siege|attent|attaq|tuerie|fusill|assaill|tireur|emeut|émeut|atenta|ataque|matanza|"
-                         r"masacre|tiroteo|víctim|anschl|massak|amok|opfer|atirad", re.IGNORECASE)
+#: A cheap first look (most articles name no violent event): the words of a text, lower-cased, as a set.
+_WORD = re.compile(r"\w+")
+#: Accented Latin letters folded as `normalize` folds them, in one C-level `str.translate`.
+_FOLD_LATIN = str.maketrans({chr(c): normalize(chr(c)) for c in range(0xC0, 0x250)
+                             if normalize(chr(c)) != chr(c).lower() and chr(c).lower() == chr(c)})
 
 
-def event_handles(title: str, summary: str, lang: str = "en") -> tuple[str, ...]:
+def hint_words(title: str, summary: str) -> frozenset[str]:
+    """The words of a title and lead, lower-cased and folded like names (`normalize`, only for the few words with
+    accents), for cheap checks: `event_handles`, `role_names`, `clustering.StoryClusterer.may_name_an_event`."""
+    return frozenset(_WORD.findall(f"{title} {summary}".replace("İ", "i").lower().translate(_FOLD_LATIN)))
+
+
+def event_handles(title: str, summary: str, lang: str = "en", words: frozenset[str] | None = None) -> tuple[str, ...]:
     """The names an article uses as the *name of an event*: a proper name right before an event noun ("Orlando
     shooting", "Christchurch mosque attacks", "Manchester Arena bombing") or right after one and a preposition
     ("attack in Reading", "l'attentat de Nice", "Anschlag von Hanau"). A follow-up calls the event by the same name
     ("the Orlando gunman", "Orlando victims"), so a shared handle ties it to the story (`clustering.link_target`)."""
     found: list[str] = []
-    if not _EVENT_HINT.search(title) and not _EVENT_HINT.search(summary):  # most news names no violent event
-        return ()
+    if _EVENT_HINTS.isdisjoint(words if words is not None else hint_words(title, summary)):
+        return ()  # most news names no violent event
     for text in (title, summary):
         tokens = [(m.group(0), m.start()) for m in _EVENT_TOKEN.finditer(text)]
         words = [normalize(t).replace("’", "'").split("'")[-1] if "'" in t[:3] else normalize(t) for t, _ in tokens]
@@ -398,16 +407,15 @@ ROLE_NOUNS = frozenset(normalize(w) for w in (  # noqa: SIM905 - a word list is 
 ).split())
 
 
-_ROLE_HINT = re.compile(r"gunm|shooter|attack|bomber|killer|murder|suspect|accuse|terroris|extremist|jihad|"
-                        r"assail|perpetrat|victim|víctim|surviv|widow|tireur|accus|attentät|attentat|täter|tater|"
-                        r"verdächt|verdacht|opfer|atacante|sospech|acusad|supervi|atirad", re.IGNORECASE)
+#: The role nouns as they are written (lower case, accents kept), for the cheap first look.
+_ROLE_HINTS = ROLE_NOUNS | frozenset({"accusee", "verdachtigen", "survivante"})
 
 
-def role_names(title: str, summary: str, lang: str = "en") -> tuple[str, ...]:
+def role_names(title: str, summary: str, lang: str = "en", words: frozenset[str] | None = None) -> tuple[str, ...]:
     """Full names (two or three capitalized words) in apposition to an event role: "gunman Omar Mateen", "the
     accused, Khairi Saadallah" — the people a follow-up names again (`clustering`'s person tie)."""
     found: list[str] = []
-    if not _ROLE_HINT.search(title) and not _ROLE_HINT.search(summary):
+    if _ROLE_HINTS.isdisjoint(words if words is not None else hint_words(title, summary)):
         return ()
     for text in (title, summary):
         tokens = [(m.group(0), m.start()) for m in _EVENT_TOKEN.finditer(text)]
@@ -447,3 +455,17 @@ def full_names(title: str, summary: str, lang: str = "en") -> tuple[str, ...]:
         if 2 <= len(run) <= 3:
             found.append(" ".join(run))
     return tuple(dict.fromkeys(found))
+
+
+def opening_names(title: str, summary: str, lang: str = "en") -> tuple[str, ...]:
+    """The folded first word of the title and of the summary when it is a name (`proper_names` leaves a
+    sentence-initial capital out when it has others): with an article's names, the cheap first look of
+    `clustering.StoryClusterer.may_name_an_event` / `may_name_a_person`."""
+    found = []
+    for text in (title, summary):
+        m = _CAPITALIZED.search(text[:60].lstrip(" \"'‘“«("))
+        if m is not None and m.start() == 0:
+            name = _name_of(m.group(1).removesuffix("'s").removesuffix("’s"), lang)
+            if name:
+                found.append(name)
+    return tuple(found)
