@@ -144,7 +144,10 @@ def latency(stories: int = 20) -> dict[str, float]:
                 publisher.publish("articles.ingested", ArticleIngested(article_id="warm", title="Warm up",
                                                                        published=now, lang="en", source="x"))
                 publisher.flush()
-                time.sleep(3)
+                from tests.support.streams import read_topic
+
+                read_topic(settings, "articles.scored", expect=1, timeout=120)  # the worker's groups have joined
+                time.sleep(1)
                 for k in range(stories):
                     city = cities[k % len(cities)]
                     title = f"Quran burned outside {city} mosque"
