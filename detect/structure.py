@@ -95,6 +95,10 @@ WARTIME_NAZI = ("nazi germany", "nazi warship", "nazi warships", "nazi troops", 
 
 _SINGLE = {name: frozenset(m for m in markers if " " not in m) for name, markers in SETTINGS.items()}
 _PAIRS = {name: tuple(m for m in markers if " " in m) for name, markers in SETTINGS.items()}
+_PAIR_FIRSTS: dict[str, list[tuple[str, str]]] = {}
+for _name, _pairs in _PAIRS.items():
+    for _pair in _pairs:
+        _PAIR_FIRSTS.setdefault(_pair.split()[0], []).append((_name, _pair))
 
 
 def settings_of(sentences: list[Sentence]) -> frozenset[str]:
@@ -157,10 +161,10 @@ def _stated(sentence: Sentence) -> frozenset[str]:
     """The settings whose markers one sentence contains."""
     words = set(sentence.words)
     found = {name for name in SETTINGS if not words.isdisjoint(_SINGLE[name])}
-    missing = [name for name in SETTINGS if name not in found and _PAIRS[name]]
-    if missing:
+    firsts = words & _PAIR_FIRSTS.keys()  # a multi-word marker is looked for only when its first word is there
+    if firsts:
         text = " ".join(sentence.words)
-        found |= {name for name in missing if any(p in text for p in _PAIRS[name])}
+        found |= {name for w in firsts for name, pair in _PAIR_FIRSTS[w] if name not in found and pair in text}
     return frozenset(found)
 
 
