@@ -110,3 +110,26 @@ def test_the_trained_pipeline_adds_the_story_s_people():
     with_ner = _run([first, later], tagger)
     assert with_ner[1]["via"] == "story" and "samuel okonkwo-berg" in with_ner[1]["reasons"][0]
     assert _run([first, later])[1]["via"] is None  # without the pipeline no person was known
+
+
+def test_the_worker_links_a_report_by_the_event_s_name_as_detect_file_does():
+    """The worker's path (score_ingested, link_view, track) ties "Vellmoor gunman …" to the shooting's story."""
+    from datetime import UTC, datetime, timedelta
+
+    from bus.records import ArticleIngested
+    from detect.handlers import link_view, score_ingested, view_of_scored
+    from detect.tracking import StoryTracker
+
+    now = datetime.now(UTC)
+    tracker = StoryTracker()
+    shooting = score_ingested(ArticleIngested(
+        article_id="w1", title=SHOOTING["title"], summary=SHOOTING["summary"], lang="en", source="Reuters",
+        published=now - timedelta(hours=20)))
+    story = tracker.track(view_of_scored(shooting)).story
+    follow = score_ingested(ArticleIngested(
+        article_id="w2", title="Vellmoor gunman had been known to police", summary="Officers visited his flat.",
+        lang="en", source="Guardian", published=now - timedelta(hours=2)))
+    view, link = link_view(tracker, follow)
+    assert not follow.polarizing and link is not None and link.tie == "event"
+    outcome = tracker.track(view, link)
+    assert outcome.via == "story" and outcome.story is story
