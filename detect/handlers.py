@@ -249,7 +249,8 @@ def request_open_story(session: Session, *, officer: str, title: str = "", summa
 
 
 def restore_tracker(session: Session, tracker: StoryTracker, now: datetime | None = None) -> int:
-    """Reload the open stories of the last cluster window into the tracker (after a restart or a rollback)."""
+    """Reload the open stories of the last cluster window into the tracker (after a restart or a rollback), with the
+    event's names and people read again from their stored articles, so follow-ups still join after a restart."""
     from collections import Counter
 
     now = now or utcnow()
@@ -262,6 +263,10 @@ def restore_tracker(session: Session, tracker: StoryTracker, now: datetime | Non
         for a in session.scalars(select(StoryArticleRow).where(StoryArticleRow.story_id == row.id)):
             story.articles.append((a.published, a.article_id, a.source, a.country, a.lang))
             story.linked += a.via == "story"
+            if a.via != "story":  # the event's name and people, read again from its own articles (view_of_scored)
+                story.handles.update(handles_for(a.title, a.summary or "", a.lang))
+                story.people.update(p for p in people_for(a.title, a.summary or "", a.lang) if " " in p)
+        story.people.update(n for n in story.names if " " in n)  # names of two words came from the NER pipeline
         story.articles.sort(key=lambda a: a[0])
         stories.append(story)
     tracker.clusterer.restore(stories)

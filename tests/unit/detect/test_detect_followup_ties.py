@@ -133,3 +133,31 @@ def test_the_worker_links_a_report_by_the_event_s_name_as_detect_file_does():
     assert not follow.polarizing and link is not None and link.tie == "event"
     outcome = tracker.track(view, link)
     assert outcome.via == "story" and outcome.story is story
+
+
+def test_after_a_restart_a_report_calling_the_event_by_its_name_still_joins_the_story(tmp_path):
+    """The worker restarts: the story comes back from the store with its event name, and "Vellmoor gunman …" joins."""
+    from datetime import UTC, datetime, timedelta
+
+    from bus.records import ArticleIngested
+    from db.engine import make_engine, session_factory, transaction
+    from db.migrate import upgrade
+    from detect.handlers import handle_scored, link_view, restore_tracker, score_ingested
+    from detect.tracking import StoryTracker
+
+    url = f"sqlite:///{tmp_path / 'rrm.sqlite3'}"
+    upgrade(url)
+    sessions = session_factory(make_engine(url))
+    now = datetime.now(UTC)
+    with transaction(sessions) as session:
+        handle_scored(session, StoryTracker(), score_ingested(ArticleIngested(
+            article_id="r1", title=SHOOTING["title"], summary=SHOOTING["summary"], lang="en", source="Reuters",
+            published=now - timedelta(hours=20))))
+    restarted = StoryTracker()
+    with sessions() as session:
+        assert restore_tracker(session, restarted) == 1
+    follow = score_ingested(ArticleIngested(
+        article_id="r2", title="Vellmoor gunman had been known to police", summary="Officers visited his flat.",
+        lang="en", source="Guardian", published=now - timedelta(hours=2)))
+    _view, link = link_view(restarted, follow)
+    assert link is not None and link.tie == "event" and "vellmoor" in link.reason()
