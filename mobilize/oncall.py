@@ -42,6 +42,8 @@ class AlertStatus:
 
 #: Alerts still waiting for a decision (the console's badge counts them).
 PENDING = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+#: Detect's severities, lowest first: a pending alert whose story rises is told again.
+SEVERITY_RANK = {"watch": 1, "alert": 2, "critical": 3}
 #: Why an officer may dismiss a story (the same keys as detect.handlers.DISMISS_REASONS).
 DISMISS_REASONS = {
     "false_alarm": "False alarm: not a polarizing event",
@@ -152,9 +154,12 @@ def raise_alert(session: Session, deps: Deps, brief: StoryBrief, cause: str) -> 
     alert = session.get(Alert, alert_id(brief.story_id))
     if alert is not None:
         if alert.status in PENDING:
+            raised = SEVERITY_RANK.get(brief.severity or "", 0) > SEVERITY_RANK.get(alert.severity or "", 0)
             alert.severity, alert.title = brief.severity or alert.severity, brief.title or alert.title
             if cause == "escalated":
                 alert.cause = "escalated"
+            if raised:  # still undecided and now worse: everyone alerted so far hears it (once per severity)
+                _tell_again(session, deps, alert, now)
         elif (alert.status == AlertStatus.DISMISSED and cause == "escalated" and brief.severity == "critical"
               and alert.severity != "critical"):
             # dismissed, then it went critical: an officer looks again (a new round of emails, a new badge)
@@ -196,6 +201,16 @@ def _alert_next_level(session: Session, deps: Deps, alert: Alert, now: datetime)
         queue_mail(session, alert_email(deps, alert, brief, email, name), purpose="mobilize.alert",
                    attempt_key=alert.id + round_key, ref=alert.story_id, now=now)
     return True
+
+
+def _tell_again(session: Session, deps: Deps, alert: Alert, now: datetime) -> None:
+    """Email the officers already alerted about a pending alert again, at its new severity (one email per officer
+    and severity, as PagerDuty re-notifies when an incident's urgency rises)."""
+    brief = session.get(StoryBrief, alert.story_id)
+    names = {email: name for level in levels_on_call(session, now).values() for email, name in level}
+    for email in alert.alerted or []:
+        queue_mail(session, alert_email(deps, alert, brief, email, names.get(email, "")), purpose="mobilize.alert",
+                   attempt_key=f"{alert.id}:{alert.severity}", ref=alert.story_id, now=now)
 
 
 def alert_url(deps: Deps, alert: Alert) -> str:

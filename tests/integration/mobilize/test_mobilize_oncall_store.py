@@ -251,3 +251,18 @@ def test_a_dismissed_story_that_goes_critical_alerts_again(sessions, deps):
         row = s.get(Alert, alert.id)
         assert (row.status, row.severity, row.reason, oncall.pending_count(s)) == ("open", "critical", "reopened", 1)
     assert [m.recipient for m in _alert_mail(sessions)] == [ALICE, ALICE]
+
+
+def test_a_pending_alert_whose_story_goes_critical_is_emailed_again_once(sessions, deps):
+    """Alice was alerted and has not decided; the story escalates to critical: she gets a second email marked
+    CRITICAL; the same severity again sends nothing more."""
+    alert = _flagged(sessions, deps)
+    assert alert.severity != "critical"
+    for _ in range(2):
+        with transaction(sessions) as s:
+            h.handle_story_escalated(s, deps, StoryEscalated(
+                story_id="story-1", title="Quran burning at a Stockholm protest", previous_severity=alert.severity,
+                severity="critical", evidence={"sources": [f"s{i}.ex" for i in range(8)]}))
+    mails = _alert_mail(sessions)
+    assert [m.recipient for m in mails] == [ALICE, ALICE]
+    assert mails[1].subject.startswith("[CRITICAL]") and "escalated (critical)" in mails[1].message["text"]
