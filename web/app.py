@@ -88,8 +88,12 @@ def error_response(request: Request, status: int, detail: str | None = None) -> 
         return JSONResponse({"error": title, "detail": text}, status_code=status)
     if "session" not in request.scope:
         request.scope["session"] = {}
-    return render(request, "errors/error.html", {"status": status, "title": title, "detail": text},
-                  status_code=status)
+    context: dict = {"status": status, "title": title, "detail": text}
+    if request.url.path.startswith("/m/"):  # a member's page: the error speaks the reader's language
+        from .routes.members import member_error_context
+
+        context.update(member_error_context(request, status, title, text))
+    return render(request, "errors/error.html", context, status_code=status)
 
 
 SECURITY_HEADERS = [

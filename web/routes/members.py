@@ -25,7 +25,7 @@ from mobilize import emails, signoff
 from mobilize import handlers as h
 from mobilize import queries as q
 from mobilize.drafts import DraftConflict, markdown_of, word_count
-from mobilize.i18n import LANGUAGES, direction, format_when, member_language, translations
+from mobilize.i18n import LANGUAGES, N_, direction, format_when, member_language, translations
 
 from ..auth import User, require_role
 from ..nav import NavItem
@@ -52,6 +52,34 @@ def _language_context(member) -> dict[str, Any]:
         "page_lang": lang, "page_dir": direction(lang), "member_lang": lang,
         "when": lambda moment: format_when(moment, lang, getattr(member, "timezone", "UTC")),
     }
+
+
+#: The error texts a member can meet on a /m/ page (web/app.py's titles, the signed links' messages, this module's
+#: own): marked here so that they are in the catalogs and an error page speaks the reader's language too.
+MEMBER_ERROR_TEXTS = (
+    N_("The request could not be used"), N_("Not allowed"), N_("Page not found"),
+    N_("This link can no longer be used"), N_("Too large"), N_("Too many attempts"), N_("Something went wrong"),
+    N_("Temporarily unavailable"), N_("Error"),
+    N_("There is no page at this address. Check the address, or go back to the start page."),
+    N_("The error has been logged. Try again in a moment; if it keeps happening, tell the operators."),
+    N_("This address does not accept that kind of request."),
+    N_("This link has already been used. Each link works once; ask the secretariat for a new one."),
+    N_("This link has expired. Ask the secretariat for a new one."),
+    N_("This link is not valid. Check that it was copied whole."),
+    N_("This link is not meant for this page."),
+    N_("This invitation no longer exists."),
+)
+
+
+def member_error_context(request: Request, status: int, title: str, text: str) -> dict[str, Any]:
+    """An error on a member page, in the language the reader's browser asks for (the member is not known when the
+    link itself is bad): title, text and the page's language and direction."""
+    asked = [part.split(";")[0].strip() for part in request.headers.get("accept-language", "").split(",")]
+    lang = member_language([a for a in asked if a and a != "*"])
+    _ = translations(lang).gettext
+    return {"title": _(title), "detail": _(text), "page_lang": lang, "page_dir": direction(lang),
+            "error_label": _("Error %(status)s") % {"status": status},
+            "help_text": _("If you need help, reply to the email the secretariat sent you."), "member_page": True}
 
 
 def _newstyle(func):

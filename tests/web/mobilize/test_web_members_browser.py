@@ -266,3 +266,23 @@ def test_invitation_email_renders_with_buttons_in_the_members_language(page, lan
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     assert "<p>" not in page.inner_text("body")
     shoot(page, f"member-invitation-email-{lang}")
+
+
+def test_a_bad_member_link_is_explained_in_the_readers_language(browser, live_server):
+    """A member whose browser asks for French opens a mangled link: the error page is in French; in Arabic it reads
+    right to left; the console's English stays for everyone else."""
+    for locale, lang, heading, text in (
+            ("fr-FR", "fr", "La demande n'a pas pu être traitée", "Ce lien n'est pas valide"),
+            ("ar", "ar", "تعذّر استخدام الطلب", "هذا الرابط غير صالح"),
+            ("en-GB", "en", "The request could not be used", "This link is not valid")):
+        context = browser.new_context(locale=locale)
+        try:
+            page = context.new_page()
+            response = page.goto(f"{live_server.url}/m/answer/not-a-real-token")
+            assert response.status == 400
+            assert page.locator("html").get_attribute("lang") == lang
+            assert page.get_by_role("heading", name=heading).is_visible()
+            assert text in page.content() and "Traceback" not in page.content()
+            assert (page.locator("html").get_attribute("dir") == "rtl") == (lang == "ar")
+        finally:
+            context.close()
