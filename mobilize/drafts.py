@@ -5,6 +5,7 @@ officer requests changes, approves (OpEdApproved) or rejects. Every step is on t
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import nh3
 from markdown_it import MarkdownIt
@@ -23,6 +24,8 @@ from .model import EDITABLE_DRAFT, DraftStatus, InvitationStatus, MobilizationSt
 from .tables import Draft, DraftComment, DraftRevision, Invitation, Member, Mobilization, Piece
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+#: An autosave within this long after the same author's previous autosave replaces it in the history.
+AUTOSAVE_COLLAPSE = timedelta(minutes=10)
 _WORD = re.compile(r"[\w\u0600-\u06FF'’-]+")
 
 
@@ -115,8 +118,12 @@ def draft_for_invitation(session: Session, invitation_id: str) -> tuple[Draft, I
 
 def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: str, body_html: str,
                note_text: str = "", *, officer: bool = False, lang: str = "", body_md: str | None = None,
-               base_revision: int | None = None) -> DraftRevision:
+               base_revision: int | None = None, autosave: bool = False) -> DraftRevision:
     """Save a new revision (sanitized), remembering who wrote it.
+
+    `autosave=True` (the editor saving by itself) keeps the history readable: a text equal to the current revision
+    saves nothing, and an autosave that follows the same author's autosave within `AUTOSAVE_COLLAPSE` replaces it
+    in the history (the revision number still moves on, so a co-author's revision check still sees the change).
 
     `body_md` (the editor's Markdown) replaces `body_html` when given. `base_revision` is the revision the author
     started from: if someone saved since, `DraftConflict` is raised and nothing changes (the row is locked first, so
@@ -144,6 +151,16 @@ def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: 
         raise MobilizeError(f"The op-ed is {len(clean):,} characters long; the limit is {MAX_TEXT_CHARS:,}. "
                             "Shorten it and save again.")
     now = deps.now()
+    latest = session.scalar(select(DraftRevision).where(DraftRevision.draft_id == draft.id,
+                                                        DraftRevision.number == draft.revision))
+    if autosave and latest is not None and not officer:
+        same_lang = not lang or lang == draft.lang
+        if (latest.title, latest.body_html, latest.body_md or "") == (title, clean, body_md or "") and same_lang:
+            return latest  # nothing changed since the last save
+        if (latest.author == author and latest.note == "autosave" and latest.created_at is not None
+                and now - _aware(latest.created_at) < AUTOSAVE_COLLAPSE):
+            session.delete(latest)  # one history entry per stretch of writing, not one per pause
+            session.flush()
     draft.revision += 1
     draft.title, draft.body_html = title, clean
     draft.body_md = body_md if body_md is not None else ""
@@ -155,8 +172,14 @@ def save_draft(session: Session, deps: Deps, draft_id: str, author: str, title: 
                              note=(note_text or "")[:500], created_at=now)
     revision.body_md = draft.body_md
     session.add(revision)
-    note(session, draft.mobilization_id, author, "revision", f"Revision {draft.revision} saved by {author}.", now)
+    if not autosave:
+        note(session, draft.mobilization_id, author, "revision", f"Revision {draft.revision} saved by {author}.", now)
     return revision
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time as UTC-aware (SQLite gives naive datetimes back)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def comment_on_draft(session: Session, deps: Deps, draft_id: str, author: str, text: str) -> DraftComment:

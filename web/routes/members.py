@@ -262,11 +262,11 @@ def _save(request: Request, context: dict[str, Any], title: str, body: str, note
     try:
         with transaction(request.app.state.sessions) as session:
             return h.save_draft(session, deps, context["draft"].id, name, title, "", note, lang=lang, body_md=body,
-                                base_revision=base_revision).number
+                                base_revision=base_revision, autosave=autosave).number
     except IntegrityError:  # two saves of the same revision at once: the other one won
         with transaction(request.app.state.sessions) as session:
             return h.save_draft(session, deps, context["draft"].id, name, title, "", note, lang=lang, body_md=body,
-                                base_revision=base_revision).number
+                                base_revision=base_revision, autosave=autosave).number
 
 
 def _base(value: str) -> int | None:

@@ -279,6 +279,31 @@ def test_a_draft_over_the_stated_length_limit_is_refused_with_a_clear_message(se
         h.save_draft(s, deps, q.draft_of(s, mob_id).id, "Johan Eriksson", "T", "<p>" + "ب" * 50_000 + "</p>")
 
 
+def test_autosaves_keep_one_history_entry_per_stretch_of_writing(sessions, deps):
+    """Three autosaves by Johan within minutes leave one revision in the history (its number still moves on for the
+    co-author's check); an unchanged autosave saves nothing; Mehmet's save and a later autosave are kept apart."""
+    mob_id = _start(sessions, deps)
+    with transaction(sessions) as s:
+        for inv in _invitations(sessions, mob_id).values():
+            h.answer_invitation(s, deps, inv.id, "accepted")
+    numbers = []
+    for words in ("One", "One two", "One two three", "One two three"):
+        deps.clock.now += timedelta(minutes=1)
+        with transaction(sessions) as s:
+            numbers.append(h.save_draft(s, deps, q.draft_of(s, mob_id).id, "Johan Eriksson", "T", "", "autosave",
+                                        body_md=words, autosave=True).number)
+    assert numbers == [1, 2, 3, 3]  # the last one changed nothing
+    with transaction(sessions) as s:
+        h.save_draft(s, deps, q.draft_of(s, mob_id).id, "Mehmet Yilmaz", "T", "", body_md="One two three four")
+    deps.clock.now += timedelta(minutes=30)
+    with transaction(sessions) as s:
+        h.save_draft(s, deps, q.draft_of(s, mob_id).id, "Johan Eriksson", "T", "", "autosave",
+                     body_md="One two three four five", autosave=True)
+    with sessions() as s:
+        history = [(r.number, r.author) for r in q.revisions(s, q.draft_of(s, mob_id).id)]
+    assert history == [(5, "Johan Eriksson"), (4, "Mehmet Yilmaz"), (3, "Johan Eriksson")]
+
+
 def test_watch_story_escalated_to_a_qualifying_severity_starts_and_critical_makes_urgent(sessions, deps, tmp_path):
     """With only alert/critical auto-started, a watch story waits; its escalation to alert starts the mobilization,
     and a further escalation to critical makes it urgent (timeline says so)."""
