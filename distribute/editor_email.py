@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import css_inline
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -25,6 +26,7 @@ from . import model
 PLACEMENT_MARK = "-placement_url-"
 UNSUBSCRIBE_MARK = "-unsubscribe_url-"
 
+_INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -77,6 +79,8 @@ def render(version: Version, *, release_at: datetime, mode: str, letterhead: Let
         "fallback": fallback, "wanted_name": language_name(wanted_lang) if wanted_lang else "",
         "letterhead": letterhead, "placement_url": placement_url, "unsubscribe_url": unsubscribe_url,
     }
-    return EditorEmail(subject=model.subject_line(version.title, release_at, mode),
-                       html=_env.get_template("editor_email.html").render(context),
+    # styles inline on each element: Gmail and several other clients drop a <style> block (in forwarded mail, on
+    # mobile), and the email must still read as an article there
+    html = _INLINER.inline(_env.get_template("editor_email.html").render(context))
+    return EditorEmail(subject=model.subject_line(version.title, release_at, mode), html=html,
                        text=_env.get_template("editor_email.txt").render(context))

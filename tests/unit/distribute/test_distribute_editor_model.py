@@ -58,3 +58,16 @@ def test_the_email_of_an_editor_without_their_language_says_so_in_both_parts():
                   release_at=NOW, mode=model.SCHEDULED_RELEASE, letterhead=Letterhead(), wanted_lang="fr")
     note = "No French version of this op-ed has been approved: here is the original in English."
     assert note in mail.html and note in mail.text and mail.subject == "Title"
+
+
+def test_the_email_carries_its_styles_on_each_element_for_clients_that_drop_style_blocks():
+    """No <style> block is left: the headline, the embargo banner and the buttons carry their own styles, and the
+    per-editor placeholders in the links survive for the sender to fill."""
+    from distribute.editor_email import PLACEMENT_MARK, UNSUBSCRIBE_MARK
+
+    mail = render(Version("ar", "عنوان", "<p>نص.</p>", "en", tuple(model.authors_of(["A B"]))),
+                  release_at=NOW, mode=model.ADVANCE_COPY, letterhead=Letterhead())
+    assert "<style" not in mail.html
+    assert '<h1 style="' in mail.html and 'class="embargo" style="' in mail.html
+    assert PLACEMENT_MARK in mail.html and UNSUBSCRIBE_MARK in mail.html
+    assert 'dir="rtl"' in mail.html
