@@ -207,6 +207,14 @@ def log_activity(session: Session, candidate_id: str, *, kind: str, title: str, 
     return activity
 
 
+def appointed_for_members(session: Session, member_ids: list[str]) -> list[str]:
+    """The serving Ambassadors (appointed) who are these network members: their candidate ids."""
+    if not member_ids:
+        return []
+    return list(session.scalars(select(AmbassadorCandidateRow.id).where(
+        AmbassadorCandidateRow.member_id.in_(member_ids), AmbassadorCandidateRow.stage == "appointed")))
+
+
 def remind_renewals(session: Session, *, to: str, now: datetime | None = None,
                     lead_days: int = RENEWAL_LEAD_DAYS) -> int:
     """Queue one email to the Secretariat (`to`) per Ambassador whose term ends within `lead_days`; once per term

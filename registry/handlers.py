@@ -214,9 +214,22 @@ def record_approved(session: Session, record: OpEdApproved) -> bool:
     for member_id in _authors(session, record.mobilization_id):
         _activity(session, member_id, record.occurred_at).opeds_written += 1
     session.flush()
+    _log_ambassadors_oped(session, record)
     if _released(session, record.oped_id):  # released before this approval was read: the original joins now
         _oped_resource(session, record.oped_id, [record.lang or "en"], record.occurred_at)
     return True
+
+
+def _log_ambassadors_oped(session: Session, record: OpEdApproved) -> None:
+    """An Ambassador who is a network member co-wrote this op-ed: it goes into their activity log by itself."""
+    from . import ambassadors
+
+    member_ids = [d.get("member_id") for d in (record.author_details or []) if isinstance(d, dict)]
+    for candidate_id in ambassadors.appointed_for_members(session, [m for m in member_ids if m]):
+        ambassadors.log_activity(
+            session, candidate_id, kind="oped", title=record.title[:300] or "Op-ed",
+            happened_on=(record.occurred_at or utcnow()).date(), actor="Rapid Response (automatic)",
+            notes="Co-authored op-ed approved by the Secretariat for distribution; logged from the bus.")
 
 
 def record_translation(session: Session, record: TranslationReady) -> bool:

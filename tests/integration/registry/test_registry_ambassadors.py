@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from bus.records import RegistryCommand
+from bus.records import OpEdApproved, RegistryCommand
 from db.engine import transaction
 from db.tables import OutboxMessage
 from mail.tables import MailLedgerEntry
@@ -71,6 +71,23 @@ def test_activities_are_logged_and_renewal_reminders_go_once_per_term_end(sessio
         assert [a.title for a in amb.activities(session, cid)] == ["Spoke at the Youth Forum"]
     assert subjects == ["Renewal due: Ambassador Rania Aziz (term ends 31 Mar 2027)",
                         "Renewal due: Ambassador Rania Aziz (term ends 05 Apr 2027)"]
+
+
+def test_an_op_ed_an_ambassador_co_wrote_enters_their_activity_log_by_itself(sessions):
+    """Rania, an Ambassador and a network member, co-wrote an approved op-ed: it is in her log without anyone typing
+    it; the same event read twice logs it once; a co-author who is no Ambassador gets no entry."""
+    cid = _appointed(sessions)
+    approved = OpEdApproved(oped_id="oped-1", mobilization_id="mob-1", title="Listening first", body="<p>x</p>",
+                            authors=["Rania Aziz", "Jonas Berg"],
+                            author_details=[{"name": "Rania Aziz", "member_id": "m-rania"},
+                                            {"name": "Jonas Berg", "member_id": "m-jonas"}])
+    for _ in range(2):
+        with transaction(sessions) as session:
+            handlers.record_approved(session, approved)
+    with sessions() as session:
+        logged = amb.activities(session, cid)
+    assert [(a.kind, a.title, a.recorded_by) for a in logged] == [("oped", "Listening first",
+                                                                   "Rapid Response (automatic)")]
 
 
 def test_the_registry_timer_queues_reminders_and_is_harmless_twice(sessions, tmp_path):
