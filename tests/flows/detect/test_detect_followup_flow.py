@@ -49,4 +49,8 @@ def test_a_follow_up_joins_the_flagged_story_and_escalates_it(bus_settings):
     via = {a.article_id: a.via for a in detail.articles}
     assert via == {"fp-0": "article", "fp-1": "article", "fu-0": "story", "fu-1": "story"}
     follow = next(a for a in detail.articles if a.article_id == "fu-0")
-    assert "osmani" in follow.reasons[0] and "vellmoor" in follow.reasons[0]
+    # the officer reads what ties it: the imam's full name (the trained pipeline found him in the flashpoint) or, where
+    # no pipeline is installed, the shared names
+    reason = follow.reasons[0]
+    assert reason.startswith("follow-up of story") and "osmani" in reason
+    assert "full name tarek osmani" in reason or "vellmoor" in reason
