@@ -96,12 +96,17 @@ class RejectingTopic(faust.Topic):
         await self._reject(exc, message)
 
     async def _reject(self, exc: Exception, message: Message) -> None:
-        cause = exc.__cause__ or exc
-        reason = f"cannot decode: {type(cause).__name__}: {cause}"
-        record = rejection(message, reason, cause, consumer=self.app.conf.id)
-        log.warning("message.rejected", topic=message.topic, partition=message.partition, offset=message.offset,
-                    reason=reason)
-        await self.app.rrm_topic("rejected").send(key=message.topic, value=record)
+        await reject_undecodable(self.app, message, exc)
+
+
+async def reject_undecodable(app: Any, message: Message, exc: BaseException) -> None:
+    """Put a message whose bytes are no record on `rejected`, with its reason and raw bytes (both engines)."""
+    cause = exc.__cause__ or exc
+    reason = f"cannot decode: {type(cause).__name__}: {cause}"
+    record = rejection(message, reason, cause, consumer=app.conf.id)
+    log.warning("message.rejected", topic=message.topic, partition=message.partition, offset=message.offset,
+                reason=reason)
+    await app.rrm_topic("rejected").send(key=message.topic, value=record)
 
 
 class RrmApp(faust.App):

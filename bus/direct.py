@@ -51,22 +51,15 @@ def direct_group(app: Any, agent_name: str) -> str:
 def direct_agent(app: Any, topic: str, agent_name: str, process: Callable[[list[Any], Any], Awaitable[Any]],
                  consumer_id: str) -> Callable[[], Awaitable[None]]:
     """Register a task on `app` that reads catalog topic `topic` in batches and hands them to `process`."""
-    from .app import _finish_batch, _take, rejection  # the kit's own steps (bus.app imports this module lazily)
+    # the kit's own steps (bus.app imports this module lazily)
+    from .app import _SHORT_WAIT_APPS, _finish_batch, _take, reject_undecodable
 
     settings = app.rrm_settings
     kafka = settings.kafka
     entry = spec(topic)
     full_topic = entry.full_name(kafka.topic_prefix)
     record_type = entry.record
-    from .app import _SHORT_WAIT_APPS
-
     fetch_wait_ms = _SHORT_WAIT_APPS.get(app.conf.id, max(kafka.batch_max_ms, 100))
-
-    async def reject_undecodable(message: Any, exc: BaseException) -> None:
-        reason = f"cannot decode: {type(exc).__name__}: {exc}"
-        log.warning("message.rejected", topic=message.topic, partition=message.partition, offset=message.offset,
-                    reason=reason, agent=agent_name)
-        await app.publish("rejected", rejection(message, reason, exc, consumer=app.conf.id), key=message.topic)
 
     async def handle(messages: list[Any]) -> None:
         records: list[Any] = []
@@ -76,7 +69,7 @@ def direct_agent(app: Any, topic: str, agent_name: str, process: Callable[[list[
             try:
                 record = record_type.from_json(message.value)
             except Exception as exc:  # undecodable: to `rejected`, the stream goes on
-                await reject_undecodable(message, exc)
+                await reject_undecodable(app, message, exc)
                 continue
             _take(app, consumer_id, message, record, records, taken, redrives)
         if not records:

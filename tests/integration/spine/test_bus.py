@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from bus.app import InvalidMessage, consume, create_app
 from bus.catalog import spec
 from bus.publisher import KafkaPublisher
@@ -34,14 +36,21 @@ def test_record_from_kafka_python_reaches_a_faust_agent(bus_settings):
     assert [(s.article_id, s.title) for s in scored] == [("a-1", "Hello")]
 
 
-def test_undecodable_and_invalid_messages_end_on_rejected_with_reason(bus_settings):
-    """Bytes that are not a valid record, and a record the handler refuses, land on `rejected` with the reason."""
+@pytest.mark.parametrize("direct", [False, True], ids=["faust-agent", "batch-consumer"])
+def test_undecodable_and_invalid_messages_end_on_rejected_with_reason(bus_settings, direct):
+    """Bytes that are not a valid record, and a record the handler refuses, land on `rejected` with the reason
+    (through a faust agent and through the kit's batch consumer alike)."""
     app = create_app("test-reject", bus_settings)
 
     async def handler(record):
         return _score(record)
 
-    consume(app, "articles.ingested", handler, name="score")
+    async def idle(record):  # an app keeps one faust agent beside its batch consumers
+        return None
+
+    consume(app, "articles.ingested", handler, name="score", direct=direct)
+    if direct:
+        consume(app, "detect.commands", idle, name="idle")
     publisher = KafkaPublisher(bus_settings.kafka)
     full = spec("articles.ingested").full_name(bus_settings.kafka.topic_prefix)
     publisher.send_raw(full, b'{"article_id": 42, "title": "wrong type"}', key="k1")
