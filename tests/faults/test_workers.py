@@ -102,11 +102,13 @@ def test_two_workers_in_one_group_share_the_work_through_a_rebalance(broker, tmp
     ensure_topics(settings.kafka)
     sessions = session_factory(make_engine(sqlite_url))
     _publish(settings, "group", 400)
-    a = _start(settings, "a", tmp_path / "a.log", work_ms=40, engine=engine)
+    # 70 ms a message: alone, a needs about 28 s for the 400, longer than a second worker takes to start and join
+    # on a busy machine (at 40 ms, a sometimes finished before b got a partition)
+    a = _start(settings, "a", tmp_path / "a.log", work_ms=70, engine=engine)
     b = None
     try:
         wait_until(lambda: _applied(sessions) >= 20, 120, "20 applied")
-        b = _start(settings, "b", tmp_path / "b.log", work_ms=40, engine=engine)
+        b = _start(settings, "b", tmp_path / "b.log", work_ms=70, engine=engine)
         wait_until(lambda: _applied(sessions) == 400, 240, lambda: f"400 applied ({_applied(sessions)} are)")
     finally:
         _stop(a)
