@@ -284,27 +284,29 @@ class StoryClusterer:
     def _strong_link(self, article: ArticleView, names: set[str], hits: Counter) -> Link | None:
         """A tie on one name that plays a role in both articles: the event's name, or a person's full name."""
         best: Link | None = None
+        words = names | {w for p in (*article.people, *article.full_names) for w in p.split()}
         for story_id in hits:
             story = self.stories.get(story_id)
             if story is None or story.first_seen > article.published:
                 continue
             gap = article.published - story.last_seen
-            if gap <= self.link_window:
+            if gap <= self.link_window and article.handles:
                 shared = tuple(sorted(h for h in article.handles if story.handles.get(h)
                                       and self.distinctive(h, story)))
                 if shared:
                     return Link(story, shared, "event")
-            if gap <= self.person_window:
-                words = names | {w for p in (*article.people, *article.full_names) for w in p.split()}
+            if gap <= self.person_window and best is None and story.people:
                 # the surname must be rare: a president reacting to every event is not one of its people
                 people = tuple(sorted(p for p in story.people if set(p.split()) <= words
                                       and self.distinctive(p.split()[-1], story)
                                       and self.rare_elsewhere(p.split()[-1], story)))
+                if not people:
+                    continue
                 # and one more thing of the event's: another of its names, its own concept (the mosque, the gunman)
                 own = {w for p in people for w in p.split()}
                 more = any(story.names.get(n) and n not in own and self.distinctive(n, story) for n in names) or any(
                     story.concepts.get(c) for c in article.concepts if c not in _GENERIC_CONCEPTS)
-                if people and more and best is None:
+                if more:
                     best = Link(story, people, "person")
         return best
 

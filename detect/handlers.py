@@ -31,13 +31,15 @@ class DetectError(ValueError):
 
 def score_ingested(record: ArticleIngested, threshold: float = 0.5,
                    entities: Callable[[str, str], tuple[str, ...]] | None = None) -> ArticleScored:
-    """Score one ingested article (stateless: any worker of the group may do it); a trained pipeline's entities,
-    if given, are added to the names of polarizing articles."""
-    scored = score_article(record.title, record.summary, record.lang or "en", threshold)
+    """Score one ingested article (stateless: any worker of the group may do it). Every article carries its proper
+    names (what clustering joins polarizing articles on and links ordinary ones to open stories by: worked out here,
+    where the work scales across workers, not in the one clustering worker); a trained pipeline's entities, if given,
+    are added to the names of polarizing articles."""
+    scored = score_article(record.title, record.summary, record.lang or "en", threshold, names=True)
     names = list(scored.names)
     if entities is not None and scored.polarizing:
         names.extend(n for n in entities(f"{record.title}. {record.summary}", record.lang or "en") if n not in names)
-    return ArticleScored(
+    return ArticleScored.make(
         article_id=record.article_id, score=scored.score, polarizing=scored.polarizing,
         categories=list(scored.categories), reasons=list(scored.reasons), title=record.title, url=record.url,
         lang=record.lang, source=record.outlet or record.source, country=record.country,
@@ -104,7 +106,8 @@ def link_view(tracker: StoryTracker, record: ArticleScored) -> tuple[ArticleView
     view = view_of_scored(record)
     if record.polarizing or not tracker.wants_names():
         return view, None
-    names = tuple(dict.fromkeys([*(record.names or ()), *names_for(record.title, record.summary, record.lang)]))
+    # the scorer gives every article its names; a record written before it did (or with none) is read here
+    names = tuple(record.names) if record.names else names_for(record.title, record.summary, record.lang)
     clusterer = tracker.clusterer
     view = replace(view, names=names)
     if clusterer.handle_words or clusterer.person_words:  # a follow-up by the event's name or one of its people?

@@ -71,3 +71,20 @@ def test_utc_times_are_written_with_z_and_others_keep_their_offset():
     assert json.loads(other.to_json())["occurred_at"] == "2026-11-30T15:00:00+01:00"
     assert cls.from_json(other.to_json()).occurred_at == datetime(2026, 11, 30, 15, tzinfo=timezone(timedelta(hours=1)))
     assert cls.from_json(utc.to_json()).occurred_at == datetime(2026, 11, 30, 14, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("cls", RECORDS, ids=lambda c: c.__name__)
+def test_make_builds_what_the_constructor_builds(cls):
+    """`Record.make(**fields)` (the scorer's per-article record) equals `cls(**fields)`, datetimes given as objects."""
+    fields = {k: v for k, v in _sample(cls).items() if k in cls._options.descriptors}
+    fields = {k: (datetime(2026, 11, 30, 14, 5, 6, 123456, tzinfo=UTC) if isinstance(v, str) and k in (
+        "published", "occurred_at") else v) for k, v in fields.items()}
+    try:
+        theirs = cls(**fields)
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            cls.make(**fields)
+        return
+    ours = cls.make(**fields)
+    assert ours.asdict() == theirs.asdict()
+    assert ours.to_json() == theirs.to_json()
