@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import faust
+from faust.models.fields import FieldDescriptor, StringField
 from faust.serializers import codecs as faust_codecs
 from faust.utils import json as faust_json
 
@@ -67,6 +68,8 @@ def utcnow() -> datetime:
 
 
 _NAMESPACE_BYTES = RRM_NAMESPACE.bytes
+#: How `Record._build` converts a field's value (see `Record._plan`).
+_AS_IS, _STR_AS_IS, _CONVERT = 0, 1, 2
 
 
 def deterministic_id(*parts: Any) -> str:
@@ -160,10 +163,12 @@ class Record(
         obj = cls.__new__(cls)
         values = obj.__dict__
         values["__evaluated_fields__"] = set()
-        for name, field in options.descriptors.items():
+        for name, field, kind in cls._plan():
             value = data.get(name)
             if value is not None:
-                values[name] = field.to_python(value)
+                # a str into a plain string field, anything into a plain field: faust's to_python returns it as is
+                values[name] = value if kind == _AS_IS or (kind == _STR_AS_IS and type(value) is str) \
+                    else field.to_python(value)
             elif name in defaults:
                 values[name] = defaults[name]
             elif name in data:
@@ -174,6 +179,25 @@ class Record(
         if options.validation:
             obj.validate_or_raise()
         return obj
+
+    @classmethod
+    def _plan(cls) -> list[tuple[str, Any, int]]:
+        """(name, field, how its value is converted) per field, worked out once a class: `_AS_IS` for a field whose
+        `to_python` is the identity (no conversion, no coercion), `_STR_AS_IS` for a string field that neither trims
+        nor converts (a str stays as it is; anything else is coerced by faust), `_CONVERT` for the rest."""
+        plan = cls.__dict__.get("_rrm_plan")
+        if plan is None:
+            plan = []
+            for name, field in cls._options.descriptors.items():
+                kind = _CONVERT
+                if getattr(field, "_to_python", None) is None:
+                    if type(field) is FieldDescriptor:
+                        kind = _AS_IS
+                    elif type(field) is StringField and not field.trim_whitespace:
+                        kind = _STR_AS_IS
+                plan.append((name, field, kind))
+            cls._rrm_plan = plan
+        return plan
 
     @classmethod
     def _checks(cls) -> list[tuple[str, Any, Any, type | tuple[type, ...]]]:
