@@ -15,6 +15,7 @@ from config.settings import Settings
 from .agents import register
 from .entities import load_entity_finder
 from .handlers import restore_tracker, tracker_for
+from .patterns import SPACY_LANGS
 from .scoring import score_article
 
 log = structlog.get_logger(__name__)
@@ -26,7 +27,10 @@ def build(settings: Settings) -> Worker:
     tracker = tracker_for(settings.detect.window_minutes, settings.detect.min_sources)
     with worker.sessions() as session:
         restored = restore_tracker(session, tracker)
-    score_article("warm up", "", "en")  # build the lexicon tables before the first message
+    # build every news language's tokenizer and lexicon table before the first message, not on the first article in
+    # that language (French's tokenizer takes about 2 s to build: the first French flashpoint would wait for it)
+    for lang in sorted(SPACY_LANGS):
+        score_article("warm up", "", lang)
     entities = load_entity_finder(settings.detect.spacy_model)
     register(worker.app, worker.sessions, tracker, settings, entities)
     worker.tracker = tracker
