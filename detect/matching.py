@@ -272,6 +272,7 @@ _NOT_NAMES = _stop_words()
 
 _CAPITALIZED = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞİŞĞÇÜÖ][\w’'-]{2,})")
 _NAME_CACHE: dict[tuple[str, str], str] = {}
+_OPENERS = frozenset(" \"'‘“«(")
 
 
 def _name_of(raw: str, lang: str) -> str:
@@ -299,8 +300,10 @@ def proper_names(title: str, summary: str, lang: str = "en") -> tuple[str, ...]:
             name = _name_of(m.group(1), lang)
             if not name:
                 continue
-            before = text[:m.start()].rstrip(" \"'‘“«(")
-            if not before or before[-1] in ".!?:;|–—-…":
+            j = m.start() - 1  # the character before the word, past spaces and opening quotes
+            while j >= 0 and text[j] in _OPENERS:
+                j -= 1
+            if j < 0 or text[j] in ".!?:;|–—-…":
                 first.add(name)
             else:
                 found.add(name)
