@@ -208,7 +208,12 @@ def score_sentence(sentence: Sentence, settings: frozenset[str] = frozenset()) -
                 s = min(s, 0.45)  # "terrorism charge", "anti-terror police": a legal story, no attack told
             if countered(h):
                 s = min(s, 0.45)
-            out.append(_Candidate(s, cat, f"{_describe(h)} + {_describe(a)} in {where}"))
+            recalled = ""
+            if "justice" in settings and not sentence.is_title and not real_targets and s > 0.45:
+                # under a headline of proceedings against a person (arrested, charged, extradited, renounces), an
+                # attack the lead recalls with no community named is that person's past: a justice story
+                s, recalled = 0.45, " (recalled under a headline of proceedings against a person)"
+            out.append(_Candidate(s, cat, f"{_describe(h)} + {_describe(a)} in {where}{recalled}"))
         elif real_targets:
             out.append(_Candidate(0.6 * damp("extremist"), cat,
                                   f"{_describe(h)} + {_describe(real_targets[0])} in {where}"))

@@ -77,6 +77,8 @@ SETTING_DAMPS: dict[str, tuple[frozenset[str], float]] = {
     "commemoration": (frozenset({"extremist", "violence", "terror", "harm"}), 0.45),
     # a massacre of the last ten years recalled is a follow-up: its survivors, its trial, the hatred still there
     "recent_commemoration": (frozenset(), 1.0),
+    # a headline about proceedings against a person (`JUSTICE`): read by the extremist rule alone (`scoring`)
+    "justice": (frozenset(), 1.0),
     "history": (frozenset({"extremist", "violence", "terror", "harm", "hostility", "ban", "hate", "mock"}), 0.45),
     "living_conditions": (frozenset({"harm", "hostility", "ban"}), 0.5),
     "entertainment": (frozenset({"mock", "hostility", "protest", "ban", "hate", "blasphemy"}), 0.5),
@@ -101,6 +103,24 @@ for _name, _pairs in _PAIRS.items():
         _PAIR_FIRSTS.setdefault(_pair.split()[0], []).append((_name, _pair))
 
 
+#: Words of proceedings against a person (arrest, charge, trial, sentence, extradition, renunciation): a headline
+#: made of them tells of justice done to someone, and an attack its lead recalls is background.
+JUSTICE = frozenset({
+    "arrested", "arrest", "arrests", "detained", "charged", "charge", "charges", "convicted", "convict", "conviction",
+    "sentenced", "jailed", "jail", "imprisoned", "extradited", "extradition", "deported", "deportation", "trial",
+    "indicted", "indictment", "pleads", "pleaded", "acquitted", "prosecuted", "renounces", "renounced", "renouncing",
+    "inculpe", "inculpes", "condamne", "condamnes", "proces", "interpelle", "extrade", "expulse",
+    "acusado", "condenado", "condenados", "juicio", "detenido", "detenidos", "extraditado",
+    "angeklagt", "verurteilt", "prozess", "festgenommen", "ausgeliefert", "abgeschoben",
+    "tutuklandi", "yargilandi", "محاكمة", "اعتقال", "ادانة"})
+
+
+def justice_headline(sentences: list[Sentence]) -> bool:
+    """Whether the title tells of proceedings against a person ("... flown to U.S. to face terrorism charge",
+    "convict now says he renounces terrorism")."""
+    return any(s.is_title and not JUSTICE.isdisjoint(s.words) for s in sentences)
+
+
 def settings_of(sentences: list[Sentence]) -> frozenset[str]:
     """The article's settings, read from the title and the first two sentences of the lead. A commemoration of
     an event at most ten years old is `recent_commemoration` (`recalls_recent`)."""
@@ -110,6 +130,8 @@ def settings_of(sentences: list[Sentence]) -> frozenset[str]:
             found |= _stated(s)
     if "commemoration" in found and recalls_recent([s for s in sentences if s.is_title or s.index <= 2]):
         found = (found - {"commemoration"}) | {"recent_commemoration"}
+    if justice_headline(sentences):
+        found.add("justice")
     return frozenset(found)
 
 

@@ -74,3 +74,26 @@ def test_assault_allegations_against_a_church_are_a_legal_claim():
 def test_an_anniversary_of_a_recent_attack_is_a_follow_up_an_old_one_history(title, lang, expected):
     """Ten years or less since the attack: its consequences are news; eighty years on: history."""
     assert _flagged(title, lang=lang) is expected
+
+
+@pytest.mark.parametrize(("title", "summary", "lang", "expected"), [
+    # a headline of proceedings against a person: the attacks its lead recalls, with no community named, are his past
+    ("Former militant flown to Norland to face terrorism charge",
+     "He was part of an Islamist group whose propaganda celebrated the bombings and beheadings of hostages.",
+     "en", False),
+    ("Jihadist preacher extradited from Vellmoor",
+     "Prosecutors say he took part in the jihadist bombing of a market in 2015 that killed nine people.", "en", False),
+    ("Islamist convict renounces violence",
+     "The man was jailed for his role in the Islamist bombings that killed 30 people in 2016.", "en", False),
+    ("Un ancien djihadiste extradé vers la France",
+     "Il a participé à l'attentat djihadiste qui a tué neuf personnes sur un marché en 2015.", "fr", False),
+    # a community named as the victim, or the attack told in the headline itself: still a flashpoint
+    ("Trial opens of the Brévanne synagogue attackers",
+     "The jihadists are accused of the Islamist attack on a synagogue that killed four worshippers.", "en", True),
+    ("Police arrest suspect after Islamist stabbing kills two in Vellmoor",
+     "The attacker shouted slogans before stabbing passers-by.", "en", True),
+])
+def test_an_attack_recalled_under_a_headline_of_proceedings_is_a_justice_story(title, summary, lang, expected):
+    """Arrests, charges, extraditions and renunciations of an extremist whose past attacks the lead recalls (no
+    community named) are justice stories; an attack on a community, or told in the headline, is not."""
+    assert _flagged(title, summary, lang) is expected
