@@ -113,15 +113,15 @@ def latency(stories: int = 20) -> dict[str, float]:
         ensure_topics(settings.kafka)
         worker = build(settings)
         relay_engine = make_engine(url)
-        relay = OutboxRelay(session_factory(relay_engine), KafkaPublisher(settings.kafka, linger_ms=0),
-                            settings.kafka.topic_prefix)
+        relay_publisher = KafkaPublisher(settings.kafka, linger_ms=0)
+        relay = OutboxRelay(session_factory(relay_engine), relay_publisher, settings.kafka.topic_prefix)
         relay_thread = threading.Thread(target=relay.run_forever, kwargs={"idle_s": 0.02}, daemon=True)
         relay_thread.start()
         publisher = KafkaPublisher(settings.kafka, linger_ms=0)
         from kafka import TopicPartition
 
         consumer = KafkaConsumer(bootstrap_servers=broker.bootstrap_servers, consumer_timeout_ms=100,
-                                 fetch_max_wait_ms=20)
+                                 fetch_max_wait_ms=20, enable_auto_commit=False)
         flagged_tp = TopicPartition(spec("stories.flagged").full_name("benchdetect."), 0)
         consumer.assign([flagged_tp])
         consumer.seek_to_beginning(flagged_tp)
@@ -167,10 +167,14 @@ def latency(stories: int = 20) -> dict[str, float]:
                         time.sleep(0.005)
                     if story_id in seen:
                         latencies.append(seen[story_id] - sent)
-        finally:
+        finally:  # every client closed before the broker stops (else they log its disappearance as errors)
             done.set()
             relay.stop()
+            relay_thread.join(timeout=10)
+            reader.join(timeout=5)
+            consumer.close()
             publisher.close()
+            relay_publisher.close()
             worker.close()
             relay_engine.dispose()
     latencies.sort()
