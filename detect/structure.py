@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .lexicon import normalize
 from .matching import Hit, Sentence
 
 #: Prepositions that make a place the *setting* of an act, not its target.
@@ -104,15 +105,16 @@ for _name, _pairs in _PAIRS.items():
 
 
 #: Words of proceedings against a person (arrest, charge, trial, sentence, extradition, renunciation): a headline
-#: made of them tells of justice done to someone, and an attack its lead recalls is background.
-JUSTICE = frozenset({
+#: made of them tells of justice done to someone, and an attack its lead recalls is background. Folded as the
+#: sentence's words are (`lexicon.normalize`: no accents, Arabic ة as ه).
+JUSTICE = frozenset(normalize(w) for w in {
     "arrested", "arrest", "arrests", "detained", "charged", "charge", "charges", "convicted", "convict", "conviction",
     "sentenced", "jailed", "jail", "imprisoned", "extradited", "extradition", "deported", "deportation", "trial",
     "indicted", "indictment", "pleads", "pleaded", "acquitted", "prosecuted", "renounces", "renounced", "renouncing",
     "inculpe", "inculpes", "condamne", "condamnes", "proces", "interpelle", "extrade", "expulse",
     "acusado", "condenado", "condenados", "juicio", "detenido", "detenidos", "extraditado",
     "angeklagt", "verurteilt", "prozess", "festgenommen", "ausgeliefert", "abgeschoben",
-    "tutuklandi", "yargilandi", "محاكمة", "اعتقال", "ادانة"})
+    "tutuklandı", "yargılandı", "محاكمة", "اعتقال", "ادانة"})
 
 
 def justice_headline(sentences: list[Sentence]) -> bool:
