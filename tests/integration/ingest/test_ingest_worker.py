@@ -184,10 +184,12 @@ def test_new_demo_episode_is_not_a_near_duplicate_of_the_last(tmp_path, sqlite_u
         return asyncio.run(go())
 
     yesterday = run_episode(datetime.now(UTC) - timedelta(minutes=10), 29)  # the whole story is out
-    ordinary = sum(1 for f in load_demo_feeds() for i in f.items if i.after_s <= 0)
-    today = run_episode(datetime.now(UTC) - timedelta(hours=13), ordinary)  # stale: a new episode starts now
+    # The new episode starts with the items already published; the first scheduled one follows 15 s later, and a busy
+    # machine may read it before the count below is taken, so the check is on the titles, not on an exact count.
+    ordinary = {i.title for f in load_demo_feeds() for i in f.items if i.after_s <= 0}
+    today = run_episode(datetime.now(UTC) - timedelta(hours=13), len(ordinary))  # stale: a new episode starts now
     engine.dispose()
-    assert len(yesterday) == 29 and len(today) == ordinary
-    assert {r.title for r in today} <= {r.title for r in yesterday}
+    assert len(yesterday) == 29
+    assert ordinary <= {r.title for r in today} <= {r.title for r in yesterday}
     assert not {r.url for r in today} & {r.url for r in yesterday}
-    assert [r.near_duplicate_of for r in today] == [""] * ordinary
+    assert [r.near_duplicate_of for r in today] == [""] * len(today)
