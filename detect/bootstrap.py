@@ -13,7 +13,8 @@ from bus.worker import Worker
 from config.settings import Settings
 
 from .agents import register
-from .entities import load_entity_finder
+from .classifier import configured
+from .entities import CANDIDATES, load_entity_finder
 from .handlers import restore_tracker, tracker_for
 from .patterns import SPACY_LANGS
 from .scoring import score_article
@@ -31,7 +32,11 @@ def build(settings: Settings) -> Worker:
     # that language (French's tokenizer takes about 2 s to build: the first French flashpoint would wait for it)
     for lang in sorted(SPACY_LANGS):
         score_article("warm up", "", lang)
+    configured()  # the learned classifier, when the settings turn it on, is loaded now too
     entities = load_entity_finder(settings.detect.spacy_model)
+    if entities is not None:  # the first run of a trained pipeline sets up its layers: not on the first flashpoint
+        for lang in CANDIDATES:
+            entities("A warm-up in Paris", lang)
     register(worker.app, worker.sessions, tracker, settings, entities)
     worker.tracker = tracker
     log.info("detect.built", restored_stories=restored)

@@ -28,7 +28,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils import murmurhash3_32
 
 MODEL_PATH = Path(__file__).with_name("classifier_model.json")
 LEAD_CHARS = 400
@@ -51,6 +50,10 @@ def words_of(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _bucket(token: str, n_features: int) -> int:
+    # imported here: scikit-learn takes seconds to import, which a worker with the classifier off (the default)
+    # would otherwise pay in the middle of the stream, on the first article the rules find something in
+    from sklearn.utils import murmurhash3_32
+
     return murmurhash3_32(token, seed=0, positive=True) % n_features
 
 

@@ -61,7 +61,51 @@ class Sentence:
 
 
 
-_TOKEN_INFO: dict[int, tuple[str, str, bool, bool]] = {}
+#: Per tokenizer: a whitespace-free chunk of text -> its tokens' (raw, normalized, ends a sentence).
+_CHUNKS: dict[object, dict[str, tuple[tuple[str, str, bool], ...]]] = {}
+#: Per tokenizer: its special cases that hold a space ("EE. UU."), which only a whole text can match.
+_SPACED: dict[object, tuple[str, ...]] = {}
+_CHUNK_LIMIT = 500_000  # a long-running worker sees an open vocabulary
+
+
+def _token_info(raw: str) -> tuple[str, str, bool]:
+    ends = raw in _SENT_END or (raw.endswith(".") and len(raw) > 1 and raw[-2:] != ".."
+                                and not raw[:-1].replace(".", "").isupper())
+    return raw, normalize(raw), ends
+
+
+def doc_tokens(text: str, nlp) -> list[tuple[str, str, bool]]:  # noqa: ANN001 - a spaCy Language
+    """The tokens of `text` (no whitespace tokens) as spaCy's tokenizer makes them, from one Doc of the whole text."""
+    return [_token_info(token.text) for token in nlp.make_doc(text) if not token.text.isspace()]
+
+
+def text_tokens(text: str, nlp) -> list[tuple[str, str, bool]]:  # noqa: ANN001 - a spaCy Language
+    """The same tokens as `doc_tokens`, made chunk by chunk and remembered.
+
+    spaCy's tokenizer cuts a text at runs of whitespace first and splits each chunk between them on its own
+    (prefixes, suffixes, infixes, special cases, URL and token matches all look at one chunk), so a text's tokens are
+    its chunks' tokens in order. A chunk seen before ("the", "Mosque", "said.") costs a dictionary look-up instead of
+    a Doc: news repeats most of its words, and building the Doc was a fifth of a detect worker's time. A text that
+    holds a special case with a space in it (Spanish "EE. UU."), or one longer than the pipeline's limit, goes
+    through the whole-text Doc as before. `tests/unit/detect/test_detect_tokens.py` holds the two ways equal.
+    """
+    tokenizer = nlp.tokenizer
+    cache = _CHUNKS.get(tokenizer)
+    if cache is None:
+        cache = _CHUNKS[tokenizer] = {}
+        _SPACED[tokenizer] = tuple(k for k in tokenizer.rules if " " in k and not k.isspace())
+    spaced = _SPACED[tokenizer]
+    if len(text) > nlp.max_length or (spaced and any(k in text for k in spaced)):
+        return doc_tokens(text, nlp)
+    tokens: list[tuple[str, str, bool]] = []
+    for chunk in text.split():
+        got = cache.get(chunk)
+        if got is None:
+            if len(cache) > _CHUNK_LIMIT:
+                cache.clear()
+            got = cache[chunk] = tuple(_token_info(t.text) for t in tokenizer(chunk) if not t.text.isspace())
+        tokens.extend(got)
+    return tokens
 
 
 def sentences_of(title: str, summary: str, lang: str) -> list[Sentence]:
@@ -71,24 +115,10 @@ def sentences_of(title: str, summary: str, lang: str) -> list[Sentence]:
     for part_index, text in enumerate((title, summary)):
         if not text:
             continue
-        doc = nlp.make_doc(text)
         words: list[str] = []
         raws: list[str] = []
         current: list[tuple[list[str], list[str]]] = []
-
-        strings = doc.vocab.strings
-        for orth in doc.to_array("ORTH").tolist():  # plain strings: no Token objects (3x faster)
-            info = _TOKEN_INFO.get(orth)
-            if info is None:
-                if len(_TOKEN_INFO) > 500_000:  # a long-running worker sees an open vocabulary
-                    _TOKEN_INFO.clear()
-                raw = strings[orth]
-                ends = raw in _SENT_END or (raw.endswith(".") and len(raw) > 1 and raw[-2:] != ".."
-                                            and not raw[:-1].replace(".", "").isupper())
-                info = _TOKEN_INFO[orth] = (raw, normalize(raw), raw.isspace(), ends)
-            raw, norm, space, ends = info
-            if space:
-                continue
+        for raw, norm, ends in text_tokens(text, nlp):
             words.append(norm)
             raws.append(raw)
             if ends and (part_index == 1 or raw in _SENT_END):

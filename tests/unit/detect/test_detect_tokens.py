@@ -1,0 +1,48 @@
+"""The remembered chunk-by-chunk tokens of `detect.matching.text_tokens` are exactly those of spaCy's tokenizer run on
+the whole text (`doc_tokens`), in every news language, on the texts where spaCy's rules are most intricate."""
+
+from __future__ import annotations
+
+import pytest
+
+from detect.lexicon import tokenizer_for
+from detect.matching import doc_tokens, sentences_of, text_tokens
+
+TEXTS = [
+    "Mayor of Eastfield can't say whether the U.S. envoy'll attend the mosque's open day.",
+    "Police: \"We don't know who did it\" (statement at 10:30 a.m.) — see https://example.org/a?b=1&c=2 #Eastfield",
+    "Rock-throwing youths hit a synagogue's windows; 3.5% of residents, e.g. Dr. Okafor, signed the petition!!",
+    "Los EE. UU. condenan el ataque contra la mezquita de Valdoria, según el Sr. Ruiz.",
+    "Las autoridades de EE. UU. y de la UE se reunieron en la ciudad de Ee. Uu. hoy.",
+    "L'imam d'Orvanne a dénoncé l'attaque : « C'est inacceptable », a-t-il dit aujourd'hui.",
+    "Die Synagoge in Nordhafen wurde z. B. am 3. Oktober beschmiert, so die Polizei u.a. heute.",
+    "أدان إمام المسجد في مدينة الوادي الهجوم. ب. م قال: «هذا عمل مرفوض»!",
+    "Valdoria'daki camiye saldırı: Belediye başkanı \"kabul edilemez\" dedi.",
+    "Spaces  twice,\ttabs,\nnew lines,\u00a0no-break spaces and a trailing one ",
+    "  leading spaces, emoji 🙏🕌 and ellipsis… and dashes – and — and quotes ‘like’ “these”",
+    "email imam@example.org, handle @EastfieldPolice, price $1,000.50, 1st-ever 24/7 vigil",
+    "",
+    " ",
+    "\n\n",
+]
+LANGS = ["en", "fr", "de", "es", "ar", "tr", "it", "nl", "pt", "xx"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_remembered_tokens_equal_spacys_on_the_whole_text(lang):
+    nlp = tokenizer_for(lang)
+    for text in TEXTS:
+        assert text_tokens(text, nlp) == doc_tokens(text, nlp), text
+        assert text_tokens(text, nlp) == doc_tokens(text, nlp), text  # the second time from memory
+
+
+def test_a_special_case_with_a_space_stays_one_token():
+    nlp = tokenizer_for("es")
+    raws = [raw for raw, _, _ in text_tokens("Los EE. UU. condenan el ataque.", nlp)]
+    assert "EE. UU." in raws
+
+
+def test_sentences_are_cut_as_before():
+    sentences = sentences_of("Mosque attacked in Eastfield", "Windows were smashed. The imam called for calm.", "en")
+    assert [s.is_title for s in sentences] == [True, False, False]
+    assert sentences[2].words[:3] == ["the", "imam", "called"]
