@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import types
 import typing
 import uuid
@@ -11,8 +12,9 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import faust
-from faust.models.fields import FieldDescriptor, StringField
+from faust.models.fields import DatetimeField, FieldDescriptor, StringField
 from faust.serializers import codecs as faust_codecs
+from faust.utils import iso8601 as faust_iso8601
 from faust.utils import json as faust_json
 
 #: Namespace of every `message_id`: uuid5(RRM_NAMESPACE, "<record namespace>:<natural key>").
@@ -69,7 +71,10 @@ def utcnow() -> datetime:
 
 _NAMESPACE_BYTES = RRM_NAMESPACE.bytes
 #: How `Record._build` converts a field's value (see `Record._plan`).
-_AS_IS, _STR_AS_IS, _CONVERT = 0, 1, 2
+_AS_IS, _STR_AS_IS, _CONVERT, _ISO_UTC = 0, 1, 2, 3
+#: The UTC times this bus writes (`_json_default`): whole seconds or microseconds, and "Z". For exactly these,
+#: `datetime.fromisoformat` gives what faust's pure-Python ISO parser gives, twenty times faster.
+_UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{6})?Z")
 
 
 def deterministic_id(*parts: Any) -> str:
@@ -167,8 +172,12 @@ class Record(
             value = data.get(name)
             if value is not None:
                 # a str into a plain string field, anything into a plain field: faust's to_python returns it as is
-                values[name] = value if kind == _AS_IS or (kind == _STR_AS_IS and type(value) is str) \
-                    else field.to_python(value)
+                if kind == _AS_IS or (kind == _STR_AS_IS and type(value) is str):
+                    values[name] = value
+                elif kind == _ISO_UTC and type(value) is str and _UTC_TIME.fullmatch(value):
+                    values[name] = datetime.fromisoformat(value)
+                else:
+                    values[name] = field.to_python(value)
             elif name in defaults:
                 values[name] = defaults[name]
             elif name in data:
@@ -184,7 +193,9 @@ class Record(
     def _plan(cls) -> list[tuple[str, Any, int]]:
         """(name, field, how its value is converted) per field, worked out once a class: `_AS_IS` for a field whose
         `to_python` is the identity (no conversion, no coercion), `_STR_AS_IS` for a string field that neither trims
-        nor converts (a str stays as it is; anything else is coerced by faust), `_CONVERT` for the rest."""
+        nor converts (a str stays as it is; anything else is coerced by faust), `_ISO_UTC` for a date field that
+        faust parses with its ISO parser (a UTC time as this bus writes it is parsed by the standard library, any other
+        string by faust), `_CONVERT` for the rest."""
         plan = cls.__dict__.get("_rrm_plan")
         if plan is None:
             plan = []
@@ -195,6 +206,9 @@ class Record(
                         kind = _AS_IS
                     elif type(field) is StringField and not field.trim_whitespace:
                         kind = _STR_AS_IS
+                    elif (type(field) is DatetimeField and cls._options.isodates
+                          and field.date_parser is faust_iso8601.parse):
+                        kind = _ISO_UTC
                 plan.append((name, field, kind))
             cls._rrm_plan = plan
         return plan

@@ -88,3 +88,24 @@ def test_make_builds_what_the_constructor_builds(cls):
     ours = cls.make(**fields)
     assert ours.asdict() == theirs.asdict()
     assert ours.to_json() == theirs.to_json()
+
+
+@pytest.mark.parametrize("text", [
+    "2026-11-30T14:05:06Z", "2026-11-30T14:05:06.123456Z", "2026-11-30T14:05:06.000001Z", "2026-02-28T23:59:59Z",
+    "2026-11-30T14:05:06.1234Z", "2026-11-30T14:05:06+00:00", "2026-11-30T14:05:06.5+02:00", "2026-11-30",
+    "2026-11-30 14:05:06Z", "2026-11-30T14:05Z",
+])
+def test_times_decode_as_fausts_parser_reads_them(text):
+    """The standard-library path for the bus's own UTC times gives faust's value; other forms still go to faust."""
+    cls = RECORDS[0]
+    data = {**_sample(cls), "occurred_at": text}
+    theirs = cls(**{k: v for k, v in data.items() if k in cls._options.descriptors}, __strict__=False).occurred_at
+    ours = cls.from_data(data).occurred_at
+    assert ours == theirs and ours.tzinfo == theirs.tzinfo
+
+
+def test_an_impossible_utc_time_is_refused():
+    """A time of the bus's own form that names no real instant is an error, as faust's parser makes it."""
+    cls = RECORDS[0]
+    with pytest.raises(ValueError):
+        cls.from_data({**_sample(cls), "occurred_at": "2026-02-30T10:00:00Z"})
