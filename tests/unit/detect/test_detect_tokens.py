@@ -46,3 +46,15 @@ def test_sentences_are_cut_as_before():
     sentences = sentences_of("Mosque attacked in Eastfield", "Windows were smashed. The imam called for calm.", "en")
     assert [s.is_title for s in sentences] == [True, False, False]
     assert sentences[2].words[:3] == ["the", "imam", "called"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_new_words_among_remembered_ones_give_the_same_tokens(lang):
+    """A text with one unseen chunk among remembered ones, and a text of unseen chunks with intricate punctuation,
+    give spaCy's tokens, the first time and from memory."""
+    nlp = tokenizer_for(lang)
+    base = "The council of Qorvath met (again) on Monday, said the mayor's office."
+    few = base.replace("Monday,", "Zentober-4th,")  # one new chunk
+    many = "Xylo-phrase (Brinmoor), d'Ulvane's «quoted» 'Wrenfield'... U.N.-led Qx.Yz #Tag99 okay?!"
+    for text in (base, few, many, few, many):
+        assert text_tokens(text, nlp) == doc_tokens(text, nlp), text
