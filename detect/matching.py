@@ -14,8 +14,12 @@ Also here: `proper_names`, capitalized words that stand in for named entities wh
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 
 from . import patterns as P
 from .lexicon import Table, lookup_word, normalize, table_for, tokenizer_for
@@ -74,18 +78,19 @@ def _token_info(raw: str) -> tuple[str, str, bool]:
     return raw, normalize(raw), ends
 
 
-def doc_tokens(text: str, nlp) -> list[tuple[str, str, bool]]:  # noqa: ANN001 - a spaCy Language
+def doc_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     """The tokens of `text` (no whitespace tokens) as spaCy's tokenizer makes them, from one Doc of the whole text."""
     return [_token_info(token.text) for token in nlp.make_doc(text) if not token.text.isspace()]
 
 
-def text_tokens(text: str, nlp) -> list[tuple[str, str, bool]]:  # noqa: ANN001 - a spaCy Language
+def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     """The same tokens as `doc_tokens`, made chunk by chunk and remembered.
 
     spaCy's tokenizer cuts a text at runs of whitespace first and splits each chunk between them on its own
     (prefixes, suffixes, infixes, special cases, URL and token matches all look at one chunk), so a text's tokens are
     its chunks' tokens in order. A chunk seen before ("the", "Mosque", "said.") costs a dictionary look-up instead of
-    a Doc: news repeats most of its words, and building the Doc was a fifth of a detect worker's time. A text that
+    a Doc: news repeats most of its words, and building the Doc was a fifth of a detect worker's time. A text's
+    unseen chunks are tokenized together in one Doc, joined by spaces (`_learn`). A text that
     holds a special case with a space in it (Spanish "EE. UU."), or one longer than the pipeline's limit, goes
     through the whole-text Doc as before. `tests/unit/detect/test_detect_tokens.py` holds the two ways equal.
     """
@@ -97,15 +102,38 @@ def text_tokens(text: str, nlp) -> list[tuple[str, str, bool]]:  # noqa: ANN001 
     spaced = _SPACED[tokenizer]
     if len(text) > nlp.max_length or (spaced and any(k in text for k in spaced)):
         return doc_tokens(text, nlp)
+    chunks = text.split()
+    new = [chunk for chunk in chunks if chunk not in cache]
+    if new:
+        if len(cache) > _CHUNK_LIMIT:
+            cache.clear()
+            new = chunks
+        _learn(list(dict.fromkeys(new)), tokenizer, cache, spaced)
     tokens: list[tuple[str, str, bool]] = []
-    for chunk in text.split():
-        got = cache.get(chunk)
-        if got is None:
-            if len(cache) > _CHUNK_LIMIT:
-                cache.clear()
-            got = cache[chunk] = tuple(_token_info(t.text) for t in tokenizer(chunk) if not t.text.isspace())
-        tokens.extend(got)
+    for chunk in chunks:
+        tokens.extend(cache[chunk])
     return tokens
+
+
+def _learn(chunks: list[str], tokenizer: Tokenizer, cache: dict, spaced: tuple[str, ...]) -> None:
+    """Tokenize unseen chunks in one Doc (a Doc's own set-up is most of the cost of a short one) and remember each
+    chunk's tokens; chunks that would join into a special case with a space are tokenized one by one."""
+    joined = " ".join(chunks)
+    if len(chunks) == 1 or (spaced and any(k in joined for k in spaced)):
+        for chunk in chunks:
+            cache[chunk] = tuple(_token_info(t.text) for t in tokenizer(chunk) if not t.text.isspace())
+        return
+    doc = tokenizer(joined)
+    strings = doc.vocab.strings
+    ends = list(itertools.accumulate(len(chunk) + 1 for chunk in chunks))  # each chunk's end, and its space
+    parts: list[list[tuple[str, str, bool]]] = [[] for _ in chunks]
+    j = 0
+    for orth, idx in doc.to_array(["ORTH", "IDX"]).tolist():  # plain numbers: no Token objects
+        while idx >= ends[j]:
+            j += 1
+        parts[j].append(_token_info(strings[orth]))
+    for chunk, part in zip(chunks, parts, strict=True):
+        cache[chunk] = tuple(part)
 
 
 def sentences_of(title: str, summary: str, lang: str) -> list[Sentence]:

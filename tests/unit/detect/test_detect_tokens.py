@@ -58,3 +58,12 @@ def test_new_words_among_remembered_ones_give_the_same_tokens(lang):
     many = "Xylo-phrase (Brinmoor), d'Ulvane's «quoted» 'Wrenfield'... U.N.-led Qx.Yz #Tag99 okay?!"
     for text in (base, few, many, few, many):
         assert text_tokens(text, nlp) == doc_tokens(text, nlp), text
+
+
+def test_new_chunks_that_would_join_into_a_special_case_are_not_joined():
+    """Unseen chunks are tokenized together; "EE." and "UU." apart in a text must not become Spanish "EE. UU."."""
+    nlp = tokenizer_for("es")
+    text_tokens("y los de", nlp)  # remembered: only "EE." and "UU." are new below
+    text = "EE. y los de UU."
+    assert text_tokens(text, nlp) == doc_tokens(text, nlp)
+    assert [raw for raw, _, _ in text_tokens(text, nlp)].count("EE. UU.") == 0
