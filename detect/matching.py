@@ -104,25 +104,29 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
         return doc_tokens(text, nlp)
     chunks = text.split()
     new = [chunk for chunk in chunks if chunk not in cache]
+    learned: dict[str, tuple[tuple[str, str, bool], ...]] = {}
     if new:
         if len(cache) > _CHUNK_LIMIT:
             cache.clear()
-            new = chunks
-        _learn(list(dict.fromkeys(new)), tokenizer, cache, spaced)
+        learned = _learn(list(dict.fromkeys(new)), tokenizer, spaced)
+        cache.update(learned)
     tokens: list[tuple[str, str, bool]] = []
     for chunk in chunks:
-        tokens.extend(cache[chunk])
+        got = learned.get(chunk) or cache.get(chunk)
+        if got is None:  # forgotten meanwhile (the scoring and clustering threads share the memory): the whole text
+            return doc_tokens(text, nlp)
+        tokens.extend(got)
     return tokens
 
 
-def _learn(chunks: list[str], tokenizer: Tokenizer, cache: dict, spaced: tuple[str, ...]) -> None:
-    """Tokenize unseen chunks in one Doc (a Doc's own set-up is most of the cost of a short one) and remember each
-    chunk's tokens; chunks that would join into a special case with a space are tokenized one by one."""
+def _learn(chunks: list[str], tokenizer: Tokenizer,
+           spaced: tuple[str, ...]) -> dict[str, tuple[tuple[str, str, bool], ...]]:
+    """The tokens of each unseen chunk, tokenized in one Doc (a Doc's own set-up is most of the cost of a short one);
+    chunks that would join into a special case with a space are tokenized one by one."""
     joined = " ".join(chunks)
     if len(chunks) == 1 or (spaced and any(k in joined for k in spaced)):
-        for chunk in chunks:
-            cache[chunk] = tuple(_token_info(t.text) for t in tokenizer(chunk) if not t.text.isspace())
-        return
+        return {chunk: tuple(_token_info(t.text) for t in tokenizer(chunk) if not t.text.isspace())
+                for chunk in chunks}
     doc = tokenizer(joined)
     strings = doc.vocab.strings
     ends = list(itertools.accumulate(len(chunk) + 1 for chunk in chunks))  # each chunk's end, and its space
@@ -132,8 +136,7 @@ def _learn(chunks: list[str], tokenizer: Tokenizer, cache: dict, spaced: tuple[s
         while idx >= ends[j]:
             j += 1
         parts[j].append(_token_info(strings[orth]))
-    for chunk, part in zip(chunks, parts, strict=True):
-        cache[chunk] = tuple(part)
+    return {chunk: tuple(part) for chunk, part in zip(chunks, parts, strict=True)}
 
 
 def sentences_of(title: str, summary: str, lang: str) -> list[Sentence]:
