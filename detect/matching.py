@@ -65,10 +65,9 @@ class Sentence:
 
 
 
-#: Per tokenizer: a whitespace-free chunk of text -> its tokens' (raw, normalized, ends a sentence).
-_CHUNKS: dict[object, dict[str, tuple[tuple[str, str, bool], ...]]] = {}
-#: Per tokenizer: its special cases that hold a space ("EE. UU."), which only a whole text can match.
-_SPACED: dict[object, tuple[str, ...]] = {}
+#: Per tokenizer: its memory (a whitespace-free chunk of text -> its tokens' (raw, normalized, ends a sentence)) and
+#: its special cases that hold a space ("EE. UU."), which only a whole text can match.
+_MEMORY: dict[object, tuple[dict[str, tuple[tuple[str, str, bool], ...]], tuple[str, ...]]] = {}
 _CHUNK_LIMIT = 500_000  # a long-running worker sees an open vocabulary
 
 
@@ -95,11 +94,10 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     through the whole-text Doc as before. `tests/unit/detect/test_detect_tokens.py` holds the two ways equal.
     """
     tokenizer = nlp.tokenizer
-    cache = _CHUNKS.get(tokenizer)
-    if cache is None:
-        cache = _CHUNKS[tokenizer] = {}
-        _SPACED[tokenizer] = tuple(k for k in tokenizer.rules if " " in k and not k.isspace())
-    spaced = _SPACED[tokenizer]
+    memory = _MEMORY.get(tokenizer)
+    if memory is None:
+        memory = _MEMORY[tokenizer] = ({}, tuple(k for k in tokenizer.rules if " " in k and not k.isspace()))
+    cache, spaced = memory
     if len(text) > nlp.max_length or (spaced and any(k in text for k in spaced)):
         return doc_tokens(text, nlp)
     chunks = text.split()
@@ -124,7 +122,7 @@ def _learn(chunks: list[str], tokenizer: Tokenizer,
     """The tokens of each unseen chunk, tokenized in one Doc (a Doc's own set-up is most of the cost of a short one);
     chunks that would join into a special case with a space are tokenized one by one."""
     joined = " ".join(chunks)
-    if len(chunks) == 1 or (spaced and any(k in joined for k in spaced)):
+    if spaced and any(k in joined for k in spaced):
         return {chunk: tuple(_token_info(t.text) for t in tokenizer(chunk) if not t.text.isspace())
                 for chunk in chunks}
     doc = tokenizer(joined)
