@@ -23,6 +23,9 @@ from config.settings import Settings
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade
 
+#: A run that has printed its result also ends: a hung exit prints every thread's stack (tests/support/exit_watch.py).
+pytest_plugins = ["tests.support.exit_watch"]
+
 PG_ADMIN_URL = os.environ.get("RRM_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -86,7 +86,9 @@ def test_broker_restart_loses_nothing_and_applies_everything_once(tmp_path, sqli
         # lost log)
         broker.start()
         ensure_topics(settings.kafka)
-        assert replay_since(sessions, utcnow() - timedelta(hours=1)) == 5
+        # the five the lost broker held are queued again; the ones written while it was down are too if the running
+        # relay reached the new broker first (a busy CI machine): the consumers' markers make that second copy harmless
+        assert 5 <= replay_since(sessions, utcnow() - timedelta(hours=1)) <= 10
         wait_until(lambda: len(_marked(sessions)) == 10, 120,
                    lambda: f"10 marked published ({len(_marked(sessions))} are)")
         on_broker = {r.message_id for r in read_topic(settings, "articles.ingested", expect=10, timeout=30)}
