@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 
 from . import patterns as P
+from .affixes import letters_stay_whole
 from .lexicon import Table, lookup_word, normalize, table_for, tokenizer_for
 
 _TAG = re.compile(r"<[^>]+>")
@@ -65,9 +66,10 @@ class Sentence:
 
 
 
-#: Per tokenizer: its memory (a whitespace-free chunk of text -> its tokens' (raw, normalized, ends a sentence)) and
-#: its special cases that hold a space ("EE. UU."), which only a whole text can match.
-_MEMORY: dict[object, tuple[dict[str, tuple[tuple[str, str, bool], ...]], tuple[str, ...]]] = {}
+#: Per tokenizer: its memory (a whitespace-free chunk of text -> its tokens' (raw, normalized, ends a sentence)),
+#: its special cases that hold a space ("EE. UU."), which only a whole text can match, and, when its affix rules never
+#: split letters (`affixes.letters_stay_whole`), its special cases: a chunk of letters that is none is one token.
+_MEMORY: dict[object, tuple[dict[str, tuple[tuple[str, str, bool], ...]], tuple[str, ...], frozenset[str] | None]] = {}
 _CHUNK_LIMIT = 500_000  # a long-running worker sees an open vocabulary
 
 
@@ -88,16 +90,20 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     spaCy's tokenizer cuts a text at runs of whitespace first and splits each chunk between them on its own
     (prefixes, suffixes, infixes, special cases, URL and token matches all look at one chunk), so a text's tokens are
     its chunks' tokens in order. A chunk seen before ("the", "Mosque", "said.") costs a dictionary look-up instead of
-    a Doc: news repeats most of its words, and building the Doc was a fifth of a detect worker's time. A text's
-    unseen chunks are tokenized together in one Doc, joined by spaces (`_learn`). A text that
+    a Doc: news repeats most of its words, and building the Doc was a fifth of a detect worker's time. An unseen
+    chunk of letters only that is no special case is one token when the tokenizer's affix rules never split letters
+    (`affixes.letters_stay_whole`); a text's other unseen chunks are tokenized together in one Doc, joined by spaces
+    (`_learn`). A text that
     holds a special case with a space in it (Spanish "EE. UU."), or one longer than the pipeline's limit, goes
     through the whole-text Doc as before. `tests/unit/detect/test_detect_tokens.py` holds the two ways equal.
     """
     tokenizer = nlp.tokenizer
     memory = _MEMORY.get(tokenizer)
     if memory is None:
-        memory = _MEMORY[tokenizer] = ({}, tuple(k for k in tokenizer.rules if " " in k and not k.isspace()))
-    cache, spaced = memory
+        rules = tokenizer.rules
+        memory = _MEMORY[tokenizer] = ({}, tuple(k for k in rules if " " in k and not k.isspace()),
+                                       frozenset(rules) if letters_stay_whole(tokenizer) else None)
+    cache, spaced, specials = memory
     if len(text) > nlp.max_length or (spaced and any(k in text for k in spaced)):
         return doc_tokens(text, nlp)
     chunks = text.split()
@@ -106,7 +112,13 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     if new:
         if len(cache) > _CHUNK_LIMIT:
             cache.clear()
-        learned = _learn(list(dict.fromkeys(new)), tokenizer, spaced)
+        if specials is not None:  # letters only and no special case: one token, no tokenizer needed
+            for chunk in new:
+                if chunk.isalpha() and chunk not in specials:
+                    learned[chunk] = (_token_info(chunk),)
+            new = [chunk for chunk in new if chunk not in learned]
+        if new:
+            learned.update(_learn(list(dict.fromkeys(new)), tokenizer, spaced))
         cache.update(learned)
     tokens: list[tuple[str, str, bool]] = []
     for chunk in chunks:

@@ -3,8 +3,12 @@ the whole text (`doc_tokens`), in every news language, on the texts where spaCy'
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+import spacy
+
+from detect.affixes import letters_stay_whole, never_matches_letters
 from detect.lexicon import tokenizer_for
 from detect.matching import doc_tokens, sentences_of, text_tokens
 
@@ -67,3 +71,42 @@ def test_new_chunks_that_would_join_into_a_special_case_are_not_joined():
     text = "EE. y los de UU."
     assert text_tokens(text, nlp) == doc_tokens(text, nlp)
     assert [raw for raw, _, _ in text_tokens(text, nlp)].count("EE. UU.") == 0
+
+
+@pytest.mark.parametrize(("pattern", "letters_safe"), [
+    (r"\.$|,$", True),  # a full stop or a comma at the end
+    (r"(?<=[0-9])km$", True),  # a unit after a digit
+    (r"(?:'s|’s)$", True),  # the possessive needs its apostrophe
+    (r"^[\[\(\"']", True),
+    (r"ing$|\.$", False),  # a suffix of letters
+    (r"(?:a|\.)$", False),
+    (r"[^\.]$", False),  # a negated class holds letters
+    (r"(?:\.|,)*x$", False),  # the punctuation is optional
+    (r"(?<![0-9])x", False),  # a negative lookbehind does not need a digit
+])
+def test_affix_rules_that_can_split_letters_are_recognized(pattern, letters_safe):
+    assert never_matches_letters(re.compile(pattern)) is letters_safe
+
+
+def test_every_news_language_keeps_words_of_letters_whole():
+    """The fast path is on for every tokenizer the detector uses (half the unseen words of real news skip spaCy)."""
+    for lang in LANGS:
+        assert letters_stay_whole(tokenizer_for(lang).tokenizer), lang
+
+
+def test_a_tokenizer_whose_suffixes_split_letters_goes_through_spacy():
+    """A tokenizer that cuts "-ing" off words is recognized, and its words still get spaCy's tokens."""
+    nlp = spacy.blank("en")
+    nlp.tokenizer.suffix_search = re.compile(r"(?<=[a-z])ing$|\.$").search
+    assert not letters_stay_whole(nlp.tokenizer)
+    text = "Walking home singing and talking."
+    assert text_tokens(text, nlp) == doc_tokens(text, nlp)
+    assert [raw for raw, _, _ in text_tokens(text, nlp)][:2] == ["Walk", "ing"]
+
+
+def test_special_cases_of_letters_are_still_split():
+    """"cannot" and "gonna" are letters only, but English special cases: spaCy's split is kept."""
+    nlp = tokenizer_for("en")
+    for text in ("Officials cannot say", "they gonna march", "Officials cannot say"):
+        assert text_tokens(text, nlp) == doc_tokens(text, nlp), text
+    assert [raw for raw, _, _ in text_tokens("cannot", nlp)] == ["can", "not"]
