@@ -3,7 +3,7 @@
 After pytest reports, Python still joins every non-daemon thread (an executor's worker among them) and runs the
 `atexit` handlers. A thread blocked for good there (a lock wait with no timeout, a socket read on a dead peer) keeps
 the process alive long after the summary, and CI only sees a timeout. If the interpreter is still alive
-`RRM_TEST_EXIT_GRACE_S` seconds (default 60) after pytest unconfigures, this prints every thread's stack to stderr,
+`RRM_TEST_EXIT_GRACE_S` seconds (default 120) after the session finished, this prints every thread's stack to stderr,
 names the threads that held it, and exits with the run's own status, so a passing run still passes and the hang is
 fixed from its stacks instead of guessed at.
 """
@@ -23,7 +23,10 @@ _status = {"code": 0}
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Every test and fixture is done: from here on, only the summary, the plugins' unconfigure and the exit."""
     _status["code"] = int(exitstatus)
+    grace_s = float(os.environ.get("RRM_TEST_EXIT_GRACE_S", "120"))
+    threading.Thread(target=_watch, args=(grace_s,), name="test-exit-watch", daemon=True).start()
 
 
 def _watch(grace_s: float) -> None:
@@ -38,8 +41,3 @@ def _watch(grace_s: float) -> None:
     faulthandler.dump_traceback(file=err, all_threads=True)
     err.flush()
     os._exit(_status["code"])
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    grace_s = float(os.environ.get("RRM_TEST_EXIT_GRACE_S", "60"))
-    threading.Thread(target=_watch, args=(grace_s,), name="test-exit-watch", daemon=True).start()
