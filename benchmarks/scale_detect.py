@@ -9,7 +9,12 @@ generated sentences (half of them polarizing: a much heavier mix, not comparable
 share of articles that came out polarizing. Detect runs its trained NER (on polarizing articles only) when a model is
 installed; `RRM_DETECT__SPACY_MODEL=none` measures the stage without it.
 
-    .venv/bin/python benchmarks/scale_detect.py [N]
+By default every worker starts fresh: its memory of spaCy's tokens (`detect.matching.text_tokens`) is empty, so the
+figure is that of a worker's first minutes. `--after K` first has the workers read the stream's first K articles
+(untimed), then times the N that follow them: a worker that has been running, whose memory holds earlier news but
+never the articles timed (keep K + N within the stream's 18,382 items for that to hold).
+
+    .venv/bin/python benchmarks/scale_detect.py [N] [--after K]
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 def run(n: int, workers: int, broker: EmbeddedBroker, tmp: Path,
-        samples: list[tuple[str, str, str, str]]) -> tuple[float, float, int]:
+        samples: list[tuple[str, str, str, str]], after: int = 0) -> tuple[float, float, int]:
     """Articles scored per second with `workers` detect processes in one group, per CPU-second of those processes,
     and how many came out polarizing."""
     prefix = f"scale{workers}."
@@ -112,13 +117,14 @@ def run(n: int, workers: int, broker: EmbeddedBroker, tmp: Path,
     # the articles, encoded before the clock starts (as ingest, on another machine, would have written them)
     topic = f"{prefix}articles.ingested"
     messages = []
-    for i in range(n):
+    for i in range(after + n):
         lang, title, summary, source = samples[i % len(samples)]
         if i >= len(samples):  # cycled: a distinct title, so that it is a new article
             title = f"{title} ({i // len(samples)})"
         record = ArticleIngested(article_id=f"a{i}", title=title, summary=summary, lang=lang,
                                  source=source or f"s{i % 40}.example")
         messages.append((record.to_json(), record.article_id))
+    earlier, messages = messages[:after], messages[after:]
 
     try:
         time.sleep(12)  # every worker joined the group
@@ -127,12 +133,16 @@ def run(n: int, workers: int, broker: EmbeddedBroker, tmp: Path,
                               key=f"warm-{i}")
         publisher.flush()
         drain(8, 120)
+        for value, key in earlier:  # a running worker: it has read earlier news (untimed)
+            publisher.send_raw(topic, value, key)
+        publisher.flush()
+        drain(8 + after, 600)
         values.clear()
         started, cpu_started = time.monotonic(), cpu_seconds([proc.pid for proc in procs])
         for value, key in messages:
             publisher.send_raw(topic, value, key)
         publisher.flush()
-        last = drain(n + 8, 600)
+        last = drain(n + after + 8, 600)
         cpu = cpu_seconds([proc.pid for proc in procs]) - cpu_started
         polarizing = sum(1 for value in values if json.loads(value).get("polarizing"))
         return n / (last - started), (n / cpu if cpu else 0.0), polarizing
@@ -148,21 +158,29 @@ def run(n: int, workers: int, broker: EmbeddedBroker, tmp: Path,
                 proc.kill()
 
 
-def main(n: int = 20_000) -> dict[str, float]:
+def main(n: int = 20_000, after: int = 0) -> dict[str, float]:
     """Run with one worker, then with two."""
     configure_logging("WARNING", "console")
     with tempfile.TemporaryDirectory() as tmp, EmbeddedBroker() as broker:
         mix, samples = texts()
-        one, one_cpu, flagged = run(n, 1, broker, Path(tmp), samples)
-        two, two_cpu, _ = run(n, 2, broker, Path(tmp), samples)
+        one, one_cpu, flagged = run(n, 1, broker, Path(tmp), samples, after)
+        two, two_cpu, _ = run(n, 2, broker, Path(tmp), samples, after)
     model = os.environ.get("RRM_DETECT__SPACY_MODEL", "auto")
+    state = f"workers that first read {after:,} earlier articles" if after else "fresh workers"
     print(f"scale-out: detect scoring {n:,} articles from a 4-partition topic; mix: {mix}, {flagged / n:.1%} came "
-          f"out polarizing; trained NER: {model}: 1 worker {one:,.0f} articles/s ({one_cpu:,.0f} per CPU-second of "
-          f"the worker), 2 workers in one group {two:,.0f} articles/s ({two / one:.2f}x; {two_cpu:,.0f} per CPU-second "
-          f"of the workers) on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+          f"out polarizing; trained NER: {model}; {state}: 1 worker {one:,.0f} articles/s ({one_cpu:,.0f} per "
+          f"CPU-second of the worker), 2 workers in one group {two:,.0f} articles/s ({two / one:.2f}x; "
+          f"{two_cpu:,.0f} per CPU-second of the workers) on {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}")
     return {"one_worker_per_s": one, "two_workers_per_s": two, "one_worker_per_cpu_s": one_cpu,
             "two_workers_per_cpu_s": two_cpu, "polarizing_share": flagged / n}
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
+    args = sys.argv[1:]
+    after = 0
+    if "--after" in args:
+        at = args.index("--after")
+        after = int(args[at + 1])
+        del args[at:at + 2]
+    main(int(args[0]) if args else 20_000, after)
