@@ -19,6 +19,7 @@ never the articles timed (keep K + N within the stream's 18,382 items for that t
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import os
@@ -177,10 +178,9 @@ def main(n: int = 20_000, after: int = 0) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    after = 0
-    if "--after" in args:
-        at = args.index("--after")
-        after = int(args[at + 1])
-        del args[at:at + 2]
-    main(int(args[0]) if args else 20_000, after)
+    parser = argparse.ArgumentParser(description="Detect throughput with one and with two workers in one group.")
+    parser.add_argument("n", nargs="?", type=int, default=20_000, help="articles timed (default 20,000)")
+    parser.add_argument("--after", type=int, default=0, metavar="K",
+                        help="the workers first read the stream's first K articles, untimed (a running worker)")
+    args = parser.parse_args()
+    main(args.n, args.after)

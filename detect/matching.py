@@ -93,9 +93,9 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     a Doc: news repeats most of its words, and building the Doc was a fifth of a detect worker's time. An unseen
     chunk of letters only that is no special case is one token when the tokenizer's affix rules never split letters
     (`affixes.letters_stay_whole`); a text's other unseen chunks are tokenized together in one Doc, joined by spaces
-    (`_learn`). A text that
-    holds a special case with a space in it (Spanish "EE. UU."), or one longer than the pipeline's limit, goes
-    through the whole-text Doc as before. `tests/unit/detect/test_detect_tokens.py` holds the two ways equal.
+    (`_learn`). A text that holds a special case with a space in it (Spanish "EE. UU."), or one longer than the
+    pipeline's limit, goes through the whole-text Doc as before. `tests/unit/detect/test_detect_tokens.py` holds the
+    two ways equal.
     """
     tokenizer = nlp.tokenizer
     memory = _MEMORY.get(tokenizer)

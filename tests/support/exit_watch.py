@@ -18,18 +18,15 @@ import time
 
 import pytest
 
-_status = {"code": 0}
-
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Every test and fixture is done: from here on, only the summary, the plugins' unconfigure and the exit."""
-    _status["code"] = int(exitstatus)
     grace_s = float(os.environ.get("RRM_TEST_EXIT_GRACE_S", "120"))
-    threading.Thread(target=_watch, args=(grace_s,), name="test-exit-watch", daemon=True).start()
+    threading.Thread(target=_watch, args=(grace_s, int(exitstatus)), name="test-exit-watch", daemon=True).start()
 
 
-def _watch(grace_s: float) -> None:
+def _watch(grace_s: float, status: int) -> None:
     time.sleep(grace_s)
     err = sys.__stderr__
     holding = [t.name for t in threading.enumerate()
@@ -40,4 +37,4 @@ def _watch(grace_s: float) -> None:
     err.flush()
     faulthandler.dump_traceback(file=err, all_threads=True)
     err.flush()
-    os._exit(_status["code"])
+    os._exit(status)
