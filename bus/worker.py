@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import signal
 from collections.abc import Callable
@@ -115,6 +116,7 @@ class Worker:
     def run(self) -> None:
         """Start, run until SIGTERM or Ctrl-C, close."""
         configure_logging(self.settings.log_level, self.settings.log_format)
+        settle_heap()
         if self.app is None:
             asyncio.run(self._serve_until_signal())
             return
@@ -152,6 +154,28 @@ class Worker:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         await self.serve(stop)
+
+
+#: Container allocations between two young collections (CPython's default is 700); see `settle_heap`.
+GC_YOUNG_THRESHOLD = 10_000
+
+
+def settle_heap() -> None:
+    """Tune the garbage collector for a worker: the start-up heap frozen, young collections less often.
+
+    A worker builds a large heap once (detect: spaCy pipelines and lexicon tables, about 240,000 objects), then
+    allocates many short-lived objects per message. CPython's full collections walk the whole heap, and under load
+    they came every second or two: a detect worker spent 14 % of its CPU in the collector (1.5 s in 11 s of scoring,
+    timed with `gc.callbacks`). `gc.freeze()` moves what was built before the first message out of the collector's
+    sight (frozen objects are still freed by reference counting; only cycles among them are no longer collected, and
+    start-up objects live as long as the process); that left 0.54 s. Young collections every 10,000 allocations
+    instead of 700 let most of a batch's objects die before the collector looks at them: 0.21 s, about 2 % of the
+    worker's CPU. Unreachable cycles still go, a few thousand allocations later.
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
 
 
 async def _awaited(result: Any) -> Any:
