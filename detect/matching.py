@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.vocab import Vocab
 
 from . import patterns as P
 from .affixes import letters_stay_whole
@@ -67,9 +68,11 @@ class Sentence:
 
 
 #: Per tokenizer: its memory (a whitespace-free chunk of text -> its tokens' (raw, normalized, ends a sentence)),
-#: its special cases that hold a space ("EE. UU."), which only a whole text can match, and, when its affix rules never
-#: split letters (`affixes.letters_stay_whole`), its special cases: a chunk of letters that is none is one token.
-_MEMORY: dict[object, tuple[dict[str, tuple[tuple[str, str, bool], ...]], tuple[str, ...], frozenset[str] | None]] = {}
+#: its special cases that hold a space ("EE. UU."), which only a whole text can match, when its affix rules never
+#: split letters (`affixes.letters_stay_whole`) its special cases (a chunk of letters that is none is one token), and
+#: the lean copy of it that learns unseen chunks (`_lean`).
+_MEMORY: dict[object, tuple[dict[str, tuple[tuple[str, str, bool], ...]], tuple[str, ...], frozenset[str] | None,
+                            list[Tokenizer]]] = {}
 _CHUNK_LIMIT = 500_000  # a long-running worker sees an open vocabulary
 
 
@@ -102,8 +105,9 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     if memory is None:
         rules = tokenizer.rules
         memory = _MEMORY[tokenizer] = ({}, tuple(k for k in rules if " " in k and not k.isspace()),
-                                       frozenset(rules) if letters_stay_whole(tokenizer) else None)
-    cache, spaced, specials = memory
+                                       frozenset(rules) if letters_stay_whole(tokenizer) else None,
+                                       [_lean(tokenizer)])
+    cache, spaced, specials, learner = memory
     if len(text) > nlp.max_length or (spaced and any(k in text for k in spaced)):
         return doc_tokens(text, nlp)
     chunks = text.split()
@@ -112,13 +116,14 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     if new:
         if len(cache) > _CHUNK_LIMIT:
             cache.clear()
+            learner[0] = _lean(tokenizer)  # and the words its vocabulary took in
         if specials is not None:  # letters only and no special case: one token, no tokenizer needed
             for chunk in new:
                 if chunk.isalpha() and chunk not in specials:
                     learned[chunk] = (_token_info(chunk),)
             new = [chunk for chunk in new if chunk not in learned]
         if new:
-            learned.update(_learn(list(dict.fromkeys(new)), tokenizer, spaced))
+            learned.update(_learn(list(dict.fromkeys(new)), learner[0], spaced))
         cache.update(learned)
     tokens: list[tuple[str, str, bool]] = []
     for chunk in chunks:
@@ -127,6 +132,18 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
             return doc_tokens(text, nlp)
         tokens.extend(got)
     return tokens
+
+
+def _lean(tokenizer: Tokenizer) -> Tokenizer:
+    """The same tokenizer (its special cases, prefix, suffix, infix, URL and token rules) over a vocabulary of its
+    own that works out no lexical attributes. spaCy gives every word it has not seen a `Lexeme` and fills its
+    attributes by calling a dozen Python functions (shape, is_stop, like_num...), which the tokens' text does not
+    depend on: that was half the cost of an unseen word. Its own vocabulary also keeps the news's open vocabulary out
+    of the shared pipeline's, and is dropped with the memory when that is cleared."""
+    return Tokenizer(Vocab(), rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
+                     suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
+                     token_match=tokenizer.token_match, url_match=tokenizer.url_match,
+                     faster_heuristics=tokenizer.faster_heuristics)
 
 
 def _learn(chunks: list[str], tokenizer: Tokenizer,
