@@ -48,15 +48,17 @@ def score_ingested(record: ArticleIngested, threshold: float = 0.5,
     )
 
 
-def view_of_scored(record: ArticleScored) -> ArticleView:
-    """The scored record as clustering sees it; its time is the publication time, never in the future."""
+def view_of_scored(record: ArticleScored, *, names: tuple[str, ...] | None = None, handles: tuple[str, ...] = (),
+                   full_names: tuple[str, ...] = ()) -> ArticleView:
+    """The scored record as clustering sees it; its time is the publication time, never in the future. An ordinary
+    article's view may be given its names, event names and full names (`link_view`) so that it is built once."""
     now = utcnow()
     published = record.published or record.occurred_at or now
     if published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
     summary = record.summary or ""
-    names = tuple(record.names or ())
-    handles: tuple[str, ...] = ()
+    if names is None:
+        names = tuple(record.names or ())
     people: tuple[str, ...] = ()
     if record.polarizing:
         # the event's name and people (for follow-ups); a polarizing record's names of two words or more came from
@@ -66,7 +68,7 @@ def view_of_scored(record: ArticleScored) -> ArticleView:
                                       *(n for n in names if " " in n)]))
     return ArticleView(record.article_id, record.title, min(published, now), record.source, record.lang,
                        record.country, record.score, record.polarizing, tuple(record.concepts or ()),
-                       names, tuple(record.categories or ()), handles, people)
+                       names, tuple(record.categories or ()), handles, people, full_names)
 
 
 def _save_story(session: Session, story: Story, now: datetime) -> StoryRow:
@@ -103,19 +105,20 @@ def _flagged_record(story: Story, row: StoryRow, severity: str, evidence: dict, 
 def link_view(tracker: StoryTracker, record: ArticleScored) -> tuple[ArticleView, Link | None]:
     """An ordinary article as clustering sees it, with its names when a story is open, and the story it follows up
     (if any). Pure with respect to the store; counts the article's names in the tracker's stream statistics."""
-    view = view_of_scored(record)
     if record.polarizing or not tracker.wants_names():
-        return view, None
+        return view_of_scored(record), None
     # the scorer gives every article its names; a record written before it did (or with none) is read here
     names = tuple(record.names) if record.names else names_for(record.title, record.summary, record.lang)
     clusterer = tracker.clusterer
-    view = replace(view, names=names)
+    handles: tuple[str, ...] = ()
+    full: tuple[str, ...] = ()
     if clusterer.handle_words or clusterer.person_words:  # a follow-up by the event's name or one of its people?
         words = {*names, *opening_names(record.title, record.summary or "", record.lang or "en")}
         if clusterer.may_name_an_event(words):
-            view = replace(view, handles=handles_for(record.title, record.summary or "", record.lang))
+            handles = handles_for(record.title, record.summary or "", record.lang)
         if clusterer.may_name_a_person(words):
-            view = replace(view, full_names=candidate_people(record.title, record.summary or "", record.lang))
+            full = candidate_people(record.title, record.summary or "", record.lang)
+    view = view_of_scored(record, names=names, handles=handles, full_names=full)  # built once: news is mostly this
     clusterer.count_names(names)
     link = tracker.link_target(view)
     if link is not None and link.tie in ("event", "person"):  # its people are carried forward: read them
