@@ -107,8 +107,8 @@ def link_view(tracker: StoryTracker, record: ArticleScored) -> tuple[ArticleView
     (if any). Pure with respect to the store; counts the article's names in the tracker's stream statistics."""
     if record.polarizing or not tracker.wants_names():
         return view_of_scored(record), None
-    # the scorer gives every article its names; a record written before it did (or with none) is read here
-    names = tuple(record.names) if record.names else names_for(record.title, record.summary, record.lang)
+    # the scorer gives every article its names (an empty list: it has none); a record written before it did is read
+    names = tuple(record.names) if record.names is not None else names_for(record.title, record.summary, record.lang)
     clusterer = tracker.clusterer
     handles: tuple[str, ...] = ()
     full: tuple[str, ...] = ()
