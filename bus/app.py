@@ -383,9 +383,13 @@ async def _inline(function: Callable[..., Any], *args: Any) -> Any:
     return function(*args)
 
 
+#: With `consume(..., on_loop=True)`, the event loop is served after at most this many messages of a batch.
+ON_LOOP_SLICE = 64
+
+
 def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1,
             give_up_after_s: float = 600.0, in_thread: bool = False,
-            thread_if: Callable[[Any], bool] | None = None, direct: bool = False):
+            thread_if: Callable[[Any], bool] | None = None, on_loop: bool = False, direct: bool = False):
     """Register an agent on a catalog topic that calls `handler(record)` for each message, in batches.
 
     Messages come in batches of at most `kafka.batch_max_messages` or `kafka.batch_max_ms` (a quiet stream is
@@ -393,7 +397,11 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
     each, then the batch's messages are acknowledged. `in_thread=True` takes a plain
     function and runs the whole batch in one worker thread (CPU-bound or blocking handlers, off the event loop);
     with `thread_if(record)` too, a batch in which no record needs the thread runs on the event loop instead (a
-    handler that does nothing for most messages pays no hop to a thread for them).
+    handler that does nothing for most messages pays no hop to a thread for them). `on_loop=True` takes a plain
+    function that only computes (it never waits on a database, a file or the network) and runs it on the event
+    loop, serving the loop after every `ON_LOOP_SLICE` messages (heartbeats, fetches and the app's other agents
+    wait for one slice, not a batch): a thread would only take the interpreter's lock in turns with the loop, which
+    cost a detect worker a fifth of its throughput (`benchmarks/scale_detect.py`).
     `InvalidMessage` (or a record's validation error, see `REJECTS`) sends that message to `rejected` and the rest
     of the batch goes on. Any other error (database or broker unavailable, a bug, a plain `ValueError`) is retried
     with back-off, holding the partition (back-pressure: nothing later is handled or committed meanwhile); after
@@ -402,26 +410,31 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
     """
     agent_name = name or f"{getattr(handler, '__name__', 'handle')}"
 
-    def run_sync(records: list[Any], start: int) -> tuple[list[Any], dict[int, BaseException], int]:
+    def run_sync(records: list[Any], start: int, end: int) -> tuple[list[Any], dict[int, BaseException], int]:
         results, rejected = [], {}
-        for index in range(start, len(records)):
+        for index in range(start, end):
             try:
                 results.append((index, handler(records[index])))
             except REJECTS as exc:
                 rejected[index] = exc
             except Exception:
                 return results, rejected, index  # stop at the failure: retried from there
-        return results, rejected, len(records)
+        return results, rejected, end
 
     async def process(records: list[Any], bound: Any) -> tuple[list[Any], dict[int, BaseException]]:
         sent: list[Any] = []
         rejected: dict[int, BaseException] = {}
         outgoing: list[tuple[str, Record]] = []  # the batch's records to send, in order, handed over at its end
-        if in_thread:
-            run = asyncio.to_thread if thread_if is None or any(thread_if(r) for r in records) else _inline
+        if in_thread or on_loop:
+            if on_loop:
+                run, step = _inline, ON_LOOP_SLICE
+            else:
+                run = asyncio.to_thread if thread_if is None or any(thread_if(r) for r in records) else _inline
+                step = len(records)
             start = 0
             while start < len(records):
-                results, refused, stop = await run(run_sync, records, start)
+                end = min(len(records), start + step)
+                results, refused, stop = await run(run_sync, records, start, end)
                 rejected.update(refused)
                 for _, out in results:
                     if out:
@@ -436,6 +449,8 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
                         rejected[index] = exc
                     stop += 1
                 start = stop
+                if on_loop and start < len(records):
+                    await asyncio.sleep(0)  # serve the loop between slices
             await _send_all(app, outgoing, sent)
             return sent, rejected
         for index, record in enumerate(records):

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import structlog
@@ -49,17 +50,16 @@ def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker
                     restore_tracker(session, tracker)
                 raise
 
-    def needs_clustering(record: ArticleScored) -> bool:
-        # an ordinary article (about 99% of real news) matters only as a follow-up of an open story
-        return record.polarizing or tracker.wants_names()
-
     def links(record: ArticleScored) -> bool:
         with lock:  # an ordinary article that follows up no open story changes nothing: no transaction for it
             return link_view(tracker, record)[1] is not None
 
-    def cluster_articles(record: ArticleScored):
+    async def cluster_articles(record: ArticleScored):
+        # an ordinary article (about 99% of real news) matters only as a follow-up of an open story: checked on the
+        # event loop (it only computes); the few that change a story wait for their transaction in a worker thread,
+        # one at a time and in order (the stories in memory follow the topic's order)
         if record.polarizing or (tracker.wants_names() and links(record)):
-            _cluster(record)
+            await asyncio.to_thread(_cluster, record)
         return []
 
     def _open(record: OpenStory) -> None:
@@ -74,11 +74,11 @@ def register(app: RrmApp, sessions: sessionmaker[Session], tracker: StoryTracker
         _open(record)
         return []
 
-    # each batch runs in one worker thread (scoring and NER are CPU-bound; the store blocks); a batch of clustering
-    # with nothing to cluster (most of real news) stays on the event loop: no hop to a thread
+    # scoring (and NER on the rare polarizing article) only computes: it runs on the event loop in slices, as a
+    # thread would only take the interpreter's lock in turns with the loop (a fifth of a worker's throughput);
+    # clustering goes to a thread only for the store (see cluster_articles)
     # the two hot topics (every article of the news) are read by the kit's batch consumer (bus/direct.py): faust's
     # per-message stream alone costs more than scoring an article
-    consume(app, "articles.ingested", score_articles, name="score_articles", in_thread=True, direct=True)
-    consume(app, "articles.scored", cluster_articles, name="cluster_articles", in_thread=True,
-            thread_if=needs_clustering, direct=True)
+    consume(app, "articles.ingested", score_articles, name="score_articles", on_loop=True, direct=True)
+    consume(app, "articles.scored", cluster_articles, name="cluster_articles", direct=True)
     consume(app, "detect.commands", open_stories, name="open_stories", in_thread=True)

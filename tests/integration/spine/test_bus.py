@@ -95,3 +95,37 @@ def test_a_handler_bug_raising_a_plain_value_error_is_retried_and_never_rejected
     assert [s.article_id for s in scored] == ["a-bug"]
     assert rejected == []
     assert calls["n"] == 3
+
+
+def test_a_computing_handler_on_the_loop_handles_a_batch_larger_than_a_slice_in_order(bus_settings):
+    """`on_loop=True`: a plain function run on the event loop in slices. A batch longer than a slice comes out whole
+    and in order, a refused message lands on `rejected`, and a failing one is retried in place, not skipped."""
+    from bus.app import ON_LOOP_SLICE
+
+    app = create_app("test-on-loop", bus_settings)
+    failures = {"left": 1}
+    n = ON_LOOP_SLICE * 3 + 5
+
+    def score(record):
+        if record.article_id == f"a-{ON_LOOP_SLICE + 1}" and failures["left"]:
+            failures["left"] -= 1
+            raise ValueError("a passing fault")
+        return _score(record)
+
+    async def idle(record):
+        return None
+
+    consume(app, "articles.ingested", score, name="score", on_loop=True, direct=True)
+    consume(app, "detect.commands", idle, name="idle")
+    publisher = KafkaPublisher(bus_settings.kafka)
+    for i in range(n):
+        title = "refuse me" if i == 7 else f"title {i}"
+        publisher.publish("articles.ingested", ArticleIngested(article_id=f"a-{i}", title=title), key="one-partition")
+    publisher.flush()
+    with running_app(app):
+        scored = read_topic(bus_settings, "articles.scored", expect=n - 1, timeout=60)
+        rejected = read_topic(bus_settings, "rejected", expect=1)
+    publisher.close()
+    assert [s.article_id for s in scored] == [f"a-{i}" for i in range(n) if i != 7]
+    assert "refused by the test handler" in rejected[0].reason
+    assert failures["left"] == 0
