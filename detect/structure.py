@@ -102,6 +102,11 @@ _PAIR_FIRSTS: dict[str, list[tuple[str, str]]] = {}
 for _name, _pairs in _PAIRS.items():
     for _pair in _pairs:
         _PAIR_FIRSTS.setdefault(_pair.split()[0], []).append((_name, _pair))
+#: Each one-word marker and the settings it marks (a sentence's words are looked up, not every setting's markers).
+_SETTINGS_OF: dict[str, tuple[str, ...]] = {}
+for _name, _words in _SINGLE.items():
+    for _word in _words:
+        _SETTINGS_OF[_word] = (*_SETTINGS_OF.get(_word, ()), _name)
 
 
 #: Words of proceedings against a person (arrest, charge, trial, sentence, extradition, renunciation): a headline
@@ -184,7 +189,7 @@ def sentence_settings(sentence: Sentence) -> frozenset[str]:
 def _stated(sentence: Sentence) -> frozenset[str]:
     """The settings whose markers one sentence contains."""
     words = set(sentence.words)
-    found = {name for name in SETTINGS if not words.isdisjoint(_SINGLE[name])}
+    found = {name for word in words if word in _SETTINGS_OF for name in _SETTINGS_OF[word]}
     firsts = words & _PAIR_FIRSTS.keys()  # a multi-word marker is looked for only when its first word is there
     if firsts:
         text = " ".join(sentence.words)
