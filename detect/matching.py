@@ -357,7 +357,10 @@ def _stop_words() -> frozenset[str]:
 _NOT_NAMES = _stop_words()
 
 
-_CAPITALIZED = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞİŞĞÇÜÖ][\w’'-]{2,})")
+#: A capital not preceded by a letter, digit or apostrophe, then two or more word characters. The look-behind comes
+#: after the capital (over it and the character before) so that the engine can skip ahead to the next capital: the
+#: same matches as a look-behind in front (every text of the dev stream), found twice as fast.
+_CAPITALIZED = re.compile(r"([A-ZÀ-ÖØ-ÞİŞĞÇÜÖ](?<![\w'’].)[\w’'-]{2,})")
 _NAME_CACHE: dict[tuple[str, str], str] = {}
 _OPENERS = frozenset(" \"'‘“«(")
 
