@@ -174,20 +174,27 @@ def figures(db: Path, scored: dict[str, bool] | None = None) -> dict:
     lost_articles = [a for a in articles if a not in scored
                      or (scored[a] and deterministic_id(scored_ns, a) not in clustered)]
 
-    rows = q("SELECT topic, message_id, published_at, parked_at FROM outbox")
+    rows = q("SELECT topic, message_id, published_at, parked_at, payload FROM outbox")
     by_topic: dict[str, set[str]] = defaultdict(set)
-    for topic, message_id, _, _ in rows:
+    addressed: dict[str, str] = {}  # a registry command's message id -> the registry it is addressed to
+    for topic, message_id, _, _, payload in rows:
         by_topic[topic].add(message_id)
+        if topic.endswith("registry.commands"):
+            addressed[message_id] = json.loads(payload).get("registry", "")
     lost_events: Counter = Counter()
     consumers_of: dict[str, list[str]] = {}
     for topic, ids in by_topic.items():
         consumers_of[topic] = sorted(c for c, seen in markers.items() if seen & ids)
         for consumer in consumers_of[topic]:
-            missing = ids - markers[consumer]
+            expected = ids
+            if topic.endswith("registry.commands") and consumer.startswith("registry."):
+                # one agent reads the commands; each registry marks those addressed to it, under its own name
+                expected = {m for m in ids if addressed.get(m) == consumer.removeprefix("registry.")}
+            missing = expected - markers[consumer]
             if missing:
                 lost_events[f"{topic} -> {consumer}"] += len(missing)
-    unpublished = sum(1 for _, _, published, parked in rows if published is None and parked is None)
-    parked = sum(1 for *_, parked in rows if parked is not None)
+    unpublished = sum(1 for _, _, published, parked, _ in rows if published is None and parked is None)
+    parked = sum(1 for _, _, _, parked, _ in rows if parked is not None)
 
     ledger = Counter(dict(q("SELECT status, count(*) FROM mail_ledger GROUP BY status")))
     sink_dups = q("SELECT \"to\", idempotency_key, count(*) FROM mail_sink GROUP BY \"to\", idempotency_key "
