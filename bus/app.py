@@ -388,20 +388,18 @@ ON_LOOP_SLICE = 64
 
 
 def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = None, concurrency: int = 1,
-            give_up_after_s: float = 600.0, in_thread: bool = False,
-            thread_if: Callable[[Any], bool] | None = None, on_loop: bool = False, direct: bool = False):
+            give_up_after_s: float = 600.0, in_thread: bool = False, on_loop: bool = False, direct: bool = False):
     """Register an agent on a catalog topic that calls `handler(record)` for each message, in batches.
 
     Messages come in batches of at most `kafka.batch_max_messages` or `kafka.batch_max_ms` (a quiet stream is
     handled on time). The handler returns the records to send; they are handed to the producer without waiting on
-    each, then the batch's messages are acknowledged. `in_thread=True` takes a plain
-    function and runs the whole batch in one worker thread (CPU-bound or blocking handlers, off the event loop);
-    with `thread_if(record)` too, a batch in which no record needs the thread runs on the event loop instead (a
-    handler that does nothing for most messages pays no hop to a thread for them). `on_loop=True` takes a plain
-    function that only computes (it never waits on a database, a file or the network) and runs it on the event
-    loop, serving the loop after every `ON_LOOP_SLICE` messages (heartbeats, fetches and the app's other agents
-    wait for one slice, not a batch): a thread would only take the interpreter's lock in turns with the loop, which
-    cost a detect worker a fifth of its throughput (`benchmarks/scale_detect.py`).
+    each, then the batch's messages are acknowledged. `in_thread=True` takes a plain function and runs the whole
+    batch in one worker thread (handlers that block, off the event loop; an async handler that blocks for a few of
+    its messages awaits `asyncio.to_thread` for those only). `on_loop=True` takes a plain function that only
+    computes (it never waits on a database, a file or the network) and runs it on the event loop, serving the loop
+    after every `ON_LOOP_SLICE` messages (heartbeats, fetches and the app's other agents wait for one slice, not a
+    batch): a thread would only take the interpreter's lock in turns with the loop, which cost a detect worker a
+    fifth of its throughput (`benchmarks/scale_detect.py`).
     `InvalidMessage` (or a record's validation error, see `REJECTS`) sends that message to `rejected` and the rest
     of the batch goes on. Any other error (database or broker unavailable, a bug, a plain `ValueError`) is retried
     with back-off, holding the partition (back-pressure: nothing later is handled or committed meanwhile); after
@@ -426,11 +424,7 @@ def consume(app: RrmApp, topic: str, handler: Handler, *, name: str | None = Non
         rejected: dict[int, BaseException] = {}
         outgoing: list[tuple[str, Record]] = []  # the batch's records to send, in order, handed over at its end
         if in_thread or on_loop:
-            if on_loop:
-                run, step = _inline, ON_LOOP_SLICE
-            else:
-                run = asyncio.to_thread if thread_if is None or any(thread_if(r) for r in records) else _inline
-                step = len(records)
+            run, step = (_inline, ON_LOOP_SLICE) if on_loop else (asyncio.to_thread, len(records))
             start = 0
             while start < len(records):
                 end = min(len(records), start + step)
