@@ -352,7 +352,7 @@ def _batch_agent(app: RrmApp, topic: str, agent_name: str, process: Callable[[li
     return app.agent(app.rrm_topic(topic), name=agent_name, concurrency=concurrency)(run)
 
 
-async def _send_all(app: RrmApp, outgoing: Iterable[tuple[str, Record]], sent: list[Any]) -> None:
+async def _send_all(app: RrmApp, records: list[tuple[str, Record]], sent: list[Any]) -> None:
     """Hand a batch's records to the producer without waiting for the broker (their futures go to `sent`).
 
     Straight to faust's producer with the record's own JSON and the catalog's key: the same bytes, key and
@@ -362,7 +362,6 @@ async def _send_all(app: RrmApp, outgoing: Iterable[tuple[str, Record]], sent: l
     """
     from .publisher import record_key
 
-    records = outgoing if isinstance(outgoing, list) else list(outgoing or ())
     if not records:
         return
     producer = await app.maybe_start_producer()

@@ -46,8 +46,8 @@ class KafkaSettings(BaseModel):
     heartbeat_interval_s: float = Field(1.0, description="Consumer group heartbeat interval.")
     batch_max_messages: int = Field(
         500, ge=1,
-        description="A worker's agent handles up to this many messages of a topic at once (one transaction, one "
-        "worker thread), then acknowledges them together.",
+        description="A worker's agent handles up to this many messages of a topic at once (one transaction for "
+        "a handler that writes), then acknowledges them together.",
     )
     batch_max_ms: int = Field(
         20, ge=1,

@@ -127,9 +127,7 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
         if new:
             learned.update(_learn(list(dict.fromkeys(new)), learner[0], spaced))
         cache.update(learned)
-        parts = [part if part is not None else learned.get(chunk) for chunk, part in zip(chunks, parts, strict=True)]
-        if None in parts:  # cannot happen (every unseen chunk was learned); the whole text, to be sure
-            return doc_tokens(text, nlp)
+        parts = [part if part is not None else learned[chunk] for chunk, part in zip(chunks, parts, strict=True)]
     return list(itertools.chain.from_iterable(parts))
 
 
