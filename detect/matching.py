@@ -23,8 +23,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.vocab import Vocab
 
 from . import patterns as P
-from .affixes import letters_stay_whole
 from .lexicon import Table, lookup_word, normalize, table_for, tokenizer_for
+from .splitter import ChunkSplitter
 
 _TAG = re.compile(r"<[^>]+>")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -69,10 +69,10 @@ class Sentence:
 
 
 #: Per tokenizer: its memory (a whitespace-free chunk of text -> its tokens' (raw, normalized, ends a sentence)),
-#: its special cases that hold a space ("EE. UU."), which only a whole text can match, when its affix rules never
-#: split letters (`affixes.letters_stay_whole`) its special cases (a chunk of letters that is none is one token), and
-#: the lean copy of it that learns unseen chunks (`_lean`).
-_MEMORY: dict[object, tuple[dict[str, tuple[tuple[str, str, bool], ...]], tuple[str, ...], frozenset[str] | None,
+#: its special cases that hold a space ("EE. UU."), which only a whole text can match, its rules in Python
+#: (`splitter.ChunkSplitter`), and the lean copy of it that learns the few chunks the splitter leaves to spaCy
+#: (`_lean`).
+_MEMORY: dict[object, tuple[dict[str, tuple[tuple[str, str, bool], ...]], tuple[str, ...], ChunkSplitter,
                             list[Tokenizer]]] = {}
 _CHUNK_LIMIT = 500_000  # a long-running worker sees an open vocabulary
 
@@ -95,37 +95,37 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     (prefixes, suffixes, infixes, special cases, URL and token matches all look at one chunk), so a text's tokens are
     its chunks' tokens in order. A chunk seen before ("the", "Mosque", "said.") costs a dictionary look-up instead of
     a Doc: news repeats most of its words, and building the Doc was a fifth of a detect worker's time. An unseen
-    chunk of letters only that is no special case is one token when the tokenizer's affix rules never split letters
-    (`affixes.letters_stay_whole`); a text's other unseen chunks are tokenized together in one Doc, joined by spaces
-    (`_learn`). A text that holds a special case with a space in it (Spanish "EE. UU."), or one longer than the
-    pipeline's limit, goes through the whole-text Doc as before. `tests/unit/detect/test_detect_tokens.py` holds the
-    two ways equal.
+    chunk is split by the tokenizer's own rules run in Python (`splitter.ChunkSplitter`: a few regular-expression
+    calls instead of a Doc and new lexemes); the few it leaves to spaCy (special cases, and chunks whose tokens spell
+    one) are tokenized together in one Doc, joined by spaces (`_learn`). A text that holds a special case with a space
+    in it (Spanish "EE. UU."), or one longer than the pipeline's limit, goes through the whole-text Doc as before.
+    `tests/unit/detect/test_detect_tokens.py` holds the two ways equal.
     """
     tokenizer = nlp.tokenizer
     memory = _MEMORY.get(tokenizer)
     if memory is None:
-        rules = tokenizer.rules
-        memory = _MEMORY[tokenizer] = ({}, tuple(k for k in rules if " " in k and not k.isspace()),
-                                       frozenset(rules) if letters_stay_whole(tokenizer) else None,
-                                       [_lean(tokenizer)])
-    cache, spaced, specials, learner = memory
+        memory = _MEMORY[tokenizer] = ({}, tuple(k for k in tokenizer.rules if " " in k and not k.isspace()),
+                                       ChunkSplitter(tokenizer), [_lean(tokenizer)])
+    cache, spaced, splitter, learner = memory
     if len(text) > nlp.max_length or (spaced and any(k in text for k in spaced)):
         return doc_tokens(text, nlp)
     chunks = text.split()
     parts = [cache.get(chunk) for chunk in chunks]
     if None in parts:
-        new = [chunk for chunk, part in zip(chunks, parts, strict=True) if part is None]
         learned: dict[str, tuple[tuple[str, str, bool], ...]] = {}
         if len(cache) > _CHUNK_LIMIT:
             cache.clear()
             learner[0] = _lean(tokenizer)  # and the words its vocabulary took in
-        if specials is not None:  # letters only and no special case: one token, no tokenizer needed
-            for chunk in new:
-                if chunk.isalpha() and chunk not in specials:
-                    learned[chunk] = (_token_info(chunk),)
-            new = [chunk for chunk in new if chunk not in learned]
-        if new:
-            learned.update(_learn(list(dict.fromkeys(new)), learner[0], spaced))
+        hard: list[str] = []  # special cases, and chunks whose tokens spell one: spaCy's own tokenizer
+        for chunk, part in zip(chunks, parts, strict=True):
+            if part is None and chunk not in learned:
+                pieces = splitter.split(chunk)
+                if pieces is None:
+                    hard.append(chunk)
+                else:
+                    learned[chunk] = tuple(map(_token_info, pieces))
+        if hard:
+            learned.update(_learn(list(dict.fromkeys(hard)), learner[0], spaced))
         cache.update(learned)
         parts = [part if part is not None else learned[chunk] for chunk, part in zip(chunks, parts, strict=True)]
     return list(itertools.chain.from_iterable(parts))
