@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import patterns as P
 from .lexicon import KIND_OF_CONCEPT as _KIND_OF_CONCEPT
@@ -255,7 +256,16 @@ class Analysis:
     score: float
     title: str = ""
     summary: str = ""
-    settings: frozenset[str] = frozenset()
+
+    @cached_property
+    def settings(self) -> frozenset[str]:
+        """The article's settings (`structure.settings_of`), worked out when first read: an article with nothing to
+        judge needs them only for `rule_features`."""
+        return settings_of(self.sentences)
+
+
+#: The kinds of hit a rule can judge (acts, their targets, charged terms); sport, leisure and health only damp them.
+_JUDGED_KINDS = P.ACT_KINDS | P.TARGET_KINDS | P.CHARGED_KINDS | {"occasion", "worship"}
 
 
 def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 0.5) -> Analysis:
@@ -264,6 +274,11 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
     lang = (lang or "en").lower()[:2]
     sentences = sentences_of(title_c, summary_c, lang)
     if not any(s.hits for s in sentences):  # most news: nothing to judge
+        found = Analysis(sentences, [], [], None, None, 0.0, title_c, summary_c)
+        found.settings = frozenset()
+        return found
+    if not any(h.kind in _JUDGED_KINDS and not h.negated for s in sentences for h in s.hits):
+        # context alone (a health story, a match report): no rule can fire, in any sentence or across them
         return Analysis(sentences, [], [], None, None, 0.0, title_c, summary_c)
     per_sentence: list[_Candidate] = []
     all_cands: list[_Candidate] = []
@@ -295,7 +310,9 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
     strong = [c for c in per_sentence if c.score >= threshold]
     if len(strong) >= 2:
         score = min(1.0, score + 0.05 * (len(strong) - 1))
-    return Analysis(sentences, all_cands, per_sentence, best, cross, score, title_c, summary_c, settings)
+    found = Analysis(sentences, all_cands, per_sentence, best, cross, score, title_c, summary_c)
+    found.settings = settings
+    return found
 
 
 def score_article(title: str, summary: str = "", lang: str = "en", threshold: float = 0.5,
