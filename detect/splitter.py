@@ -61,6 +61,8 @@ class ChunkSplitter:
         """The chunk's tokens, or None when spaCy must be asked (a special case, or tokens that spell one)."""
         if chunk in self._rules:
             return None
+        if self._whole(chunk):  # most unseen chunks: a word of letters, one token unless it spells a special case
+            return None if (chunk,) in self._patterns else [chunk]
         tokens = self._split(chunk, self._rules)
         if not self._pattern_starts.isdisjoint(tokens):
             for i, token in enumerate(tokens):
