@@ -3,9 +3,10 @@
 spaCy cuts a chunk of text (no whitespace) at prefixes, suffixes and infixes found by three regular expressions, and
 at its special cases ("cannot" -> "can", "not"). If every alternative of the three expressions needs a character
 that is not a letter (a full stop, a quote, a digit, a hyphen, a lookbehind on a digit...), a chunk of letters only
-("Valdoria", "مسجد", "Synagoge") that is no special case is one token whatever it says, and `matching.text_tokens`
-can skip the tokenizer for it (half of the unseen chunks of real news). The answer is derived from the expressions
-themselves, so a spaCy version or a language whose rules do split letters simply goes the slow way.
+("Valdoria", "مسجد", "Synagoge") that is no special case is one token whatever it says, and
+`splitter.ChunkSplitter` answers it without running the expressions (half of the unseen chunks of real news). The
+answer is derived from the expressions themselves, so a spaCy version or a language whose rules do split letters
+simply goes the slow way.
 
 The check is conservative: an element counts only when every match must use it (not under `?` or `*`, not in one
 branch only) and it can only match non-letters (`str.isalpha` false); anything it does not understand counts as

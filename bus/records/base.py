@@ -99,6 +99,10 @@ def _json_default(value: Any) -> Any:
     return faust_json.on_default(value)
 
 
+#: One encoder for every record (`json.dumps` with options builds a new one per call: a fifth of an encoding).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
 class Record(
     faust.Record,
     abstract=True,
@@ -233,8 +237,7 @@ class Record(
         Written straight from `asdict()` with the standard library (no nested records on this bus): a third of the
         cost of faust's codec chain, and a unit test holds the bytes equal to faust's for every record type.
         """
-        return json.dumps(self.asdict(), ensure_ascii=False, separators=(",", ":"),
-                          default=_json_default).encode("utf-8")
+        return _ENCODER.encode(self.asdict()).encode("utf-8")
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Record:
