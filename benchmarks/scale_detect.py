@@ -81,17 +81,17 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 def run(n: int, workers: int, broker: EmbeddedBroker, tmp: Path,
-        samples: list[tuple[str, str, str, str]], after: int = 0) -> tuple[float, float, int]:
+        samples: list[tuple[str, str, str, str]], after: int = 0, name: str = "") -> tuple[float, float, int]:
     """Articles scored per second with `workers` detect processes in one group, per CPU-second of those processes,
-    and how many came out polarizing."""
-    prefix = f"scale{workers}."
-    db_url = f"sqlite:///{tmp / f'rrm{workers}.sqlite3'}"
+    and how many came out polarizing. `name` keeps the topics and the store of runs with as many workers apart."""
+    prefix = f"scale{workers}{name}."
+    db_url = f"sqlite:///{tmp / f'rrm{workers}{name}.sqlite3'}"
     upgrade(db_url)
     settings = Settings(env="test", data_dir=tmp, kafka={"bootstrap_servers": broker.bootstrap_servers,
                                                           "topic_prefix": prefix}, db={"url": db_url})
     ensure_topics(settings.kafka)
     env = {k: v for k, v in os.environ.items() if not k.startswith("RRM_") or k.startswith("RRM_DETECT__")}
-    env.update({"RRM_ENV": "test", "RRM_DATA_DIR": str(tmp / f"w{workers}"), "RRM_DB__URL": db_url,
+    env.update({"RRM_ENV": "test", "RRM_DATA_DIR": str(tmp / f"w{workers}{name}"), "RRM_DB__URL": db_url,
                 "RRM_LOG_LEVEL": "WARNING", "RRM_LOG_FORMAT": "json",
                 "RRM_KAFKA__BOOTSTRAP_SERVERS": broker.bootstrap_servers, "RRM_KAFKA__TOPIC_PREFIX": prefix})
     procs = [subprocess.Popen([sys.executable, "-m", "rrm", "worker", "detect"], cwd=ROOT, env=env,

@@ -110,7 +110,7 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     if len(text) > nlp.max_length or (spaced and any(k in text for k in spaced)):
         return doc_tokens(text, nlp)
     chunks = text.split()
-    parts = [cache.get(chunk) for chunk in chunks]
+    parts = list(map(cache.get, chunks))
     if None in parts:
         learned: dict[str, tuple[tuple[str, str, bool], ...]] = {}
         if len(cache) > _CHUNK_LIMIT:
