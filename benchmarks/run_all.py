@@ -22,6 +22,7 @@ BENCHMARKS: list[tuple[str, list[str], str]] = [
     ("ingest.py", [], "ingest: parse + normalize + de-duplicate; feeds polled per minute"),
     ("detect.py", [], "detect: articles scored and clustered per second; NER reference; flag latency"),
     ("eval_detect.py", [], "detect quality on the labeled dev set"),
+    ("tokens.py", ["--langs", "en,fr,es,de,ar"], "detect: the splitter's tokens against spaCy's on the dev stream"),
     ("distribute.py", [], "distribute: OpEdApproved to every SendGrid request, 10,000 editors"),
     ("bus.py", ["20000"], "bus throughput through a faust agent"),
     ("e2e.py", [], "end to end: feed item served to StoryFlagged"),
