@@ -275,7 +275,7 @@ def analyse(title: str, summary: str = "", lang: str = "en", threshold: float = 
     sentences = sentences_of(title_c, summary_c, lang)
     if not any(s.hits for s in sentences):  # most news: nothing to judge
         found = Analysis(sentences, [], [], None, None, 0.0, title_c, summary_c)
-        found.settings = frozenset()
+        found.settings = frozenset()  # an article with no hit has no settings in its features (as the model learned)
         return found
     if not any(h.kind in _JUDGED_KINDS and not h.negated for s in sentences for h in s.hits):
         # context alone (a health story, a match report): no rule can fire, in any sentence or across them
