@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.vocab import Vocab
 
 from . import patterns as P
 from .lexicon import Table, lookup_word, normalize, table_for, tokenizer_for
@@ -69,11 +68,9 @@ class Sentence:
 
 
 #: Per tokenizer: its memory (a whitespace-free chunk of text -> its tokens' (raw, normalized, ends a sentence)),
-#: its special cases that hold a space ("EE. UU."), which only a whole text can match, its rules in Python
-#: (`splitter.ChunkSplitter`), and the lean copy of it that learns the few chunks the splitter leaves to spaCy
-#: (`_lean`).
-_MEMORY: dict[object, tuple[dict[str, tuple[tuple[str, str, bool], ...]], tuple[str, ...], ChunkSplitter,
-                            list[Tokenizer]]] = {}
+#: its special cases that hold a space ("EE. UU."), which only a whole text can match, and its rules in Python
+#: (`splitter.ChunkSplitter`).
+_MEMORY: dict[object, tuple[dict[str, tuple[tuple[str, str, bool], ...]], tuple[str, ...], ChunkSplitter]] = {}
 _CHUNK_LIMIT = 500_000  # a long-running worker sees an open vocabulary
 
 
@@ -105,8 +102,8 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
     memory = _MEMORY.get(tokenizer)
     if memory is None:
         memory = _MEMORY[tokenizer] = ({}, tuple(k for k in tokenizer.rules if " " in k and not k.isspace()),
-                                       ChunkSplitter(tokenizer), [_lean(tokenizer)])
-    cache, spaced, splitter, learner = memory
+                                       ChunkSplitter(tokenizer))
+    cache, spaced, splitter = memory
     if len(text) > nlp.max_length or (spaced and any(k in text for k in spaced)):
         return doc_tokens(text, nlp)
     chunks = text.split()
@@ -115,32 +112,19 @@ def text_tokens(text: str, nlp: Language) -> list[tuple[str, str, bool]]:
         learned: dict[str, tuple[tuple[str, str, bool], ...]] = {}
         if len(cache) > _CHUNK_LIMIT:
             cache.clear()
-            learner[0] = _lean(tokenizer)  # and the words its vocabulary took in
         hard: list[str] = []  # special cases, and chunks whose tokens spell one: spaCy's own tokenizer
         for chunk, part in zip(chunks, parts, strict=True):
-            if part is None and chunk not in learned:
+            if part is None and chunk not in learned and chunk not in hard:
                 pieces = splitter.split(chunk)
                 if pieces is None:
                     hard.append(chunk)
                 else:
                     learned[chunk] = tuple(map(_token_info, pieces))
         if hard:
-            learned.update(_learn(list(dict.fromkeys(hard)), learner[0], spaced))
+            learned.update(_learn(hard, tokenizer, spaced))
         cache.update(learned)
         parts = [part if part is not None else learned[chunk] for chunk, part in zip(chunks, parts, strict=True)]
     return list(itertools.chain.from_iterable(parts))
-
-
-def _lean(tokenizer: Tokenizer) -> Tokenizer:
-    """The same tokenizer (its special cases, prefix, suffix, infix, URL and token rules) over a vocabulary of its
-    own that works out no lexical attributes. spaCy gives every word it has not seen a `Lexeme` and fills its
-    attributes by calling a dozen Python functions (shape, is_stop, like_num...), which the tokens' text does not
-    depend on: that was half the cost of an unseen word. Its own vocabulary also keeps the news's open vocabulary out
-    of the shared pipeline's, and is dropped with the memory when that is cleared."""
-    return Tokenizer(Vocab(), rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
-                     suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
-                     token_match=tokenizer.token_match, url_match=tokenizer.url_match,
-                     faster_heuristics=tokenizer.faster_heuristics)
 
 
 def _learn(chunks: list[str], tokenizer: Tokenizer,
