@@ -26,6 +26,8 @@ KIND_OF_CONCEPT: dict[str, str] = {concept: kind for concept, (kind, _) in P.LEX
 @lru_cache(maxsize=200_000)
 def normalize(token: str) -> str:
     """Lower case, no accents or Arabic diacritics, one apostrophe, Arabic letters folded (ة→ه, ى→ي)."""
+    if token.isascii():  # nothing to fold but the case (most tokens of the news)
+        return token.lower()
     text = token.replace("’", "'").replace("‘", "'").replace("ـ", "")
     text = text.replace("İ", "i").lower()
     text = unicodedata.normalize("NFKD", text)
@@ -57,6 +59,9 @@ class Table:
     cjk: re.Pattern[str] | None = None
     cjk_terms: dict[str, list[Term]] = field(default_factory=dict)
     word_cache: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+    #: Words that may start a hit: every phrase's first word, and every word of `word_cache` with terms. A sentence
+    #: none of whose words is here (once they are all in `word_cache`) has no hit (`matching._match`).
+    hot: set[str] = field(default_factory=set)
 
 
 _TOKENIZERS: dict[str, spacy.language.Language] = {}
@@ -114,6 +119,7 @@ def table_for(lang: str) -> Table:
                         table.exact.setdefault(joined, []).append(term)
     for first in table.phrases:
         table.phrases[first].sort(key=lambda entry: -len(entry[0]))
+    table.hot.update(table.phrases)
     if table.cjk_terms:
         alternatives = sorted(table.cjk_terms, key=len, reverse=True)
         table.cjk = re.compile("|".join(re.escape(a) for a in alternatives))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -154,44 +155,58 @@ def sentences_of(title: str, summary: str, lang: str) -> list[Sentence]:
     for part_index, text in enumerate((title, summary)):
         if not text:
             continue
-        words: list[str] = []
-        raws: list[str] = []
-        current: list[tuple[list[str], list[str]]] = []
-        for raw, norm, ends in text_tokens(text, nlp):
-            words.append(norm)
-            raws.append(raw)
-            if ends and (part_index == 1 or raw in _SENT_END):
-                current.append((words, raws))
-                words, raws = [], []
-        if words:
-            current.append((words, raws))
-        for chunk_words, chunk_raws in current:
-            sentence = Sentence(len(sentences), chunk_words, [], is_title=part_index == 0)
-            _match(sentence, chunk_raws, table, lang)
+        tokens = text_tokens(text, nlp)
+        if not tokens:
+            continue
+        raws = list(map(_RAW, tokens))
+        words = list(map(_NORM, tokens))
+        # a sentence ends after a token that ends one; in the title, only after sentence-ending punctuation
+        cuts = [i + 1 for i in itertools.compress(range(len(tokens)), map(_ENDS, tokens))
+                if part_index == 1 or raws[i] in _SENT_END]
+        if not cuts or cuts[-1] != len(tokens):
+            cuts.append(len(tokens))
+        start = 0
+        for end in cuts:
+            sentence = Sentence(len(sentences), words[start:end], [], is_title=part_index == 0)
+            _match(sentence, raws[start:end], table, lang)
             sentences.append(sentence)
+            start = end
     return sentences
+
+
+_RAW, _NORM, _ENDS = operator.itemgetter(0), operator.itemgetter(1), operator.itemgetter(2)
+_WORD_LIMIT = 400_000  # a table's memory of words looked up (an open vocabulary)
 
 
 def _match(sentence: Sentence, raws: list[str], table: Table, lang: str) -> None:
     words = sentence.words
     hits: list[Hit] = []
-    covered: set[int] = set()
-    phrases, cache = table.phrases, table.word_cache
-    index = sentence.index
-    for i, word in enumerate(words):
-        candidates = phrases.get(word)
-        if candidates:
-            for phrase, term in candidates:
-                n = len(phrase)
-                if tuple(words[i:i + n]) == phrase:
-                    hits.append(Hit(term.concept, term.kind, " ".join(raws[i:i + n]), index, i, term.ambiguous))
-                    covered.update(range(i, i + n))
-        terms = cache.get(word)
-        if terms is None:
-            terms = cache[word] = lookup_word(lang, word) if len(word) >= 2 else ()
-        if terms and i not in covered:
-            for term in terms:
-                hits.append(Hit(term.concept, term.kind, raws[i], index, i, term.ambiguous))
+    phrases, cache, hot = table.phrases, table.word_cache, table.hot
+    if len(cache) > _WORD_LIMIT:
+        cache.clear()
+        hot.clear()
+        hot.update(phrases)
+    for word in set(words).difference(cache):
+        terms = cache[word] = lookup_word(lang, word) if len(word) >= 2 else ()
+        if terms:
+            hot.add(word)
+    if not hot.isdisjoint(words):  # else no word of the sentence starts a phrase or has terms (most sentences)
+        covered: set[int] = set()
+        index = sentence.index
+        for i, word in enumerate(words):
+            if word not in hot:
+                continue
+            candidates = phrases.get(word)
+            if candidates:
+                for phrase, term in candidates:
+                    n = len(phrase)
+                    if tuple(words[i:i + n]) == phrase:
+                        hits.append(Hit(term.concept, term.kind, " ".join(raws[i:i + n]), index, i, term.ambiguous))
+                        covered.update(range(i, i + n))
+            terms = cache[word]
+            if terms and i not in covered:
+                for term in terms:
+                    hits.append(Hit(term.concept, term.kind, raws[i], index, i, term.ambiguous))
     if table.cjk is not None:
         text = "".join(raws)
         if _CJK.search(text):
@@ -203,7 +218,7 @@ def _match(sentence: Sentence, raws: list[str], table: Table, lang: str) -> None
                 position = next(k for k, end in enumerate(ends) if end > m.start())
                 for term in table.cjk_terms[m.group(0)]:
                     hits.append(Hit(term.concept, term.kind, m.group(0), sentence.index, position, term.ambiguous))
-    sentence.hits = _resolve(sentence, hits, raws, table)
+    sentence.hits = _resolve(sentence, hits, raws, table) if hits else []
 
 
 _NAMEABLE = frozenset({"ISLAM", "OCCASION", "MUSLIM", "CHRISTIAN"})
