@@ -34,6 +34,33 @@ def record_key(topic: TopicSpec, record: Record) -> str:
     return str(value) if value else record.message_id
 
 
+def _abandon(producer: KafkaProducer) -> None:
+    """Close a producer without waiting for the records it holds (their futures fail).
+
+    kafka-python's `close(timeout)` flushes first and raises `KafkaTimeoutError` while records are pending, before it
+    stops its sender thread: that thread went on retrying for the life of the process, and the producer's finalizer
+    failed the same way later. So when records are pending, the sender is force-closed (kafka-python's own path for
+    this: it fails the pending batches and closes the connections) and the producer is closed after it.
+    """
+    from kafka.errors import KafkaTimeoutError
+
+    try:
+        producer.close(timeout=0)
+        return
+    except KafkaTimeoutError:
+        pass
+    except Exception as exc:  # a broken producer may fail to close in other ways; it is stopped below either way
+        log.warning("publisher.reset_close_failed", error=f"{type(exc).__name__}: {exc}")
+    sender = getattr(producer, "_sender", None)
+    if sender is not None:
+        sender.force_close()
+        sender.join(timeout=10)
+    try:
+        producer.close(timeout=0)
+    except Exception as exc:
+        log.warning("publisher.reset_close_failed", error=f"{type(exc).__name__}: {exc}")
+
+
 class KafkaPublisher:
     """A `Publisher` over kafka-python's producer: acks from all replicas, retries, keys from the catalog."""
 
@@ -76,10 +103,7 @@ class KafkaPublisher:
         """
         producer, self._producer = self._producer, None
         if producer is not None:
-            try:
-                producer.close(timeout=0)
-            except Exception as exc:  # a broken producer may fail to close; it is dropped either way
-                log.warning("publisher.reset_close_failed", error=f"{type(exc).__name__}: {exc}")
+            _abandon(producer)
         log.warning("publisher.reset")
 
     def publish(self, topic: str, record: Record, key: str | None = None):

@@ -106,3 +106,41 @@ def test_broker_restart_loses_nothing_and_applies_everything_once(tmp_path, sqli
         publisher.close(timeout=0)
         broker.stop()
         engine.dispose()
+
+
+def _sender_threads() -> list[threading.Thread]:
+    """kafka-python's producer I/O threads that are still running."""
+    return [t for t in threading.enumerate() if t.name.endswith("-network-thread") and t.is_alive()]
+
+
+@pytest.mark.timeout(120)
+def test_a_publisher_reset_while_the_broker_is_down_stops_the_old_producer_and_sends_again(tmp_path, sqlite_url):
+    """The relay resets its publisher when the broker is gone: the records the old producer held fail at once (the
+    outbox keeps them), its I/O thread stops instead of retrying for the life of the process, and the same publisher
+    sends again once the broker is back."""
+    port = free_port()
+    broker = EmbeddedBroker(port=port).start()
+    settings = make_settings(tmp_path, servers=broker.bootstrap_servers, db_url=sqlite_url,
+                             kafka={"request_timeout_s": 5.0})
+    ensure_topics(settings.kafka)
+    before = set(_sender_threads())
+    publisher = KafkaPublisher(settings.kafka)
+    try:
+        publisher.publish("articles.ingested", ArticleIngested(article_id="r-1", title="one")).get(timeout=30)
+        broker.kill()
+        held = publisher.publish("articles.ingested", ArticleIngested(article_id="r-2", title="two"))
+        assert not held.is_done
+        started = time.monotonic()
+        publisher.reset()
+        assert time.monotonic() - started < 15, "reset waited on the records the old producer held"
+        assert held.is_done and held.failed(), "a record the old producer held neither failed nor was sent"
+        assert set(_sender_threads()) <= before, "the old producer's I/O thread is still running"
+
+        broker.start()  # the same port, empty: what `rrm up` does when its broker died
+        ensure_topics(settings.kafka)
+        publisher.publish("articles.ingested", ArticleIngested(article_id="r-3", title="three")).get(timeout=60)
+        assert {r.article_id for r in read_topic(settings, "articles.ingested", expect=1, timeout=30)} == {"r-3"}
+    finally:
+        publisher.close(timeout=0)
+        broker.stop()
+    assert set(_sender_threads()) <= before, "a producer's I/O thread outlived the test"
