@@ -181,11 +181,9 @@ _WORD_LIMIT = 400_000  # a table's memory of words looked up (an open vocabulary
 def _match(sentence: Sentence, raws: list[str], table: Table, lang: str) -> None:
     words = sentence.words
     hits: list[Hit] = []
+    if len(table.word_cache) > _WORD_LIMIT:  # a new pair, not cleared: a call reading the old pair stays right
+        table.word_cache, table.hot = {}, set(table.phrases)
     phrases, cache, hot = table.phrases, table.word_cache, table.hot
-    if len(cache) > _WORD_LIMIT:
-        cache.clear()
-        hot.clear()
-        hot.update(phrases)
     for word in set(words).difference(cache):
         terms = cache[word] = lookup_word(lang, word) if len(word) >= 2 else ()
         if terms:
